@@ -1,0 +1,58 @@
+import { App, ExpressReceiver } from '@slack/bolt';
+import type { Application } from 'express';
+import type { SlackConfig } from '../../config.js';
+import { boltLogger } from './bolt-logger.js';
+import type { SlackDeps } from './deps.js';
+import { registerTriageActions } from './listeners/actions.js';
+import { registerCommand } from './listeners/command.js';
+import { registerThreadReplies } from './listeners/thread-replies.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackChannel {
+  app: App;
+  /** Connects Socket Mode; HTTP mode is served by the shared HTTP server and needs no start. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Bolt app. In HTTP mode its receiver mounts `/slack/events` (signature-checked) on the shared express app,
+ * so Slack and Teams share one port; with an app token it uses Socket Mode instead.
+ */
+export function createSlackChannel(config: SlackConfig, http: Application, deps: SlackDeps): SlackChannel {
+  const logger = boltLogger(deps.logger);
+  const clientOptions = {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    // Work after the ack is not under Slack's 3-second clock; a few retries ride out a 429 or a blip.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+  };
+  let app: App;
+  if (config.socketMode) {
+    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+  } else {
+    const receiver = new ExpressReceiver({
+      signingSecret: config.signingSecret ?? '',
+      endpoints: SLACK_EVENTS_PATH,
+      app: http,
+      logger,
+      processBeforeResponse: false,
+    });
+    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  }
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'unhandled Slack listener error');
+  });
+  registerCommand(app, deps);
+  registerTriageActions(app, deps);
+  registerThreadReplies(app, deps);
+  return {
+    app,
+    start: async () => {
+      if (config.socketMode) await app.start();
+    },
+    stop: async () => {
+      if (config.socketMode) await app.stop();
+    },
+  };
+}

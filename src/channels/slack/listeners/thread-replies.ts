@@ -1,0 +1,35 @@
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { noticeView } from '../../../core/triage/views.js';
+import { onFirstDelivery, type SlackDeps } from '../deps.js';
+import { showFailure } from '../failures.js';
+import { SlackSurface } from '../surface.js';
+import { slackTenant } from '../tenant.js';
+
+type Args = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
+
+/** Replies typed in a triage thread answer the current free-text question; other chat is left alone. */
+export function registerThreadReplies(app: App, deps: SlackDeps) {
+  app.event('message', async ({ event, body, client, context }: Args) => {
+    if (event.subtype !== undefined || !('thread_ts' in event) || !event.thread_ts || !('user' in event)) return;
+    if ('bot_id' in event && event.bot_id) return;
+    const threadTs = event.thread_ts;
+    const user = event.user;
+    const text = 'text' in event && typeof event.text === 'string' ? event.text : '';
+    if (!user || threadTs === event.ts) return;
+    const tenant = slackTenant(context, body);
+    const surface = new SlackSurface(client, { channel: event.channel, threadTs });
+    await onFirstDelivery(deps, tenant, body.event_id, async () => {
+      try {
+        await deps.triage.answerFromThread({
+          tenant,
+          by: { id: user },
+          surface,
+          root: { channel: event.channel, id: threadTs },
+          text,
+        });
+      } catch (error) {
+        await showFailure(error, deps.logger, (message) => surface.notifyUser({ id: user }, noticeView(message)));
+      }
+    });
+  });
+}

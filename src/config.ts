@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes only from the environment. Every variable is validated at start, and a bad setup fails
+ * with one error listing every problem, so an operator fixes them in one go.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const storeUrl = z
+  .string()
+  .trim()
+  .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\/.+/, 'must start with sqlite://, redis:// or postgres://');
+
+const EnvSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    STORE_URL: storeUrl.default('sqlite://data/bot.sqlite'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    TRIAGE_PACK: optionalText,
+    SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional(),
+    ),
+    SLACK_API_URL: optionalText.pipe(z.string().url().optional()),
+    PROCUREMENT_CHANNEL: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if (!env.SLACK_BOT_TOKEN && (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['SLACK_BOT_TOKEN'],
+        message: 'is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  /** Web API base URL with a trailing slash (GovSlack, or a fake in tests). */
+  apiUrl?: string;
+  socketMode: boolean;
+}
+
+export interface Config {
+  port: number;
+  storeUrl: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  triagePack?: string;
+  procurementChannel?: string;
+  slack?: SlackConfig;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const apiUrl = e.SLACK_API_URL && (e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`);
+  return {
+    port: e.PORT,
+    storeUrl: e.STORE_URL,
+    logLevel: e.LOG_LEVEL,
+    triagePack: e.TRIAGE_PACK,
+    procurementChannel: e.PROCUREMENT_CHANNEL,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl,
+          socketMode: Boolean(e.SLACK_APP_TOKEN),
+        }
+      : undefined,
+  };
+}

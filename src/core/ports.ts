@@ -1,0 +1,60 @@
+import type { Dialogue, MessageRef } from './triage/dialogue.js';
+import type { Pack } from './triage/pack-schema.js';
+import type { UserRef, View } from './view.js';
+
+/** Interfaces the core needs from the outside world. The store and the channels implement them. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Locker {
+  /** Runs `work` while no other caller, in this process or another replica, holds `key`. */
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface DialogueRepository {
+  get(tenant: string, id: string): Promise<Dialogue | undefined>;
+  save(dialogue: Dialogue): Promise<void>;
+  /** The dialogue whose thread starts at `root`, for replies typed in the thread. */
+  findByRoot(tenant: string, root: MessageRef): Promise<string | undefined>;
+  linkRoot(tenant: string, root: MessageRef, dialogueId: string): Promise<void>;
+}
+
+export interface TenantSettings {
+  procurementChannel?: string;
+  procurementChannelSetBy?: UserRef;
+  procurementChannelSetAt?: string;
+}
+
+export interface SettingsRepository {
+  get(tenant: string): Promise<TenantSettings>;
+  update(tenant: string, patch: TenantSettings): Promise<TenantSettings>;
+}
+
+/** Question packs by content hash, so a dialogue always finishes on the pack it started with. */
+export interface PackRepository {
+  current(): Pack;
+  byHash(hash: string): Promise<Pack | undefined>;
+  remember(pack: Pack): Promise<void>;
+}
+
+/**
+ * Where a conversation's messages go, bound to one request by the channel that received it.
+ * Slack posts, updates and ephemerals; Teams sends activities, updates cards and posts proactively.
+ */
+export interface ConversationSurface {
+  postRoot(channel: string, view: View): Promise<MessageRef>;
+  postInThread(root: MessageRef, view: View): Promise<MessageRef>;
+  update(ref: MessageRef, view: View): Promise<void>;
+  /** A note only `user` sees, where they are looking (Slack ephemeral, Teams card refresh or reply). */
+  notifyUser(user: UserRef, view: View): Promise<void>;
+  /** Posts to another channel of the same tenant (the procurement channel). */
+  postToChannel(channel: string, view: View): Promise<MessageRef>;
+  /** A link to a message, for the procurement-channel summary; undefined when the platform has none. */
+  linkTo(ref: MessageRef): Promise<string | undefined>;
+  /** Delivers a file (the Markdown report) into the thread. */
+  uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void>;
+}

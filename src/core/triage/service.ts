@@ -1,0 +1,392 @@
+import { randomBytes } from 'node:crypto';
+import { BadInputError } from '../errors.js';
+import type {
+  Clock,
+  ConversationSurface,
+  DialogueRepository,
+  Locker,
+  PackRepository,
+  SettingsRepository,
+} from '../ports.js';
+import type { UserRef, View } from '../view.js';
+import { answersOf, type Dialogue, type MessageRef } from './dialogue.js';
+import { applicableQuestions, describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
+import type { Pack, Question } from './pack-schema.js';
+import { renderMarkdownReport } from './report-markdown.js';
+import type { AnswerValue, Outcome } from './types.js';
+import {
+  answeredView,
+  noticeView,
+  procurementSummaryView,
+  type QuestionPosition,
+  questionView,
+  rootView,
+  summaryView,
+  withdrawnView,
+} from './views.js';
+
+export const TITLE_MAX = 150;
+
+export interface TriageDeps {
+  dialogues: DialogueRepository;
+  settings: SettingsRepository;
+  packs: PackRepository;
+  locker: Locker;
+  clock: Clock;
+  /** Used when a tenant has not chosen a procurement channel (PROCUREMENT_CHANNEL). */
+  defaultProcurementChannel?: string;
+}
+
+interface Caller {
+  tenant: string;
+  by: UserRef;
+  surface: ConversationSurface;
+}
+
+/**
+ * The triage dialogue: start, answer, go back, finish, export. Platform-neutral: the caller's surface posts
+ * what this decides. Every change to a dialogue happens under its lock, and the answer is saved before any
+ * message goes out, so a slow or failing platform never loses it.
+ */
+export class TriageService {
+  constructor(private readonly deps: TriageDeps) {}
+
+  static checkTitle(raw: string): string {
+    const title = raw.replace(/\s+/g, ' ').trim();
+    if (!title) throw new BadInputError('Give the purchase a title, e.g. “triage Chatbot for council tax queries”.');
+    if (title.length > TITLE_MAX) {
+      throw new BadInputError(`That title is ${title.length} characters; keep it under ${TITLE_MAX}.`);
+    }
+    return title;
+  }
+
+  async start(input: Caller & { platform: Dialogue['platform']; channel: string; title: string }): Promise<Dialogue> {
+    const title = TriageService.checkTitle(input.title);
+    const pack = this.deps.packs.current();
+    await this.deps.packs.remember(pack);
+    const now = this.now();
+    const first = nextQuestion(pack, {});
+    const dialogue: Dialogue = {
+      v: 1,
+      id: newId(),
+      tenant: input.tenant,
+      platform: input.platform,
+      title,
+      startedBy: input.by,
+      startedAt: now,
+      pack: { id: pack.id, version: pack.version, hash: pack.hash },
+      channel: input.channel,
+      answers: {},
+      order: [],
+      current: first?.id ?? null,
+      step: 0,
+      status: 'open',
+      events: [{ at: now, by: input.by, type: 'started' }],
+    };
+    await this.deps.dialogues.save(dialogue);
+    return this.deps.locker.withLock(lockKey(dialogue), async () => {
+      const root = await input.surface.postRoot(input.channel, rootView(dialogue));
+      dialogue.root = root;
+      await this.deps.dialogues.linkRoot(input.tenant, root, dialogue.id);
+      await this.deps.dialogues.save(dialogue);
+      if (first) await this.postQuestion(dialogue, pack, first, input.surface);
+      return dialogue;
+    });
+  }
+
+  /** A button click or a card action: `step` is what the clicked message was drawn at. */
+  async answer(input: Caller & { dialogueId: string; step: number; questionId: string; value: AnswerValue }) {
+    await this.withDialogue(input, async (dialogue, pack) => {
+      if (!this.isCurrent(dialogue, input.step, input.questionId)) {
+        await this.explainStale(dialogue, pack, input);
+        return;
+      }
+      const question = questionById(pack, input.questionId);
+      const checked = validateAnswer(pack, question.id, normalise(question, input.value));
+      if (!checked.ok) {
+        await input.surface.notifyUser(input.by, noticeView(checked.message));
+        return;
+      }
+      await this.record(dialogue, pack, question, checked.value, input);
+    });
+  }
+
+  /** A reply typed in the thread: the answer to the current question when that question takes text. */
+  async answerFromThread(input: Caller & { root: MessageRef; text: string }): Promise<boolean> {
+    const id = await this.deps.dialogues.findByRoot(input.tenant, input.root);
+    if (!id) return false;
+    let taken = false;
+    await this.withDialogue({ ...input, dialogueId: id }, async (dialogue, pack) => {
+      if (dialogue.status !== 'open' || !dialogue.current) return;
+      const question = questionById(pack, dialogue.current);
+      if (question.kind !== 'text') return;
+      taken = true;
+      const checked = validateAnswer(pack, question.id, { kind: 'text', text: input.text.trim() });
+      if (!checked.ok) {
+        await input.surface.notifyUser(input.by, noticeView(checked.message));
+        return;
+      }
+      await this.record(dialogue, pack, question, checked.value, input);
+    });
+    return taken;
+  }
+
+  async back(input: Caller & { dialogueId: string; step: number }) {
+    await this.withDialogue(input, async (dialogue, pack) => {
+      if (!this.isCurrent(dialogue, input.step, dialogue.current)) {
+        await this.explainStale(dialogue, pack, input);
+        return;
+      }
+      const previousId = dialogue.order.at(-1);
+      if (!previousId) {
+        await input.surface.notifyUser(
+          input.by,
+          noticeView('This is the first question; there is nothing to go back to.'),
+        );
+        return;
+      }
+      const leaving = dialogue.current ? questionById(pack, dialogue.current) : undefined;
+      const previous = dialogue.answers[previousId];
+      dialogue.order.pop();
+      delete dialogue.answers[previousId];
+      dialogue.current = previousId;
+      dialogue.step += 1;
+      dialogue.events.push({ at: this.now(), by: input.by, type: 'back', questionId: previousId });
+      const leftMessage = dialogue.currentMessage;
+      dialogue.currentMessage = undefined;
+      await this.deps.dialogues.save(dialogue);
+      if (leaving && leftMessage) {
+        await input.surface.update(
+          leftMessage,
+          withdrawnView(leaving, input.by, this.position(dialogue, pack).number + 1),
+        );
+      }
+      await this.postQuestion(dialogue, pack, questionById(pack, previousId), input.surface, previous?.value);
+    });
+  }
+
+  async exportReport(input: Caller & { dialogueId: string }) {
+    const dialogue = await this.deps.dialogues.get(input.tenant, input.dialogueId);
+    if (!dialogue?.root) {
+      await input.surface.notifyUser(input.by, noticeView('That triage no longer exists.'));
+      return;
+    }
+    if (dialogue.status === 'open') {
+      await input.surface.notifyUser(input.by, noticeView('The report is ready once the last question is answered.'));
+      return;
+    }
+    const pack = await this.packOf(dialogue);
+    const answers = answersOf(dialogue);
+    const outcome = evaluate(pack, answers);
+    const markdown = renderMarkdownReport(pack, answers, outcome, {
+      title: dialogue.title,
+      startedBy: displayName(dialogue.startedBy),
+      startedAt: dialogue.startedAt,
+      answeredBy: Object.fromEntries(
+        Object.entries(dialogue.answers).map(([id, a]) => [id, { name: displayName(a.by), at: a.at }]),
+      ),
+    });
+    await input.surface.uploadFile(dialogue.root, {
+      filename: `triage-${slug(dialogue.title)}-${dialogue.id}.md`,
+      title: `Triage report: ${dialogue.title}`,
+      content: markdown,
+    });
+  }
+
+  async setProcurementChannel(tenant: string, channel: string, by: UserRef) {
+    return this.deps.settings.update(tenant, {
+      procurementChannel: channel,
+      procurementChannelSetBy: by,
+      procurementChannelSetAt: this.now(),
+    });
+  }
+
+  /** The full outcome of a dialogue, recomputed from its answers and the pack it ran on. */
+  async outcomeOf(dialogue: Dialogue): Promise<Outcome> {
+    return evaluate(await this.packOf(dialogue), answersOf(dialogue), { partial: dialogue.status === 'open' });
+  }
+
+  private async withDialogue(
+    input: Caller & { dialogueId: string },
+    work: (dialogue: Dialogue, pack: Pack) => Promise<void>,
+  ): Promise<void> {
+    await this.deps.locker.withLock(lockKey({ tenant: input.tenant, id: input.dialogueId }), async () => {
+      const dialogue = await this.deps.dialogues.get(input.tenant, input.dialogueId);
+      if (!dialogue) {
+        await input.surface.notifyUser(input.by, noticeView('That triage no longer exists.'));
+        return;
+      }
+      await work(dialogue, await this.packOf(dialogue));
+    });
+  }
+
+  private isCurrent(dialogue: Dialogue, step: number, questionId: string | null): boolean {
+    return dialogue.status === 'open' && dialogue.step === step && dialogue.current === questionId;
+  }
+
+  /** A repeated, late or concurrent click: say politely what happened, and heal a question left unposted. */
+  private async explainStale(dialogue: Dialogue, pack: Pack, input: Caller & { questionId?: string }) {
+    if (dialogue.status !== 'open') {
+      await input.surface.notifyUser(
+        input.by,
+        noticeView('This triage is already complete: the summary is in the thread.'),
+      );
+      return;
+    }
+    const earlier = input.questionId ? dialogue.answers[input.questionId] : undefined;
+    if (earlier && input.questionId) {
+      const question = questionById(pack, input.questionId);
+      const same = earlier.by.id === input.by.id;
+      await input.surface.notifyUser(
+        input.by,
+        noticeView(
+          same ? 'You already answered this question: ' : 'This question was already answered: ',
+          { strong: describeAnswer(question, earlier.value) },
+          same ? '.' : ' by ',
+          ...(same ? [] : [{ user: earlier.by }, '.']),
+          ' To change an answer, use Back on the current question.',
+        ),
+      );
+    } else {
+      await input.surface.notifyUser(
+        input.by,
+        noticeView(
+          'That message is out of date: the triage has moved on. Please use the latest question in the thread.',
+        ),
+      );
+    }
+    if (dialogue.current && !dialogue.currentMessage) {
+      await this.postQuestion(dialogue, pack, questionById(pack, dialogue.current), input.surface);
+    }
+  }
+
+  private async record(dialogue: Dialogue, pack: Pack, question: Question, value: AnswerValue, input: Caller) {
+    const at = this.now();
+    dialogue.answers[question.id] = { value, by: input.by, at };
+    dialogue.order.push(question.id);
+    dialogue.step += 1;
+    dialogue.events.push({ at, by: input.by, type: 'answered', questionId: question.id, value });
+    const answered = dialogue.currentMessage;
+    const number = dialogue.order.length;
+    const next = nextQuestion(pack, answersOf(dialogue));
+    dialogue.current = next?.id ?? null;
+    dialogue.currentMessage = undefined;
+    let outcome: Outcome | undefined;
+    if (!next) {
+      outcome = evaluate(pack, answersOf(dialogue));
+      dialogue.status = outcome.tier === 'stop' ? 'stopped' : 'complete';
+      dialogue.completedAt = at;
+      dialogue.result = {
+        tier: outcome.tier,
+        score: outcome.score,
+        max: outcome.max,
+        provisional: outcome.provisional,
+      };
+      dialogue.events.push({ at, by: input.by, type: 'completed' });
+    }
+    // The answer is durable before anything is posted.
+    await this.deps.dialogues.save(dialogue);
+    if (answered) await input.surface.update(answered, answeredView(question, value, input.by, number));
+    if (next) await this.postQuestion(dialogue, pack, next, input.surface);
+    else if (outcome) await this.finish(dialogue, outcome, input.surface);
+  }
+
+  private async postQuestion(
+    dialogue: Dialogue,
+    pack: Pack,
+    question: Question,
+    surface: ConversationSurface,
+    previous?: AnswerValue,
+  ) {
+    if (!dialogue.root) return;
+    const view = questionView(dialogue, question, this.position(dialogue, pack), previous);
+    dialogue.currentMessage = await surface.postInThread(dialogue.root, view);
+    await this.deps.dialogues.save(dialogue);
+  }
+
+  private position(dialogue: Dialogue, pack: Pack): QuestionPosition {
+    const answers = answersOf(dialogue);
+    return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answers).length };
+  }
+
+  private async finish(dialogue: Dialogue, outcome: Outcome, surface: ConversationSurface) {
+    const root = dialogue.root;
+    if (!root) return;
+    const summary: NonNullable<Dialogue['summary']> = {};
+    summary.thread = await surface.postInThread(root, summaryView(dialogue, outcome));
+    await surface.update(root, rootView(dialogue));
+    const settings = await this.deps.settings.get(dialogue.tenant);
+    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannel;
+    if (!channel) {
+      await surface.postInThread(
+        root,
+        noticeView('No procurement channel is set, so the summary stayed here. Set one with ', {
+          code: 'config channel #channel',
+        }),
+      );
+    } else {
+      try {
+        const link = await surface.linkTo(root);
+        summary.procurement = await surface.postToChannel(channel, procurementSummaryView(dialogue, outcome, link));
+      } catch (error) {
+        summary.procurementError = error instanceof Error ? error.message : String(error);
+        await surface.postInThread(root, postFailedView(summary.procurementError));
+      }
+    }
+    dialogue.summary = summary;
+    await this.deps.dialogues.save(dialogue);
+  }
+
+  private async packOf(dialogue: Dialogue): Promise<Pack> {
+    const pack = await this.deps.packs.byHash(dialogue.pack.hash);
+    if (!pack)
+      throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
+    return pack;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+function postFailedView(reason: string): View {
+  const hint =
+    reason.includes('not_in_channel') || reason.includes('channel_not_found')
+      ? ' Invite the bot to the procurement channel, or choose another with config channel.'
+      : '';
+  return noticeView(`I could not post the summary to the procurement channel (${reason}).${hint}`);
+}
+
+/** A multi-choice question answered with one exclusive button ("None of these") arrives as a single option. */
+function normalise(question: Question, value: AnswerValue): AnswerValue {
+  if (question.kind === 'multi' && value.kind === 'option') return { kind: 'options', optionIds: [value.optionId] };
+  return value;
+}
+
+function questionById(pack: Pack, id: string): Question {
+  const question = pack.questions.find((q) => q.id === id);
+  if (!question) throw new BadInputError(`Unknown question “${id}”.`);
+  return question;
+}
+
+function lockKey(dialogue: { tenant: string; id: string }): string {
+  return `t:${dialogue.tenant}:dialogue:${dialogue.id}`;
+}
+
+function newId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+function displayName(user: UserRef): string {
+  return user.name ?? user.id;
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'triage'
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * The shapes the triage engine works on. Answers are keyed by question id; option ids and question ids are
+ * stable across pack versions so stored dialogues and scripted answer files stay meaningful.
+ */
+
+export type AnswerValue =
+  | { kind: 'option'; optionId: string }
+  | { kind: 'options'; optionIds: string[] }
+  | { kind: 'text'; text: string }
+  | { kind: 'dontKnow' };
+
+export type Answers = Record<string, AnswerValue>;
+
+export const TIERS = ['low', 'medium', 'high', 'critical', 'stop'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const tierRank = (tier: Tier): number => TIERS.indexOf(tier);
+export const maxTier = (a: Tier, b: Tier): Tier => (tierRank(a) >= tierRank(b) ? a : b);
+
+export type EuCategory = 'prohibited' | 'high-risk' | 'transparency' | 'minimal';
+export type CaLevel = 'I' | 'II' | 'III' | 'IV';
+
+export interface PackRef {
+  id: string;
+  version: string;
+  hash: string;
+}
+
+export interface Contribution {
+  questionId: string;
+  question: string;
+  answer: string;
+  points: number;
+  max: number;
+}
+
+export interface Outcome {
+  pack: PackRef;
+  tier: Tier;
+  score: number;
+  max: number;
+  /** True while any answer is "Don't know": the tier may drop once the evidence arrives. */
+  provisional: boolean;
+  /** Question ids answered "Don't know". */
+  unknowns: string[];
+  triggers: { id: string; label: string; minTier: Tier }[];
+  classification: {
+    eu: { category: EuCategory; basis: string };
+    uk: { atrsExpected: boolean; kpiDuty: boolean; duties: string[] };
+    us: { highImpact: boolean; basis: string };
+    ca: { level: CaLevel; basis: string };
+  };
+  gates: { id: string; text: string }[];
+  clauses: { id: string; title: string; gist: string }[];
+  kpis: {
+    id: string;
+    title: string;
+    measure: string;
+    target: string;
+    cadence: string;
+    /** The pack's cadence id behind `cadence` (its `months` say how often a review falls due). */
+    cadenceId?: string;
+  }[];
+  evidence: { id: string; text: string; reason: string }[];
+  /** Every scored answer's contribution, largest first: the "why" behind the score. */
+  why: Contribution[];
+}

@@ -1,0 +1,296 @@
+import type { Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
+import { type ActionPayload, TriageActions } from './actions.js';
+import type { Dialogue } from './dialogue.js';
+import { describeAnswer } from './engine.js';
+import type { Question } from './pack-schema.js';
+import type { AnswerValue, Outcome, Tier } from './types.js';
+
+/** Every triage message as a platform-neutral view. Channels render these; they add no wording of their own. */
+
+export const TIER_LABEL: Record<Tier, string> = {
+  low: 'Low',
+  medium: 'Medium',
+  high: 'High',
+  critical: 'Critical',
+  stop: 'STOP: do not procure',
+};
+
+const EU_LABEL = {
+  prohibited: 'Prohibited practice (Art. 5)',
+  'high-risk': 'High-risk',
+  transparency: 'Transparency obligations (Art. 50)',
+  minimal: 'Minimal risk',
+} as const;
+
+function payload(dialogue: Dialogue, extra: Partial<ActionPayload> = {}): Record<string, unknown> {
+  return { d: dialogue.id, s: dialogue.step, ...extra };
+}
+
+export interface QuestionPosition {
+  number: number;
+  total: number;
+}
+
+export function questionView(
+  dialogue: Dialogue,
+  question: Question,
+  position: QuestionPosition,
+  previous?: AnswerValue,
+): View {
+  const blocks: ViewBlock[] = [{ type: 'text', content: [{ strong: question.prompt }] }];
+  if (question.help) blocks.push({ type: 'context', content: [question.help] });
+  const options = question.kind === 'text' ? [] : question.options;
+  if (options.some((option) => option.detail)) {
+    blocks.push({
+      type: 'list',
+      items: options.map((option) =>
+        option.detail ? [{ strong: option.label }, ` — ${option.detail}`] : [{ strong: option.label }],
+      ),
+    });
+  }
+  if (previous) {
+    blocks.push({ type: 'context', content: ['Previous answer: ', { em: describeAnswer(question, previous) }] });
+  }
+  const actions: ViewAction[] = [];
+  let input: View['input'];
+  if (question.kind === 'single') {
+    for (const option of question.options) {
+      actions.push({
+        id: TriageActions.answer,
+        label: option.label,
+        value: payload(dialogue, { q: question.id, o: option.id }),
+      });
+    }
+  } else if (question.kind === 'multi') {
+    const inclusive = question.options.filter((option) => !option.exclusive);
+    input = {
+      kind: 'multi',
+      inputId: TriageActions.multiInput,
+      options: inclusive.map((option) => ({ id: option.id, label: option.label })),
+      initial:
+        previous?.kind === 'options' ? previous.optionIds.filter((id) => inclusive.some((o) => o.id === id)) : [],
+      confirm: {
+        id: TriageActions.confirmMulti,
+        label: 'Confirm selection',
+        value: payload(dialogue, { q: question.id }),
+        style: 'primary',
+      },
+    };
+    for (const option of question.options.filter((o) => o.exclusive)) {
+      actions.push({
+        id: TriageActions.answer,
+        label: option.label,
+        value: payload(dialogue, { q: question.id, o: option.id }),
+      });
+    }
+  } else {
+    blocks.push({ type: 'context', content: ['Reply in this thread with your answer.'] });
+    input = {
+      kind: 'text',
+      inputId: TriageActions.textInput,
+      placeholder: question.placeholder ?? 'Type your answer',
+      maxLength: question.maxLength,
+      submit: {
+        id: TriageActions.submitText,
+        label: 'Submit',
+        value: payload(dialogue, { q: question.id }),
+        style: 'primary',
+      },
+    };
+  }
+  if (question.dontKnow.allowed) {
+    actions.push({ id: TriageActions.dontKnow, label: "Don't know", value: payload(dialogue, { q: question.id }) });
+  }
+  if (dialogue.order.length > 0) actions.push({ id: TriageActions.back, label: 'Back', value: payload(dialogue) });
+  return {
+    fallback: `Question ${position.number} of ${position.total}: ${question.prompt}`,
+    heading: `Question ${position.number} of ${position.total}`,
+    blocks,
+    input,
+    actions,
+  };
+}
+
+export function answeredView(question: Question, value: AnswerValue, by: UserRef, number: number): View {
+  const answer = describeAnswer(question, value);
+  return {
+    fallback: `${question.prompt} ${answer}`,
+    blocks: [
+      { type: 'text', content: [`${number}. `, { strong: question.prompt }] },
+      { type: 'context', content: ['Answer: ', { strong: answer }, ' · answered by ', { user: by }] },
+    ],
+  };
+}
+
+export function withdrawnView(question: Question, by: UserRef, number: number): View {
+  return {
+    fallback: `${question.prompt} (went back)`,
+    blocks: [
+      { type: 'text', content: [`${number}. `, { strong: question.prompt }] },
+      { type: 'context', content: [{ user: by }, ' went back to change the previous answer.'] },
+    ],
+  };
+}
+
+export function rootView(dialogue: Dialogue): View {
+  const blocks: ViewBlock[] = [
+    { type: 'text', content: [{ strong: dialogue.title }] },
+    {
+      type: 'context',
+      content: [
+        'Started by ',
+        { user: dialogue.startedBy },
+        ` · question pack ${dialogue.pack.id} ${dialogue.pack.version}`,
+      ],
+    },
+  ];
+  const result = dialogue.result;
+  if (result) {
+    blocks.push({
+      type: 'text',
+      content: [
+        'Result: ',
+        { strong: TIER_LABEL[result.tier] },
+        ` · score ${result.score} of ${result.max}`,
+        result.provisional ? ' · provisional until the evidence arrives' : '',
+      ],
+    });
+    blocks.push({ type: 'context', content: ['The summary and the full report are in the thread.'] });
+  } else {
+    blocks.push({ type: 'context', content: ['Answer the questions in the thread. Anyone in this channel can help.'] });
+  }
+  return {
+    fallback: result
+      ? `AI procurement triage: ${dialogue.title} — ${TIER_LABEL[result.tier]}`
+      : `AI procurement triage: ${dialogue.title}`,
+    heading: result ? `AI procurement triage: ${TIER_LABEL[result.tier]}` : 'AI procurement triage',
+    blocks,
+  };
+}
+
+function classificationFacts(outcome: Outcome): { label: string; value: Paragraph }[] {
+  const { eu, uk, us, ca } = outcome.classification;
+  const ukDuties = [uk.atrsExpected ? 'ATRS record expected' : 'No ATRS record expected'];
+  if (uk.kpiDuty) ukDuties.push('Procurement Act 2023 KPI duty (over £5m)');
+  return [
+    { label: 'EU AI Act', value: [EU_LABEL[eu.category], eu.basis ? ` — ${eu.basis}` : ''] },
+    { label: 'UK', value: [ukDuties.join('; ')] },
+    { label: 'US federal (OMB M-25-21)', value: [us.highImpact ? 'High-impact AI' : 'Not high-impact'] },
+    { label: 'Canada (AIA estimate)', value: [`Impact level ${ca.level}`] },
+  ];
+}
+
+function headline(outcome: Outcome): Paragraph {
+  return [
+    'Tier: ',
+    { strong: TIER_LABEL[outcome.tier] },
+    ` · score ${outcome.score} of ${outcome.max}`,
+    outcome.provisional ? ` · provisional: ${outcome.unknowns.length} answer(s) still "Don't know"` : '',
+  ];
+}
+
+/** The summary posted in the thread at the end: everything the buyer needs, with the Export button. */
+export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
+  const blocks: ViewBlock[] = [{ type: 'text', content: headline(outcome) }];
+  if (outcome.triggers.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'Triggers' }] });
+    blocks.push({
+      type: 'list',
+      items: outcome.triggers.map((t) => [t.label, ` (minimum: ${TIER_LABEL[t.minTier]})`]),
+    });
+  }
+  blocks.push({ type: 'facts', items: classificationFacts(outcome) });
+  const reasons = outcome.why.filter((w) => w.points > 0).slice(0, 5);
+  if (reasons.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'Why: the answers that weigh most' }] });
+    blocks.push({ type: 'list', items: reasons.map((w) => [`${w.question} `, { em: w.answer }, ` (+${w.points})`]) });
+  }
+  if (outcome.gates.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'Gates to pass before award' }] });
+    blocks.push({ type: 'list', items: outcome.gates.map((g) => [g.text]) });
+  }
+  if (outcome.clauses.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'Contract clauses' }] });
+    blocks.push({ type: 'text', content: [outcome.clauses.map((c) => `${c.id} ${c.title}`).join(' · ')] });
+  }
+  if (outcome.kpis.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'KPI pack' }] });
+    blocks.push({ type: 'list', items: outcome.kpis.map((k) => [`${k.id} ${k.title}: ${k.target} (${k.cadence})`]) });
+  }
+  if (outcome.evidence.length > 0) {
+    blocks.push({ type: 'text', content: [{ strong: 'Evidence still to get from the supplier' }] });
+    blocks.push({ type: 'list', items: outcome.evidence.map((e) => [e.text]) });
+  }
+  blocks.push({
+    type: 'context',
+    content: [`Question pack ${outcome.pack.id} ${outcome.pack.version} (${outcome.pack.hash.slice(0, 12)})`],
+  });
+  return {
+    fallback: `Triage result for ${dialogue.title}: ${TIER_LABEL[outcome.tier]} (${outcome.score}/${outcome.max})`,
+    heading: `Triage result: ${TIER_LABEL[outcome.tier]}`,
+    blocks,
+    actions: [{ id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } }],
+  };
+}
+
+/** The shorter summary for the procurement channel, linking back to the thread. */
+export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, link?: string): View {
+  const blocks: ViewBlock[] = [
+    { type: 'text', content: [{ strong: dialogue.title }] },
+    { type: 'text', content: headline(outcome) },
+    { type: 'facts', items: classificationFacts(outcome) },
+  ];
+  const reasons = outcome.why.filter((w) => w.points > 0).slice(0, 3);
+  if (outcome.triggers.length > 0) {
+    blocks.push({ type: 'list', items: outcome.triggers.map((t) => [t.label]) });
+  } else if (reasons.length > 0) {
+    blocks.push({ type: 'list', items: reasons.map((w) => [`${w.question} `, { em: w.answer }]) });
+  }
+  blocks.push({
+    type: 'context',
+    content: [
+      `${outcome.gates.length} gates · ${outcome.clauses.length} clauses · ${outcome.kpis.length} KPIs · ${outcome.evidence.length} evidence items · started by `,
+      { user: dialogue.startedBy },
+    ],
+  });
+  if (link) blocks.push({ type: 'text', content: [{ link: { url: link, label: 'Open the triage thread' } }] });
+  return {
+    fallback: `AI procurement triage: ${dialogue.title} — ${TIER_LABEL[outcome.tier]}`,
+    heading: `AI procurement triage: ${TIER_LABEL[outcome.tier]}`,
+    blocks,
+  };
+}
+
+export function noticeView(text: string, ...more: Paragraph): View {
+  return { fallback: text, blocks: [{ type: 'text', content: [text, ...more] }] };
+}
+
+export function helpView(command: string): View {
+  return {
+    fallback: 'AI procurement assistant: commands',
+    heading: 'AI procurement assistant',
+    blocks: [
+      {
+        type: 'text',
+        content: ['Triage a proposed AI purchase in about five minutes, in a thread your colleagues can join.'],
+      },
+      {
+        type: 'list',
+        items: [
+          [
+            { code: `${command} triage <title>` },
+            ' start a risk triage, e.g. ',
+            { code: `${command} triage Chatbot for council tax queries` },
+          ],
+          [{ code: `${command} config channel #channel` }, ' set the procurement channel that receives summaries'],
+          [{ code: `${command} help` }, ' show this help'],
+        ],
+      },
+    ],
+  };
+}
+
+export function usageView(command: string, problem: string): View {
+  const help = helpView(command);
+  return { ...help, fallback: problem, blocks: [{ type: 'text', content: [{ strong: problem }] }, ...help.blocks] };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { StoreUnavailableError } from '../core/errors.js';
+import type { Locker } from '../core/ports.js';
+import type { Records } from './records.js';
+
+export interface LockOptions {
+  /** How long a claim lives if its holder dies mid-work; long enough for a few Slack API calls. */
+  ttlMs?: number;
+  /** How long a caller waits for a busy lock before giving up. */
+  waitMs?: number;
+}
+
+/**
+ * Serialises work per key. Callers in this process queue on a promise chain (no polling); across processes
+ * and replicas the store's atomic claim decides, so two clicks on one dialogue never interleave.
+ */
+export class StoreLocker implements Locker {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly records: Records,
+    private readonly options: LockOptions = {},
+  ) {}
+
+  async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.withClaim(key, work));
+    const tail = run.catch(() => undefined);
+    this.tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+
+  private async withClaim<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const { ttlMs = 30_000, waitMs = 10_000 } = this.options;
+    const claimKey = `lock:${key}`;
+    const token = randomUUID();
+    const deadline = Date.now() + waitMs;
+    let delay = 5;
+    while (!(await this.records.claim(claimKey, token, ttlMs))) {
+      if (Date.now() > deadline) throw new StoreUnavailableError(new Error(`lock ${key} busy for ${waitMs} ms`));
+      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 200);
+    }
+    try {
+      return await work();
+    } finally {
+      await this.records.release(claimKey, token).catch(() => undefined);
+    }
+  }
+}

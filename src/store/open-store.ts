@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import KeyvPostgres from '@keyv/postgres';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from '../log.js';
+import { type Atomic, postgresAtomic, type RedisLike, redisAtomic, sqliteAtomic } from './atomic.js';
+
+export type StoreKind = 'sqlite' | 'redis' | 'postgres';
+
+/** Keyv plus the backend's atomic primitives, opened from one URL. */
+export interface StoreHandle {
+  kind: StoreKind;
+  keyv: Keyv;
+  atomic: Atomic;
+  close(): Promise<void>;
+}
+
+const NAMESPACE = 'aiprocure';
+
+export interface OpenStoreOptions {
+  logger: Logger;
+  /** Keyv namespace; tests use their own so suites sharing a server never see each other's keys. */
+  namespace?: string;
+}
+
+export async function openStore(
+  url: string,
+  { logger, namespace = NAMESPACE }: OpenStoreOptions,
+): Promise<StoreHandle> {
+  const kind = storeKind(url);
+  const onError = (error: unknown) => logger.error({ err: error, store: kind }, 'store error');
+
+  if (kind === 'sqlite') {
+    const file = url.replace(/^sqlite:\/\//, '');
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // busyTimeout lets a second process on the same file wait for a write lock instead of failing.
+    const store = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
+    store.on('error', onError);
+    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+    keyv.on('error', onError);
+    await store.query('PRAGMA journal_mode = WAL');
+    const query = (sql: string, params: unknown[]) =>
+      store.query(sql, params) as Promise<Array<Record<string, unknown>>>;
+    return { kind, keyv, atomic: sqliteAtomic(query, `${namespace}:`), close: () => store.disconnect() };
+  }
+
+  if (kind === 'redis') {
+    const client = createClient({
+      url,
+      // Fail fast while Redis is down (callers time out and say "temporarily unavailable"), keep retrying behind.
+      socket: { connectTimeout: 2000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000) },
+    });
+    client.on('error', onError);
+    const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 2000 });
+    store.on('error', onError);
+    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+    keyv.on('error', onError);
+    const connected = async () => (await store.getClient()) as unknown as RedisLike;
+    return {
+      kind,
+      keyv,
+      atomic: redisAtomic(connected, `${namespace}:claim:`),
+      close: async () => {
+        if (client.isOpen) await client.close();
+      },
+    };
+  }
+
+  const store = new KeyvPostgres({ uri: url, table: 'aiprocure_kv', connectionTimeoutMillis: 2000 });
+  store.on('error', onError);
+  const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+  keyv.on('error', onError);
+  const query = (sql: string, params: unknown[]) => store.query(sql, params) as Promise<Array<Record<string, unknown>>>;
+  return { kind, keyv, atomic: postgresAtomic(query, `${namespace}:`), close: () => store.disconnect() };
+}
+
+export function storeKind(url: string): StoreKind {
+  if (url.startsWith('sqlite://')) return 'sqlite';
+  if (url.startsWith('redis://') || url.startsWith('rediss://')) return 'redis';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  throw new Error(`Unsupported STORE_URL scheme: ${url.split(':')[0]}`);
+}

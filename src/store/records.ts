@@ -1,0 +1,65 @@
+import type Keyv from 'keyv';
+import type { z } from 'zod';
+import { StoreUnavailableError } from '../core/errors.js';
+import type { Atomic } from './atomic.js';
+
+/**
+ * Typed, validated access to Keyv. Every call is bounded by a timeout so a store that is down turns into
+ * a `StoreUnavailableError` (the user sees "temporarily unavailable") instead of a request that hangs.
+ * A record that fails its schema on read is a bug or a tampered store: it throws, it is never silently dropped.
+ */
+export class Records {
+  constructor(
+    private readonly keyv: Keyv,
+    readonly atomic: Atomic,
+    private readonly timeoutMs = 3000,
+  ) {}
+
+  async get<T>(key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T | undefined> {
+    const raw = await this.bounded(this.keyv.get(key));
+    if (raw === undefined || raw === null) return undefined;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new Error(
+        `Stored record ${key} is invalid: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    await this.bounded(this.keyv.set(key, value, ttlMs));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.bounded(this.keyv.delete(key));
+  }
+
+  async claim(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.bounded(this.atomic.claim(key, token, ttlMs));
+  }
+
+  async release(key: string, token: string): Promise<void> {
+    await this.bounded(this.atomic.release(key, token));
+  }
+
+  private async bounded<T>(operation: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(new Error('store timeout'))), this.timeoutMs);
+    });
+    try {
+      return await Promise.race([operation, timeout]);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Keys are `t:<tenant>:<kind>:<id>`; every tenant's records live under its own prefix. */
+export function tenantKey(tenant: string, ...parts: string[]): string {
+  return ['t', tenant, ...parts].join(':');
+}

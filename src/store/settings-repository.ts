@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import type { SettingsRepository, TenantSettings } from '../core/ports.js';
+import { UserRefSchema } from '../core/triage/dialogue.js';
+import { type Records, tenantKey } from './records.js';
+
+const SettingsSchema = z.object({
+  procurementChannel: z.string().optional(),
+  procurementChannelSetBy: UserRefSchema.optional(),
+  procurementChannelSetAt: z.string().optional(),
+});
+
+export class KeyvSettingsRepository implements SettingsRepository {
+  constructor(private readonly records: Records) {}
+
+  async get(tenant: string): Promise<TenantSettings> {
+    return (await this.records.get(tenantKey(tenant, 'settings'), SettingsSchema)) ?? {};
+  }
+
+  async update(tenant: string, patch: TenantSettings): Promise<TenantSettings> {
+    const next = { ...(await this.get(tenant)), ...patch };
+    await this.records.set(tenantKey(tenant, 'settings'), SettingsSchema.parse(next));
+    return next;
+  }
+}

@@ -1,0 +1,264 @@
+import { Writable } from 'node:stream';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { type RunningService, startService } from '../../src/service.js';
+import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
+import { blockAction, messageEvent, type PostResult, postToSlackApp, slashCommand } from '../support/slack-requests.js';
+import { sqliteUrl, testNamespace } from './backends.js';
+
+export const SECRET = 'test-signing-secret';
+export const BOT_TOKEN = 'xoxb-test-bot-token-1234';
+export const TEAM = 'T111';
+export const CHANNEL = 'CTRIAGE1';
+export const PROCUREMENT = 'CPROCURE1';
+
+export interface SlackMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+}
+
+export interface Button {
+  actionId: string;
+  value: string;
+  label: string;
+  payload: { d: string; s: number; q?: string; o?: string };
+}
+
+/** The real service (Bolt over HTTP, real store) against a fake Slack Web API; drives it like Slack would. */
+export class SlackHarness {
+  private constructor(
+    readonly fake: FakeSlack,
+    readonly service: RunningService,
+    readonly baseUrl: string,
+    /** Every log line the service wrote, for redaction checks. */
+    readonly logs: string[],
+  ) {}
+
+  static async start(
+    options: {
+      storeUrl?: string;
+      procurementChannel?: string;
+      namespace?: string;
+      fake?: FakeSlack;
+      env?: Partial<Config>;
+    } = {},
+  ): Promise<SlackHarness> {
+    const fake = options.fake ?? (await startFakeSlack({ teamId: TEAM }));
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const config: Config = {
+      port: 0,
+      storeUrl: options.storeUrl ?? sqliteUrl(),
+      logLevel: 'debug',
+      procurementChannel: options.procurementChannel,
+      slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
+      ...options.env,
+    };
+    const service = await startService(config, createLogger('debug', sink), {
+      namespace: options.namespace ?? testNamespace(),
+      host: '127.0.0.1',
+    });
+    return new SlackHarness(fake, service, `http://127.0.0.1:${service.port}`, logs);
+  }
+
+  async close(closeFake = true) {
+    await this.service.close();
+    if (closeFake) await this.fake.close();
+  }
+
+  command(text: string, user = 'UANA', channel = CHANNEL, extra: { triggerId?: string; retryNum?: number } = {}) {
+    return postToSlackApp(
+      this.baseUrl,
+      'form',
+      slashCommand({
+        text,
+        userId: user,
+        userName: user.toLowerCase(),
+        channelId: channel,
+        teamId: TEAM,
+        responseUrl: this.fake.responseUrl(`cmd-${Date.now()}-${Math.random()}`),
+        triggerId: extra.triggerId,
+      }),
+      { secret: SECRET, retryNum: extra.retryNum },
+    );
+  }
+
+  /** Every message as it looks now: posts replayed with their updates. */
+  messages(): SlackMessage[] {
+    const byTs = new Map<string, SlackMessage>();
+    for (const call of this.fake.calls) {
+      if (call.status !== 200 || call.response.ok !== true) continue;
+      const args = call.args as { channel?: string; ts?: string; thread_ts?: string; text?: string; blocks?: unknown };
+      if (call.method === 'chat.postMessage') {
+        const ts = String(call.response.ts);
+        byTs.set(ts, {
+          channel: String(call.response.channel ?? args.channel),
+          ts,
+          threadTs: args.thread_ts,
+          text: String(args.text ?? ''),
+          blocks: (args.blocks as SlackMessage['blocks']) ?? [],
+        });
+      } else if (call.method === 'chat.update' && args.ts) {
+        const before = byTs.get(args.ts);
+        if (before)
+          byTs.set(args.ts, {
+            ...before,
+            text: String(args.text ?? ''),
+            blocks: (args.blocks as SlackMessage['blocks']) ?? [],
+          });
+      }
+    }
+    return [...byTs.values()];
+  }
+
+  rootOf(title: string): SlackMessage {
+    const root = this.messages().find((m) => !m.threadTs && JSON.stringify(m.blocks).includes(title));
+    if (!root) throw new Error(`no root message for ${title}`);
+    return root;
+  }
+
+  thread(rootTs: string): SlackMessage[] {
+    return this.messages().filter((m) => m.threadTs === rootTs);
+  }
+
+  /** The question waiting for an answer: the last thread message that still has answer buttons. */
+  currentQuestion(rootTs: string): SlackMessage | undefined {
+    return this.thread(rootTs)
+      .filter((m) =>
+        buttons(m).some((b) => b.actionId.startsWith('triage_dont_know') || b.actionId.startsWith('triage_answer')),
+      )
+      .at(-1);
+  }
+
+  ephemerals(user?: string): FakeSlackCall[] {
+    return this.fake.callsOf('chat.postEphemeral').filter((c) => !user || c.args.user === user);
+  }
+
+  click(
+    message: SlackMessage,
+    button: Button,
+    user = 'UANA',
+    stateValues?: Record<string, Record<string, Record<string, unknown>>>,
+  ) {
+    return postToSlackApp(
+      this.baseUrl,
+      'form',
+      blockAction({
+        actionId: button.actionId,
+        value: button.value,
+        userId: user,
+        userName: user.toLowerCase(),
+        channelId: message.channel,
+        teamId: TEAM,
+        messageTs: message.ts,
+        threadTs: message.threadTs,
+        stateValues,
+        responseUrl: this.fake.responseUrl(`act-${Date.now()}`),
+        message: { blocks: message.blocks, text: message.text },
+      }),
+      { secret: SECRET },
+    );
+  }
+
+  reply(rootTs: string, text: string, user = 'UANA', extra: { eventId?: string; retryNum?: number } = {}) {
+    return postToSlackApp(
+      this.baseUrl,
+      'json',
+      messageEvent({ text, userId: user, channelId: CHANNEL, teamId: TEAM, threadTs: rootTs, eventId: extra.eventId }),
+      { secret: SECRET, retryNum: extra.retryNum },
+    );
+  }
+
+  /** Answers the current question (by option id, ids, text or "dontKnow") and waits until the bot moved on. */
+  async answer(rootTs: string, value: string | string[], user = 'UANA'): Promise<PostResult> {
+    const question = this.currentQuestion(rootTs);
+    if (!question) throw new Error('no open question');
+    const before = this.fake.calls.length;
+    const all = buttons(question);
+    const questionId = all.find((b) => b.payload.q)?.payload.q;
+    let result: PostResult;
+    if (value === 'dontKnow') {
+      result = await this.click(question, must(all.find((b) => b.actionId.startsWith('triage_dont_know'))), user);
+    } else if (Array.isArray(value)) {
+      const exclusive =
+        value.length === 1
+          ? all.find((b) => b.actionId.startsWith('triage_answer') && b.payload.o === value[0])
+          : undefined;
+      if (exclusive) result = await this.click(question, exclusive, user);
+      else {
+        const state = {
+          triage_multi: { triage_multi: { type: 'checkboxes', selected_options: value.map((v) => ({ value: v })) } },
+        };
+        result = await this.click(
+          question,
+          must(all.find((b) => b.actionId.startsWith('triage_confirm'))),
+          user,
+          state,
+        );
+      }
+    } else {
+      const option = all.find((b) => b.actionId.startsWith('triage_answer') && b.payload.o === value);
+      if (option) result = await this.click(question, option, user);
+      else result = await this.reply(rootTs, value, user);
+    }
+    await this.fake.waitFor(
+      (calls) =>
+        calls.length > before &&
+        calls.slice(before).some((c) => c.method === 'chat.postMessage' || c.method === 'chat.postEphemeral'),
+      5000,
+      `answer ${questionId}=${JSON.stringify(value)}`,
+    );
+    await this.settle();
+    return result;
+  }
+
+  /** Waits until the fake has seen no call for a short while (the bot finished its work after the ack). */
+  async settle(quietMs = 60, timeoutMs = 5000) {
+    const started = Date.now();
+    let count = -1;
+    while (Date.now() - started < timeoutMs) {
+      if (this.fake.calls.length === count) return;
+      count = this.fake.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
+  questionIdOf(message: SlackMessage): string | undefined {
+    return buttons(message).find((b) => b.payload.q)?.payload.q;
+  }
+}
+
+export function buttons(message: SlackMessage): Button[] {
+  const out: Button[] = [];
+  for (const block of message.blocks) {
+    if (block.type !== 'actions') continue;
+    for (const element of (block.elements as Array<Record<string, unknown>>) ?? []) {
+      if (element.type !== 'button') continue;
+      const value = String(element.value ?? '');
+      out.push({
+        actionId: String(element.action_id),
+        value,
+        label: String((element.text as { text?: string })?.text ?? ''),
+        payload: JSON.parse(value),
+      });
+    }
+  }
+  return out;
+}
+
+export function textOf(message: { blocks: unknown; text?: string }): string {
+  return `${message.text ?? ''}\n${JSON.stringify(message.blocks)}`;
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected button not found');
+  return value;
+}

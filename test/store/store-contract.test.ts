@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { StoreUnavailableError } from '../../src/core/errors.js';
+import type { Dialogue } from '../../src/core/triage/dialogue.js';
+import { Deduper } from '../../src/store/dedupe.js';
+import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
+import { StoreLocker } from '../../src/store/locks.js';
+import { openStore, type StoreHandle } from '../../src/store/open-store.js';
+import { Records } from '../../src/store/records.js';
+import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
+import { backends, quietLogger, testNamespace } from '../helpers/backends.js';
+
+const Note = z.object({ text: z.string(), n: z.number() });
+
+function dialogue(tenant: string, id: string): Dialogue {
+  return {
+    v: 1,
+    id,
+    tenant,
+    platform: 'slack',
+    title: 'Chatbot for council tax',
+    startedBy: { id: 'U1', name: 'ana' },
+    startedAt: new Date(0).toISOString(),
+    pack: { id: 'default', version: '1', hash: 'abc' },
+    channel: 'C1',
+    answers: {},
+    order: [],
+    current: 'role',
+    step: 0,
+    status: 'open',
+    events: [],
+  };
+}
+
+describe.each(backends)('store contract: $name', ({ url }) => {
+  let store: StoreHandle;
+  let second: StoreHandle;
+  let records: Records;
+  let otherReplica: Records;
+  const namespace = testNamespace();
+
+  beforeAll(async () => {
+    const shared = url();
+    store = await openStore(shared, { logger: quietLogger, namespace });
+    // A second connection to the same store stands in for another replica.
+    second = await openStore(shared, { logger: quietLogger, namespace });
+    records = new Records(store.keyv, store.atomic);
+    otherReplica = new Records(second.keyv, second.atomic);
+  });
+
+  afterAll(async () => {
+    await store.keyv.clear();
+    await second.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+  });
+
+  it('stores and reads back a validated record, and deletes it', async () => {
+    await records.set('t:x:note:1', { text: 'hello', n: 1 });
+    expect(await records.get('t:x:note:1', Note)).toEqual({ text: 'hello', n: 1 });
+    expect(await otherReplica.get('t:x:note:1', Note)).toEqual({ text: 'hello', n: 1 });
+    await records.delete('t:x:note:1');
+    expect(await records.get('t:x:note:1', Note)).toBeUndefined();
+  });
+
+  it('refuses a stored record that does not match its schema, naming the key', async () => {
+    await records.set('t:x:note:bad', { text: 42 });
+    await expect(records.get('t:x:note:bad', Note)).rejects.toThrow(/t:x:note:bad/);
+  });
+
+  it('lets exactly one of many concurrent claimants win, across replicas', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? records : otherReplica).claim('race', `token-${i}`, 5000)),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('frees a claim when it expires or its holder releases it, but not for another token', async () => {
+    expect(await records.claim('short', 'a', 150)).toBe(true);
+    expect(await records.claim('short', 'b', 150)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await records.claim('short', 'b', 5000)).toBe(true);
+    await records.release('short', 'a');
+    expect(await records.claim('short', 'c', 5000)).toBe(false);
+    await records.release('short', 'b');
+    expect(await records.claim('short', 'c', 5000)).toBe(true);
+  });
+
+  it('serialises work under one lock key across replicas, so no update is lost', async () => {
+    const lockA = new StoreLocker(records, { ttlMs: 5000, waitMs: 20_000 });
+    const lockB = new StoreLocker(otherReplica, { ttlMs: 5000, waitMs: 20_000 });
+    await records.set('t:x:counter', { text: 'counter', n: 0 });
+    const increments = Array.from({ length: 16 }, (_, i) =>
+      (i % 2 ? lockA : lockB).withLock('counter', async () => {
+        const current = await records.get('t:x:counter', Note);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        await otherReplica.set('t:x:counter', { text: 'counter', n: (current?.n ?? 0) + 1 });
+      }),
+    );
+    await Promise.all(increments);
+    expect((await records.get('t:x:counter', Note))?.n).toBe(16);
+  });
+
+  it('marks a delivery the first time only', async () => {
+    const dedupe = new Deduper(records);
+    const replica = new Deduper(otherReplica);
+    expect(await dedupe.isFirstDelivery('slack_T1', 'Ev1')).toBe(true);
+    expect(await replica.isFirstDelivery('slack_T1', 'Ev1')).toBe(false);
+    expect(await dedupe.isFirstDelivery('slack_T2', 'Ev1')).toBe(true);
+  });
+
+  it('keeps each tenant’s dialogues and settings apart', async () => {
+    const dialogues = new KeyvDialogueRepository(records);
+    const settings = new KeyvSettingsRepository(records);
+    await dialogues.save(dialogue('slack_TA', 'd1'));
+    await dialogues.linkRoot('slack_TA', { channel: 'C1', id: '171.000' }, 'd1');
+    await settings.update('slack_TA', { procurementChannel: 'CPROC' });
+    expect((await dialogues.get('slack_TA', 'd1'))?.title).toBe('Chatbot for council tax');
+    expect(await dialogues.get('slack_TB', 'd1')).toBeUndefined();
+    expect(await dialogues.findByRoot('slack_TA', { channel: 'C1', id: '171.000' })).toBe('d1');
+    expect(await dialogues.findByRoot('slack_TB', { channel: 'C1', id: '171.000' })).toBeUndefined();
+    expect((await settings.get('slack_TA')).procurementChannel).toBe('CPROC');
+    expect(await settings.get('slack_TB')).toEqual({});
+  });
+
+  it('keeps long thread keys (Teams conversation ids) within the key limit', async () => {
+    const dialogues = new KeyvDialogueRepository(records);
+    const conversation = `19:${'a'.repeat(200)}@thread.tacv2`;
+    await dialogues.linkRoot('teams_tenant', { channel: conversation, id: '1712345678901' }, 'd2');
+    expect(await dialogues.findByRoot('teams_tenant', { channel: conversation, id: '1712345678901' })).toBe('d2');
+  });
+});
+
+describe('an unreachable store', () => {
+  it.each([
+    ['redis', 'redis://127.0.0.1:1'],
+    ['postgres', 'postgres://postgres@127.0.0.1:1/test'],
+  ])('%s: fails fast with StoreUnavailableError instead of hanging', async (_name, url) => {
+    const store = await openStore(url, { logger: quietLogger, namespace: testNamespace() });
+    const records = new Records(store.keyv, store.atomic, 2500);
+    const started = Date.now();
+    await expect(records.get('t:x:anything', Note)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(records.claim('anything', 'a', 1000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(Date.now() - started).toBeLessThan(6000);
+    await store.close().catch(() => undefined);
+  });
+});

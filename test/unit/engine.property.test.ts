@@ -1,0 +1,168 @@
+/**
+ * Properties of the engine over random dialogues: each path is built by asking `nextQuestion` and picking a
+ * random valid answer (including "Don't know") until the dialogue ends.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applicableQuestions, evaluate, nextQuestion } from '../../src/core/triage/engine.js';
+import type { Question } from '../../src/core/triage/pack-schema.js';
+import { answerPoints } from '../../src/core/triage/scoring.js';
+import { type Answers, type AnswerValue, type Tier, tierRank } from '../../src/core/triage/types.js';
+import { DK, pack } from './triage-helpers.js';
+
+const AMOUNTS = ['£6.2m', '£4,999,999', '5,000,001 GBP', '€3 million', '$750k', 'CAD 12m', '£120k'];
+const PRACTICES = (pack.questions[0]!.kind === 'multi' ? pack.questions[0]!.options : [])
+  .filter((o) => !o.exclusive)
+  .map((o) => o.id);
+
+/** A valid answer for `question` chosen by `seed`; about one in six is "Don't know". */
+function answerFor(question: Question, seed: number): AnswerValue {
+  if (seed % 6 === 0) return DK;
+  const rest = Math.floor(seed / 6);
+  if (question.kind === 'text') return { kind: 'text', text: AMOUNTS[rest % AMOUNTS.length]! };
+  if (question.kind === 'single')
+    return { kind: 'option', optionId: question.options[rest % question.options.length]!.id };
+  const exclusive = question.options.find((o) => o.exclusive);
+  const choices = question.options.filter((o) => !o.exclusive);
+  if (exclusive && rest % 4 === 0) return { kind: 'options', optionIds: [exclusive.id] };
+  const picked = choices.filter((_, i) => Math.floor(rest / 4) & (1 << i));
+  return { kind: 'options', optionIds: (picked.length ? picked : [choices[rest % choices.length]!]).map((o) => o.id) };
+}
+
+interface Path {
+  answers: Answers;
+  steps: number;
+}
+
+/** Answers questions in dialogue order until `nextQuestion` says the dialogue is complete. */
+function walkPath(seeds: number[], first?: AnswerValue): Path {
+  const answers: Answers = {};
+  let steps = 0;
+  for (let q = nextQuestion(pack, answers); q !== null; q = nextQuestion(pack, answers)) {
+    if (steps > pack.questions.length) throw new Error('the dialogue did not end');
+    answers[q.id] = steps === 0 && first ? first : answerFor(q, seeds[steps % seeds.length]!);
+    steps += 1;
+  }
+  return { answers, steps };
+}
+
+const seeds = fc.array(fc.nat(), { minLength: pack.questions.length, maxLength: pack.questions.length });
+/** Paths that pass the prohibited-practice question ("None of these" or "Don't know"). */
+const openPath = fc
+  .tuple(seeds, fc.boolean())
+  .map(([s, unsure]) => walkPath(s, unsure ? DK : { kind: 'options', optionIds: ['none'] }));
+const anyPath = seeds.map((s) => walkPath(s));
+const practices = fc.subarray(PRACTICES, { minLength: 1 });
+
+function scoreTier(score: number): Tier {
+  const { medium, high, critical } = pack.tiers;
+  return score >= critical.from ? 'critical' : score >= high.from ? 'high' : score >= medium.from ? 'medium' : 'low';
+}
+
+const RUNS = { numRuns: 200 };
+
+describe('engine properties', () => {
+  it('every dialogue ends within as many answers as there are questions, and can be evaluated', () => {
+    fc.assert(
+      fc.property(anyPath, ({ answers, steps }) => {
+        expect(steps).toBeLessThanOrEqual(pack.questions.length);
+        expect(nextQuestion(pack, answers)).toBeNull();
+        const outcome = evaluate(pack, answers);
+        expect(outcome.why.reduce((sum, c) => sum + c.points, 0)).toBe(outcome.score);
+        expect(outcome.score).toBeLessThanOrEqual(outcome.max);
+      }),
+      RUNS,
+    );
+  });
+
+  it('STOP always wins: any prohibited practice gives STOP whatever else was answered', () => {
+    fc.assert(
+      fc.property(openPath, practices, (path, chosen) => {
+        const answers = { ...path.answers, prohibited: { kind: 'options', optionIds: chosen } } as const;
+        expect(nextQuestion(pack, answers)).toBeNull();
+        const outcome = evaluate(pack, answers);
+        expect(outcome.tier).toBe('stop');
+        expect(outcome.classification.eu.category).toBe('prohibited');
+        expect(outcome.kpis).toEqual([]);
+      }),
+      RUNS,
+    );
+    fc.assert(
+      fc.property(seeds, practices, (s, chosen) => {
+        const { answers, steps } = walkPath(s, { kind: 'options', optionIds: chosen });
+        expect(steps).toBe(1);
+        expect(evaluate(pack, answers).tier).toBe('stop');
+      }),
+    );
+  });
+
+  it('a worse answer never lowers the score', () => {
+    fc.assert(
+      fc.property(openPath, fc.nat(), ({ answers }, seed) => {
+        const before = evaluate(pack, answers).score;
+        for (const question of applicableQuestions(pack, answers)) {
+          const current = answerPoints(question, answers[question.id]!);
+          const candidates = [DK, answerFor(question, seed + 1), answerFor(question, seed * 7 + 3)];
+          if (question.kind === 'single')
+            candidates.push(...question.options.map((o) => ({ kind: 'option', optionId: o.id }) as const));
+          for (const candidate of candidates) {
+            if (candidate.kind !== 'dontKnow' && answerPoints(question, candidate) < current) continue;
+            if (candidate.kind !== 'dontKnow' && question.kind === 'multi' && !question.scored) continue; // would STOP
+            // Questions a worse answer brings back count as "Don't know" until answered.
+            const after = evaluate(pack, { ...answers, [question.id]: candidate }, { partial: true }).score;
+            expect(after, `${question.id}: ${JSON.stringify(candidate)}`).toBeGreaterThanOrEqual(before);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('the tier is never below the score threshold or any fired trigger', () => {
+    fc.assert(
+      fc.property(anyPath, ({ answers }) => {
+        const outcome = evaluate(pack, answers);
+        expect(tierRank(outcome.tier)).toBeGreaterThanOrEqual(tierRank(scoreTier(outcome.score)));
+        for (const trigger of outcome.triggers)
+          expect(tierRank(outcome.tier)).toBeGreaterThanOrEqual(tierRank(trigger.minTier));
+      }),
+      RUNS,
+    );
+  });
+
+  it('a result is provisional exactly when some answer is "Don\'t know"', () => {
+    fc.assert(
+      fc.property(anyPath, ({ answers }) => {
+        const outcome = evaluate(pack, answers);
+        const unsure = Object.entries(answers)
+          .filter(([, a]) => a.kind === 'dontKnow')
+          .map(([id]) => id);
+        expect(outcome.provisional).toBe(unsure.length > 0);
+        expect(outcome.unknowns.sort()).toEqual(unsure.sort());
+        for (const id of unsure) expect(outcome.evidence.map((e) => e.id)).toContain(`DK-${id}`);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a half-finished dialogue never scores below the finished one, because missing answers count as the worst', () => {
+    fc.assert(
+      fc.property(openPath, fc.nat(), ({ answers }, cut) => {
+        const ids = Object.keys(answers);
+        const prefix = Object.fromEntries(ids.slice(0, cut % (ids.length + 1)).map((id) => [id, answers[id]!]));
+        expect(evaluate(pack, prefix, { partial: true }).score).toBeGreaterThanOrEqual(evaluate(pack, answers).score);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a UK contract over £5m always gets at least 3 KPIs', () => {
+    fc.assert(
+      fc.property(openPath, ({ answers }) => {
+        const outcome = evaluate(pack, answers);
+        if (outcome.classification.uk.kpiDuty) expect(outcome.kpis.length).toBeGreaterThanOrEqual(3);
+      }),
+      RUNS,
+    );
+  });
+});
