@@ -31,11 +31,16 @@ export interface Button {
 export class SlackHarness {
   private constructor(
     readonly fake: FakeSlack,
-    readonly service: RunningService,
+    readonly service: RunningService | undefined,
     readonly baseUrl: string,
     /** Every log line the service wrote, for redaction checks. */
     readonly logs: string[],
   ) {}
+
+  /** Drives a service running elsewhere (a child process) at `baseUrl`. */
+  static attach(fake: FakeSlack, baseUrl: string): SlackHarness {
+    return new SlackHarness(fake, undefined, baseUrl, []);
+  }
 
   static async start(
     options: {
@@ -70,7 +75,7 @@ export class SlackHarness {
   }
 
   async close(closeFake = true) {
-    await this.service.close();
+    await this.service?.close();
     if (closeFake) await this.fake.close();
   }
 

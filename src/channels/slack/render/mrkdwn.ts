@@ -20,6 +20,7 @@ export function escapeMrkdwn(text: string): string {
 export function plainText(text: string, max: number): string {
   const clean = text
     .replace(/@(?=(channel|here|everyone)\b)/gi, `@${ZWSP}`)
+    .replace(/<(?=[!@#])/g, `<${ZWSP}`)
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(clean || '-', max);

@@ -1,0 +1,104 @@
+/**
+ * The baseline: the least a Bolt app could do for the same result as the project. Same receiver (ExpressReceiver
+ * on an express app, processBeforeResponse false); `/aiprocure help` acks with the project's own help message,
+ * `triage …` and `triage_*` buttons ack, then make the Web API calls the driver counted the project making per
+ * request (methods in order, from BENCH_CALLS_TRIAGE / BENCH_CALLS_ANSWER), with small blocks. No store, no core.
+ *
+ * Env: PORT, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, BENCH_HELP_FILE (the help ack as JSON),
+ * BENCH_CALLS_TRIAGE, BENCH_CALLS_ANSWER (comma-separated Web API methods).
+ */
+import { readFileSync } from 'node:fs';
+import { App, type BlockAction, ExpressReceiver, LogLevel, type RespondArguments } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import express from 'express';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`bare-bolt: ${name} is required`);
+  return value;
+}
+
+const methods = (name: string) =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+
+const TRIAGE_CALLS = methods('BENCH_CALLS_TRIAGE');
+const ANSWER_CALLS = methods('BENCH_CALLS_ANSWER');
+const helpAck = JSON.parse(readFileSync(required('BENCH_HELP_FILE'), 'utf8')) as RespondArguments;
+
+const blocks = (text: string) => [
+  { type: 'section', text: { type: 'mrkdwn', text } },
+  {
+    type: 'actions',
+    elements: [
+      { type: 'button', action_id: 'triage_answer:0', text: { type: 'plain_text', text: 'Yes' }, value: '{"d":"x"}' },
+    ],
+  },
+];
+
+/** Makes `calls` one after another: a post without a thread starts one; an update edits the clicked message. */
+async function follow(client: WebClient, calls: string[], where: { channel?: string; ts?: string; threadTs?: string }) {
+  const channel = where.channel;
+  if (!channel) throw new Error('bare-bolt: request without a channel');
+  let threadTs = where.threadTs;
+  let last = where.ts;
+  for (const method of calls) {
+    if (method === 'chat.postMessage') {
+      const text = threadTs ? 'Next question' : 'New triage';
+      const result = await client.chat.postMessage({
+        channel,
+        text,
+        blocks: blocks(text),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+      threadTs ??= result.ts;
+      last = result.ts;
+    } else if (method === 'chat.update') {
+      await client.chat.update({ channel, ts: last ?? '', text: 'Answered', blocks: blocks('Answered') });
+    } else {
+      await client.apiCall(method, { channel });
+    }
+  }
+}
+
+const http = express();
+http.disable('x-powered-by');
+http.get('/healthz', (_req, res) => {
+  res.json({ ok: true });
+});
+const receiver = new ExpressReceiver({
+  signingSecret: required('SLACK_SIGNING_SECRET'),
+  endpoints: '/slack/events',
+  app: http,
+  processBeforeResponse: false,
+  logLevel: LogLevel.WARN,
+});
+const app = new App({
+  token: required('SLACK_BOT_TOKEN'),
+  receiver,
+  logLevel: LogLevel.WARN,
+  clientOptions: { slackApiUrl: required('SLACK_API_URL') },
+});
+
+app.command('/aiprocure', async ({ command, ack, client }) => {
+  if (command.text.trim() === 'help') return ack(helpAck);
+  await ack();
+  await follow(client, TRIAGE_CALLS, { channel: command.channel_id });
+});
+
+app.action<BlockAction>(/^triage_/, async ({ ack, body, client }) => {
+  await ack();
+  await follow(client, ANSWER_CALLS, {
+    channel: body.channel?.id ?? body.container?.channel_id,
+    ts: body.message?.ts ?? body.container?.message_ts,
+    threadTs: body.message?.thread_ts ?? body.container?.thread_ts,
+  });
+});
+
+app.error(async (error) => {
+  process.stderr.write(`bare-bolt listener error: ${error.message}\n`);
+});
+
+http.listen(Number(required('PORT')), '0.0.0.0');

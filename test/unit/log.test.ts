@@ -1,0 +1,45 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger, maskSecrets } from '../../src/log.js';
+
+function capture() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger('debug', sink), text: () => lines.join('') };
+}
+
+describe('logs never carry secrets', () => {
+  it('redacts secret fields by name and masks token-shaped strings anywhere', () => {
+    const { logger, text } = capture();
+    logger.info({ token: 'xoxb-111-222-abc', config: { signingSecret: 'shh', botToken: 'xoxb-9' } }, 'starting');
+    logger.error({ err: new Error('call failed with Bearer abc.def.ghi for xoxb-123-456-xyz') }, 'boom');
+    logger.warn({ headers: { authorization: 'Bearer zzz' }, nested: { deeper: { note: 'app token xapp-1-A1-xyz' } } });
+    logger.info('message with xoxp-999-888 inside');
+    logger.info({ sig: 'v0=' + 'a'.repeat(64) }, 'signature');
+    const out = text();
+    for (const secret of [
+      'xoxb-111-222-abc',
+      'shh',
+      'xoxb-9',
+      'abc.def.ghi',
+      'xoxb-123-456-xyz',
+      'zzz',
+      'xapp-1-A1-xyz',
+      'xoxp-999-888',
+      'a'.repeat(64),
+    ]) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('[REDACTED]');
+    expect(out).toContain('call failed with');
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(maskSecrets('Chatbot for council tax queries')).toBe('Chatbot for council tax queries');
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseSlackCommand } from '../../src/channels/slack/command-parser.js';
+
+describe('/aiprocure text', () => {
+  it.each([
+    ['', { kind: 'help' }],
+    ['HELP', { kind: 'help' }],
+    ['triage   Chatbot for  council tax ', { kind: 'triage', title: 'Chatbot for  council tax' }],
+    ['Triage x', { kind: 'triage', title: 'x' }],
+    ['triage', { kind: 'triage', title: '' }],
+    ['config channel <#C0123ABC|procurement>', { kind: 'config-channel', channel: 'C0123ABC' }],
+    ['config channel <#G0123ABC>', { kind: 'config-channel', channel: 'G0123ABC' }],
+    ['config channel C0123ABCD', { kind: 'config-channel', channel: 'C0123ABCD' }],
+  ])('%j', (text, expected) => {
+    expect(parseSlackCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['config channel #procurement', 'could not recognise that channel'],
+    ['config channel', 'Which channel?'],
+    ['config', 'Usage: config channel #channel'],
+    ['delete everything', 'Unknown command “delete”'],
+  ])('%j is answered with usage', (text, problem) => {
+    const parsed = parseSlackCommand(text);
+    expect(parsed.kind).toBe('usage');
+    expect(parsed.kind === 'usage' && parsed.problem).toContain(problem);
+  });
+});

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { renderMessage } from '../../src/channels/slack/render/blocks.js';
+import { escapeMrkdwn } from '../../src/channels/slack/render/mrkdwn.js';
+import type { Dialogue } from '../../src/core/triage/dialogue.js';
+import { evaluate, nextQuestion } from '../../src/core/triage/engine.js';
+import type { Answers } from '../../src/core/triage/types.js';
+import { questionView, summaryView } from '../../src/core/triage/views.js';
+import type { View } from '../../src/core/view.js';
+import { findBroadcastMentions, validateMessage } from '../support/blockkit.js';
+import { pack } from './triage-helpers.js';
+
+const dialogue = (title: string): Dialogue => ({
+  v: 1,
+  id: 'd1',
+  tenant: 'slack_T1',
+  platform: 'slack',
+  title,
+  startedBy: { id: 'U1' },
+  startedAt: new Date(0).toISOString(),
+  pack: { id: pack.id, version: pack.version, hash: pack.hash },
+  channel: 'C1',
+  answers: {},
+  order: ['prohibited'],
+  current: null,
+  step: 3,
+  status: 'complete',
+  events: [],
+});
+
+const hostile = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    '<!channel>',
+    '<!here|here>',
+    '<@U123>',
+    '<https://evil|x>',
+    '@everyone',
+    '*b* _i_ ~s~ `c`',
+    '&amp;<>',
+  ),
+);
+
+function mrkdwnTexts(json: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const item of v) walk(item);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.type === 'mrkdwn' && typeof o.text === 'string') out.push(o.text);
+      for (const item of Object.values(o)) walk(item);
+    }
+  };
+  walk(json);
+  return out;
+}
+
+describe('Slack rendering', () => {
+  it('escapes everything that could mention, link or format', () => {
+    expect(escapeMrkdwn('<!channel> & <@U1>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt;');
+    expect(escapeMrkdwn('@channel @here')).not.toMatch(/@channel|@here/);
+    expect(escapeMrkdwn('*bold*')).not.toBe('*bold*');
+  });
+
+  it('never emits a broadcast, mention or link from user text, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: 1, maxLength: 4 }), (parts) => {
+        const text = parts.join(' ');
+        const view: View = {
+          fallback: text,
+          heading: text,
+          blocks: [
+            { type: 'text', content: [text, { strong: text }, { em: text }] },
+            { type: 'context', content: [text] },
+            { type: 'facts', items: [{ label: text, value: [text] }] },
+            { type: 'list', items: [[text]] },
+          ],
+          actions: [{ id: 'triage_answer', label: text || 'x', value: { d: 'd1' } }],
+        };
+        const message = renderMessage(view);
+        expect(findBroadcastMentions(message)).toEqual([]);
+        // Mentions and links are only parsed in mrkdwn; plain_text (headers, buttons) shows them literally.
+        expect(mrkdwnTexts(message).join('\n')).not.toMatch(/<@U123>|<https:\/\/evil/);
+      }),
+    );
+  });
+
+  it('keeps every question message within Block Kit limits', () => {
+    for (const question of pack.questions) {
+      const message = renderMessage(
+        questionView(dialogue('t'), question, { number: 3, total: 15 }, { kind: 'dontKnow' }),
+      );
+      expect(validateMessage(message), question.id).toEqual([]);
+    }
+  });
+
+  it('keeps the summary within Block Kit limits for any answers, even all "Don\'t know" and a huge title', () => {
+    fc.assert(
+      fc.property(fc.infiniteStream(fc.nat()), fc.string({ maxLength: 150 }), (picks, title) => {
+        const answers: Answers = {};
+        const it = picks[Symbol.iterator]();
+        for (let q = nextQuestion(pack, answers); q; q = nextQuestion(pack, answers)) {
+          const n = it.next().value as number;
+          if (q.kind === 'text') answers[q.id] = n % 2 ? { kind: 'dontKnow' } : { kind: 'text', text: '£6m' };
+          else {
+            const ids = q.options.map((o) => o.id);
+            answers[q.id] =
+              n % 4 === 0
+                ? { kind: 'dontKnow' }
+                : q.kind === 'single'
+                  ? { kind: 'option', optionId: ids[n % ids.length]! }
+                  : { kind: 'options', optionIds: [q.options.filter((o) => !o.exclusive)[n % 3]!.id] };
+          }
+        }
+        const message = renderMessage(summaryView(dialogue(title.padEnd(150, 'x')), evaluate(pack, answers)));
+        expect(validateMessage(message)).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
