@@ -28,6 +28,12 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
   SLACK_API_URL: optionalText.pipe(z.string().url().optional()),
   PROCUREMENT_CHANNEL: optionalText,
+  MICROSOFT_APP_ID: optionalText,
+  MICROSOFT_APP_PASSWORD: optionalText,
+  MICROSOFT_APP_TENANT_ID: optionalText,
+  MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional()),
+  PLAYGROUND: optionalText.pipe(z.enum(['0', '1']).optional()),
+  PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
 });
 
 /** Rules across variables; checked on the raw values so they are reported alongside field errors. */
@@ -41,6 +47,19 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (!set('SLACK_BOT_TOKEN') && (set('SLACK_APP_TOKEN') || set('SLACK_SIGNING_SECRET'))) {
     problems.push('SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  // botbuilder turns authentication off whenever the app id is empty, even with a password: never let that
+  // happen by accident.
+  const teamsSecrets = ['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'MICROSOFT_APP_TYPE'].filter(set);
+  if (!set('MICROSOFT_APP_ID') && teamsSecrets.length > 0) {
+    problems.push(`MICROSOFT_APP_ID: is required when ${teamsSecrets.join(', ')} is set`);
+  }
+  const appType = env.MICROSOFT_APP_TYPE?.trim() || 'MultiTenant';
+  if (set('MICROSOFT_APP_ID') && appType !== 'UserAssignedMSI' && !set('MICROSOFT_APP_PASSWORD')) {
+    problems.push('MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID');
+  }
+  if (set('MICROSOFT_APP_ID') && appType !== 'MultiTenant' && !set('MICROSOFT_APP_TENANT_ID')) {
+    problems.push(`MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is ${appType}`);
   }
   return problems;
 }
@@ -56,6 +75,16 @@ export interface SlackConfig {
   socketMode: boolean;
 }
 
+export interface TeamsConfig {
+  /** Absent in local mode: no authentication, and the bot only calls back to loopback service URLs. */
+  credentials?: {
+    appId: string;
+    password?: string;
+    tenantId?: string;
+    type: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+  };
+}
+
 export interface Config {
   port: number;
   storeUrl: string;
@@ -63,6 +92,10 @@ export interface Config {
   triagePack?: string;
   procurementChannel?: string;
   slack?: SlackConfig;
+  /** Teams is always served at /api/messages; without credentials it runs in local mode. */
+  teams: TeamsConfig;
+  /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
+  playground: { enabled: boolean; port: number };
 }
 
 export class ConfigError extends Error {
@@ -98,5 +131,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           socketMode: Boolean(e.SLACK_APP_TOKEN),
         }
       : undefined,
+    teams: {
+      credentials: e.MICROSOFT_APP_ID
+        ? {
+            appId: e.MICROSOFT_APP_ID,
+            password: e.MICROSOFT_APP_PASSWORD,
+            tenantId: e.MICROSOFT_APP_TENANT_ID,
+            type: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
+          }
+        : undefined,
+    },
+    playground: {
+      enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID),
+      port: e.PLAYGROUND_PORT,
+    },
   };
 }

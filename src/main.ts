@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
+import { type Playground, startPlayground } from './local/playground.js';
 import { createLogger } from './log.js';
 import { startService } from './service.js';
 
@@ -19,11 +20,31 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const service = await startService(config, logger);
+  let playground: Playground | undefined;
+  if (config.playground.enabled) {
+    if (!service.teams.local) {
+      logger.warn(
+        'PLAYGROUND=1 ignored: the Agents Playground only works with the bot in local mode (no MICROSOFT_APP_ID).',
+      );
+    } else {
+      try {
+        playground = await startPlayground({ botPort: service.port, port: config.playground.port, logger });
+        logger.info({ url: playground.url }, 'Agents Playground ready');
+        process.stdout.write(
+          `\n  Talk to the bot: open ${playground.url} in a browser, then type "triage Chatbot for council tax queries".\n` +
+            '  (Set PLAYGROUND=0 to run without it.)\n\n',
+        );
+      } catch (error) {
+        logger.error({ err: error }, 'could not start the Agents Playground; the bot runs without it');
+      }
+    }
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    playground?.stop();
     await service.close();
     process.exit(0);
   };

@@ -3,12 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
+import { createTeamsChannel, type TeamsChannel } from './channels/teams/app.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
+import { KeyvConversationReferenceRepository } from './store/conversation-reference-repository.js';
 import { Deduper } from './store/dedupe.js';
 import { KeyvDialogueRepository } from './store/dialogue-repository.js';
 import { StoreLocker } from './store/locks.js';
@@ -25,6 +27,7 @@ export interface RunningService {
   store: StoreHandle;
   triage: TriageService;
   slack?: SlackChannel;
+  teams: TeamsChannel;
   close(): Promise<void>;
 }
 
@@ -61,12 +64,13 @@ export async function startService(
   });
 
   const http = createHttpApp();
+  const deduper = new Deduper(records);
   let slack: SlackChannel | undefined;
   if (config.slack) {
     slack = createSlackChannel(config.slack, http, {
       logger,
       triage,
-      deduper: new Deduper(records),
+      deduper,
       command: '/aiprocure',
     });
     await slack.start();
@@ -74,6 +78,12 @@ export async function startService(
   } else {
     logger.info('Slack is not configured (no SLACK_BOT_TOKEN)');
   }
+  const teams = createTeamsChannel(config.teams, http, {
+    logger,
+    triage,
+    deduper,
+    references: new KeyvConversationReferenceRepository(records),
+  });
 
   const server = await listen(http, config.port, options.host);
   const port = (server.address() as AddressInfo).port;
@@ -85,6 +95,7 @@ export async function startService(
     store,
     triage,
     slack,
+    teams,
     close: async () => {
       await slack?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -102,3 +102,5 @@ app.error(async (error) => {
 });
 
 http.listen(Number(required('PORT')), '0.0.0.0');
+// Exit cleanly on the driver's SIGTERM, so that flags like --cpu-prof can write their output.
+process.on('SIGTERM', () => process.exit(0));

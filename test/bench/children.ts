@@ -50,7 +50,9 @@ export async function startChild(opts: {
   port: number;
   readyTimeoutMs?: number;
 }): Promise<Child> {
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+  // BENCH_NODE_ARGS adds node flags to both apps, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc: ChildProcess = spawn(process.execPath, [...extra, '--import', 'tsx', opts.script], {
     cwd: opts.cwd,
     env: opts.env,
     stdio: ['ignore', 'pipe', 'pipe'],

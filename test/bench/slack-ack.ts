@@ -4,7 +4,8 @@
  * are child processes talking to one fake Slack Web API (validation off) on loopback; the baseline makes as many
  * Web API calls per request as the real app was counted making on the fake. A report, not a test: it exits 0 on a
  * missed target and non-zero only when something is broken (a non-200 ack, a missing or failed Web API call).
- * `--quick` runs a fifth of the requests.
+ * `--quick` runs a fifth of the requests. To investigate: BENCH_STORE_URL sets the real app's store (default a fresh
+ * SQLite file in a temp dir), BENCH_NODE_ARGS adds node flags to both apps (e.g. `--cpu-prof --cpu-prof-dir=…`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -400,7 +401,7 @@ async function main() {
       env: {
         ...env,
         PORT: String(realPort),
-        STORE_URL: `sqlite://${join(dir, 'bench.sqlite')}`,
+        STORE_URL: process.env.BENCH_STORE_URL ?? `sqlite://${join(dir, 'bench.sqlite')}`,
         LOG_LEVEL: 'warn',
         SLACK_BOT_TOKEN: TOKEN,
         SLACK_SIGNING_SECRET: SECRET,

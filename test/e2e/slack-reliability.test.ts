@@ -105,7 +105,7 @@ describe('Slack: commands and bad input', () => {
     const harness = await start({ fake, procurementChannel: 'CPRIVATE' });
     const root = await triageUntil(harness, '__end__');
     const notice = harness.thread(root.ts).find((m) => textOf(m).includes('could not post the summary'));
-    expect(notice && textOf(notice)).toContain('Invite the bot');
+    expect(notice && textOf(notice)).toContain('Add the bot');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(true);
   });
 });

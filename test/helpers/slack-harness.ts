@@ -65,6 +65,8 @@ export class SlackHarness {
       logLevel: 'debug',
       procurementChannel: options.procurementChannel,
       slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
+      teams: {},
+      playground: { enabled: false, port: 0 },
       ...options.env,
     };
     const service = await startService(config, createLogger('debug', sink), {

@@ -10,6 +10,12 @@ export interface SlackDeps {
   command: string;
 }
 
+export const slackCommandStyle = (command: string) => ({
+  prefix: command,
+  configChannel: 'config channel #channel',
+  configWhat: 'set the procurement channel that receives summaries',
+});
+
 /** Runs `work` only for the first delivery of `deliveryId`. If the store cannot say, process rather than drop. */
 export async function onFirstDelivery(
   deps: SlackDeps,

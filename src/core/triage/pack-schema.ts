@@ -17,7 +17,7 @@ const snakeId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'Expected a snake_case id 
 const text = z.string().min(1);
 const libraryId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}\\d+$`), `Expected an id like ${prefix}1`);
 
-/** A rule's condition; see docs/TRIAGE-PACK.md. A "Don't know" never matches `in`, it matches `unknown`. */
+/** A rule's condition; see the README, "Triage question packs". A "Don't know" never matches `in`, it matches `unknown`. */
 export type Condition =
   | { q: string; in: string[] }
   | { q: string; unknown: true }

@@ -320,9 +320,9 @@ export class TriageService {
     if (!channel) {
       await surface.postInThread(
         root,
-        noticeView('No procurement channel is set, so the summary stayed here. Set one with ', {
-          code: 'config channel #channel',
-        }),
+        noticeView(
+          'No procurement channel is set, so the summary stayed here. Set one with the config channel command (see help).',
+        ),
       );
     } else {
       try {
@@ -352,7 +352,7 @@ export class TriageService {
 function postFailedView(reason: string): View {
   const hint =
     reason.includes('not_in_channel') || reason.includes('channel_not_found')
-      ? ' Invite the bot to the procurement channel, or choose another with config channel.'
+      ? ' Add the bot to the procurement channel, or choose another with the config channel command.'
       : '';
   return noticeView(`I could not post the summary to the procurement channel (${reason}).${hint}`);
 }

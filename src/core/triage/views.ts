@@ -84,7 +84,6 @@ export function questionView(
       });
     }
   } else {
-    blocks.push({ type: 'context', content: ['Reply in this thread with your answer.'] });
     input = {
       kind: 'text',
       inputId: TriageActions.textInput,
@@ -265,7 +264,19 @@ export function noticeView(text: string, ...more: Paragraph): View {
   return { fallback: text, blocks: [{ type: 'text', content: [text, ...more] }] };
 }
 
-export function helpView(command: string): View {
+/** How a platform spells the commands: Slack `/aiprocure triage …`, Teams `@AI Procure triage …` or plain text. */
+export interface CommandStyle {
+  /** Put before each command, e.g. `/aiprocure`; empty in a personal chat. */
+  prefix: string;
+  /** The config command as typed on this platform, e.g. `config channel #channel`. */
+  configChannel: string;
+  /** What the config command does, in this platform's words. */
+  configWhat: string;
+}
+
+const spell = (style: CommandStyle, command: string) => [style.prefix, command].filter(Boolean).join(' ');
+
+export function helpView(style: CommandStyle): View {
   return {
     fallback: 'AI procurement assistant: commands',
     heading: 'AI procurement assistant',
@@ -278,19 +289,19 @@ export function helpView(command: string): View {
         type: 'list',
         items: [
           [
-            { code: `${command} triage <title>` },
+            { code: spell(style, 'triage <title>') },
             ' start a risk triage, e.g. ',
-            { code: `${command} triage Chatbot for council tax queries` },
+            { code: spell(style, 'triage Chatbot for council tax queries') },
           ],
-          [{ code: `${command} config channel #channel` }, ' set the procurement channel that receives summaries'],
-          [{ code: `${command} help` }, ' show this help'],
+          [{ code: spell(style, style.configChannel) }, ` ${style.configWhat}`],
+          [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },
     ],
   };
 }
 
-export function usageView(command: string, problem: string): View {
-  const help = helpView(command);
+export function usageView(style: CommandStyle, problem: string): View {
+  const help = helpView(style);
   return { ...help, fallback: problem, blocks: [{ type: 'text', content: [{ strong: problem }] }, ...help.blocks] };
 }

@@ -2,8 +2,8 @@ import type { AllMiddlewareArgs, App, BlockAction, SlackActionMiddlewareArgs } f
 import { ActionPayloadSchema, TriageActions } from '../../../core/triage/actions.js';
 import { dispatchTriageAction } from '../../../core/triage/dispatch.js';
 import { noticeView } from '../../../core/triage/views.js';
+import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
-import { showFailure } from '../failures.js';
 import { SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
 

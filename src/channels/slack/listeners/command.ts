@@ -1,9 +1,9 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { TriageService } from '../../../core/triage/service.js';
 import { helpView, noticeView, usageView } from '../../../core/triage/views.js';
+import { showFailure } from '../../failures.js';
 import { parseSlackCommand } from '../command-parser.js';
-import { onFirstDelivery, type SlackDeps } from '../deps.js';
-import { showFailure } from '../failures.js';
+import { onFirstDelivery, type SlackDeps, slackCommandStyle } from '../deps.js';
 import { renderMessage } from '../render/blocks.js';
 import { SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
@@ -20,13 +20,15 @@ export function registerCommand(app: App, deps: SlackDeps) {
       ...renderMessage(view),
     });
 
-    if (parsed.kind === 'help') return ack(ephemeral(helpView(deps.command)));
-    if (parsed.kind === 'usage') return ack(ephemeral(usageView(deps.command, parsed.problem)));
+    if (parsed.kind === 'help') return ack(ephemeral(helpView(slackCommandStyle(deps.command))));
+    if (parsed.kind === 'usage') return ack(ephemeral(usageView(slackCommandStyle(deps.command), parsed.problem)));
     if (parsed.kind === 'triage') {
       try {
         TriageService.checkTitle(parsed.title);
       } catch (error) {
-        return ack(ephemeral(usageView(deps.command, error instanceof Error ? error.message : String(error))));
+        return ack(
+          ephemeral(usageView(slackCommandStyle(deps.command), error instanceof Error ? error.message : String(error))),
+        );
       }
     }
     await ack();

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { noticeView } from '../../../core/triage/views.js';
+import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
-import { showFailure } from '../failures.js';
 import { SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
 

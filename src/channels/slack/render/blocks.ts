@@ -49,6 +49,9 @@ export function renderMessage(view: View): SlackMessage {
     buttons.push(button(input.confirm, 0));
   }
   // Slack takes free text as a reply in the thread, so the card-only submit button is not drawn here.
+  if (view.input?.kind === 'text') {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Reply in this thread with your answer.' }] });
+  }
   for (const action of view.actions ?? []) buttons.push(button(action, buttons.length));
   for (let i = 0; i < buttons.length; i += LIMITS.actions) {
     blocks.push({ type: 'actions', elements: buttons.slice(i, i + LIMITS.actions) });

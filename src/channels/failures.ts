@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../../core/errors.js';
-import type { Logger } from '../../log.js';
+import { DomainError } from '../core/errors.js';
+import type { Logger } from '../log.js';
 
 /**
  * Shows a failure where the user is looking. Known domain errors get their own short message; anything else

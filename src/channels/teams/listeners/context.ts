@@ -1,0 +1,28 @@
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { TurnContext } from 'botbuilder';
+import type { UserRef } from '../../../core/view.js';
+import type { TeamsDeps } from '../deps.js';
+import type { InvokeReply } from '../invoke-reply.js';
+import { TeamsSurface } from '../surface.js';
+import { teamsTenant } from '../tenant.js';
+
+export interface TeamsContext {
+  adapter: TeamsAdapter;
+  botAppId: string;
+  deps: TeamsDeps;
+}
+
+/** What every handler derives from an activity: tenant, who, and a surface bound to its conversation. */
+export function bind(context: TeamsContext, ctx: TurnContext, invoke?: InvokeReply) {
+  const activity = ctx.activity;
+  const tenant = teamsTenant(activity);
+  const by: UserRef = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name };
+  const surface = new TeamsSurface(
+    { adapter: context.adapter, botAppId: context.botAppId, references: context.deps.references },
+    tenant,
+    TurnContext.getConversationReference(activity),
+    invoke,
+    { timeZone: activity.localTimezone, locale: activity.locale },
+  );
+  return { tenant, by, surface };
+}

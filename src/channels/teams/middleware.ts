@@ -1,0 +1,101 @@
+import { type Activity, ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
+import type { StoredConversationReference } from '../../store/conversation-reference-repository.js';
+import { shortId } from '../../store/dialogue-repository.js';
+import type { TeamsDeps } from './deps.js';
+import { isLoopbackUrl } from './local-mode.js';
+import { splitThread, teamsTenant } from './tenant.js';
+
+/** Adapter middleware runs for inbound and proactive turns alike; these keep both honest. */
+
+const isProactive = (activity: Partial<Activity>) =>
+  activity.type === ActivityTypes.Event && activity.name === 'ContinueConversation';
+
+/** Local mode: no turn, inbound or proactive, may talk to a service URL off this machine. */
+export const loopbackOnly: Middleware = {
+  async onTurn(ctx, next) {
+    if (!isLoopbackUrl(ctx.activity.serviceUrl)) {
+      throw new Error(`local mode refuses service URL ${ctx.activity.serviceUrl ?? '(none)'}`);
+    }
+    await next();
+  },
+};
+
+/**
+ * Keeps a conversation reference for every conversation the bot hears from, refreshed on each activity, and one
+ * for the channel itself when the activity comes from a channel thread, so summaries can be posted there later.
+ */
+export function keepReferences(deps: TeamsDeps): Middleware {
+  return {
+    async onTurn(ctx, next) {
+      const activity = ctx.activity;
+      const conversationId = activity.conversation?.id;
+      const botId = activity.recipient?.id;
+      if (!isProactive(activity) && activity.serviceUrl && conversationId && botId) {
+        const tenant = teamsTenant(activity);
+        const base = TurnContext.getConversationReference(activity);
+        const stored: StoredConversationReference = {
+          serviceUrl: activity.serviceUrl,
+          channelId: activity.channelId ?? 'msteams',
+          conversation: { ...base.conversation, id: conversationId },
+          bot: { ...base.bot, id: botId },
+          user: activity.from?.id ? { ...activity.from, id: activity.from.id } : undefined,
+          locale: activity.locale,
+          timezone: activity.localTimezone,
+          updatedAt: new Date().toISOString(),
+        };
+        try {
+          await deps.references.save(tenant, stored);
+          const { channel, rootId } = splitThread(conversationId);
+          if (rootId) {
+            await deps.references.save(tenant, {
+              ...stored,
+              conversation: { ...stored.conversation, id: channel, conversationType: 'channel' },
+            });
+          }
+        } catch (error) {
+          deps.logger.warn({ err: error }, 'could not store the conversation reference');
+        }
+      }
+      await next();
+    },
+  };
+}
+
+/** Teams redelivers when a turn is slow; the first delivery of an activity id wins, the rest are answered and dropped. */
+export function dropRedeliveries(deps: TeamsDeps): Middleware {
+  return {
+    async onTurn(ctx, next) {
+      const activity = ctx.activity;
+      const counts = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
+      if (counts && activity.id && activity.conversation?.id) {
+        let first = true;
+        try {
+          first = await deps.deduper.isFirstDelivery(
+            teamsTenant(activity),
+            shortId(`${activity.conversation.id}|${activity.id}`),
+          );
+        } catch (error) {
+          deps.logger.warn({ err: error }, 'dedupe check failed; processing anyway');
+        }
+        if (!first) {
+          deps.logger.info({ activityId: activity.id }, 'duplicate Teams activity skipped');
+          if (activity.type === ActivityTypes.Invoke) {
+            await ctx.sendActivity({
+              type: ActivityTypes.InvokeResponse,
+              value: {
+                status: 200,
+                body: {
+                  statusCode: 200,
+                  type: 'application/vnd.microsoft.activity.message',
+                  value: 'Already received.',
+                },
+              },
+            });
+          }
+          return;
+        }
+      }
+      await next();
+    },
+  };
+}

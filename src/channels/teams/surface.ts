@@ -1,0 +1,160 @@
+import {
+  type Activity,
+  ActivityTypes,
+  CardFactory,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  MessageFactory,
+  type TurnContext,
+} from 'botbuilder';
+import type { ConversationSurface } from '../../core/ports.js';
+import type { MessageRef } from '../../core/triage/dialogue.js';
+import type { UserRef, View } from '../../core/view.js';
+import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
+import type { InvokeReply } from './invoke-reply.js';
+import { type CardOptions, renderCard } from './render/cards.js';
+import { splitThread } from './tenant.js';
+
+/** The slice of botframework-connector's ConnectorClient this uses (it lives in the proactive turn's state). */
+interface ConnectorConversations {
+  conversations: {
+    createConversation(parameters: ConversationParameters): Promise<{ id: string; activityId: string }>;
+  };
+}
+
+export interface TeamsSurfaceDeps {
+  adapter: CloudAdapter;
+  botAppId: string;
+  references: KeyvConversationReferenceRepository;
+}
+
+/**
+ * The core's conversation port over the Bot Connector. Every send is proactive (`continueConversationAsync` from
+ * the conversation reference), so work can go on after Teams has had its answer, and the same code posts to a
+ * thread, to another channel, or from the scheduler.
+ */
+export class TeamsSurface implements ConversationSurface {
+  constructor(
+    private readonly deps: TeamsSurfaceDeps,
+    private readonly tenant: string,
+    /** The reference of the activity being handled: service URL, bot, tenant, conversation. */
+    private readonly origin: Partial<ConversationReference>,
+    private readonly invoke?: InvokeReply,
+    private readonly cardOptions: CardOptions = {},
+  ) {}
+
+  async postRoot(channel: string, view: View): Promise<MessageRef> {
+    return { channel, id: await this.send(channel, this.cardActivity(view)) };
+  }
+
+  async postInThread(root: MessageRef, view: View): Promise<MessageRef> {
+    return { channel: root.channel, id: await this.send(root.channel, this.cardActivity(view)) };
+  }
+
+  async update(ref: MessageRef, view: View): Promise<void> {
+    const activity = this.cardActivity(view);
+    // The clicker sees the card in the invoke answer; everyone else through the update below.
+    if (this.invoke?.pending && ref.id === this.invoke.replyToId) this.invoke.reply(renderCard(view, this.cardOptions));
+    await this.within(ref.channel, async (ctx) => {
+      await ctx.updateActivity({ ...activity, id: ref.id });
+    });
+  }
+
+  async notifyUser(_user: UserRef, view: View): Promise<void> {
+    if (this.invoke?.reply(view.fallback)) return;
+    const conversation = this.origin.conversation?.id;
+    if (conversation) await this.send(conversation, this.cardActivity(view));
+  }
+
+  async postToChannel(channel: string, view: View): Promise<MessageRef> {
+    const stored = await this.deps.references.get(this.tenant, channel);
+    if (!stored) throw new Error('no_conversation_reference: the bot has not heard from that channel yet');
+    const reference = stored as Partial<ConversationReference>;
+    if (stored.conversation.conversationType !== 'channel') {
+      return { channel, id: await this.send(channel, this.cardActivity(view), reference) };
+    }
+    // A new post in the channel, not a reply to an old thread.
+    let created: { id: string; activityId: string } | undefined;
+    await this.within(
+      channel,
+      async (ctx) => {
+        const client = ctx.turnState.get<ConnectorConversations>(this.deps.adapter.ConnectorClientKey);
+        const parameters = {
+          isGroup: true,
+          channelData: { channel: { id: channel } },
+          tenantId: stored.conversation.tenantId,
+          activity: this.cardActivity(view) as Activity,
+        } as ConversationParameters;
+        const result = await client.conversations.createConversation(parameters);
+        created = { id: result.id, activityId: result.activityId };
+      },
+      reference,
+    );
+    if (!created) throw new Error('createConversation returned nothing');
+    return { channel: created.id, id: created.activityId };
+  }
+
+  async linkTo(ref: MessageRef): Promise<string | undefined> {
+    const { channel, rootId } = splitThread(ref.channel);
+    const tenantId = this.origin.conversation?.tenantId;
+    if (rootId) {
+      const query = new URLSearchParams({ ...(tenantId ? { tenantId } : {}), parentMessageId: rootId });
+      return `https://teams.microsoft.com/l/message/${encodeURIComponent(channel)}/${rootId}?${query}`;
+    }
+    return `https://teams.microsoft.com/l/message/${encodeURIComponent(channel)}/${ref.id}?context=${encodeURIComponent('{"contextType":"chat"}')}`;
+  }
+
+  async uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void> {
+    // Bots cannot drop files into channels without Graph permissions; the report goes in as a Markdown message.
+    await this.send(root.channel, {
+      type: ActivityTypes.Message,
+      textFormat: 'markdown',
+      text: `**${file.title}** (${file.filename})\n\n${file.content}`,
+    });
+  }
+
+  private cardActivity(view: View): Partial<Activity> {
+    return {
+      ...MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, this.cardOptions))),
+      summary: view.fallback,
+    };
+  }
+
+  private async send(conversationId: string, activity: Partial<Activity>, reference?: Partial<ConversationReference>) {
+    let id: string | undefined;
+    await this.within(
+      conversationId,
+      async (ctx) => {
+        id = (await ctx.sendActivity(activity))?.id;
+      },
+      reference,
+    );
+    if (!id) throw new Error('the Bot Connector returned no activity id');
+    return id;
+  }
+
+  /**
+   * Runs `work` in a proactive turn on `conversationId`. Errors are caught inside and rethrown here: the adapter's
+   * turn-error handler would otherwise swallow them and the caller would think the post went out.
+   */
+  private async within(
+    conversationId: string,
+    work: (ctx: TurnContext) => Promise<void>,
+    reference: Partial<ConversationReference> = this.origin,
+  ): Promise<void> {
+    let failure: unknown;
+    const target = {
+      ...reference,
+      conversation: { ...reference.conversation, id: conversationId },
+    } as Partial<ConversationReference>;
+    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, target, async (ctx) => {
+      try {
+        await work(ctx);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure) throw failure;
+  }
+}

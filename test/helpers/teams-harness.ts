@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { type RunningService, startService } from '../../src/service.js';
+import { cardsIn } from '../support/adaptive-cards.js';
+import { type ConnectorMessage, type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
+import {
+  ALICE,
+  actionExecute,
+  CHANNEL_ID,
+  type ConversationType,
+  channelMessage,
+  type PostResult,
+  personalMessage,
+  postActivity,
+  type TeamsUser,
+} from '../support/teams-activities.js';
+import { sqliteUrl, testNamespace } from './backends.js';
+
+export interface CardAction {
+  title: string;
+  verb: string;
+  data: { d: string; s: number; q?: string; o?: string };
+}
+
+/** Every Action.Execute on a card, wherever it sits. */
+export function cardActions(card: unknown): CardAction[] {
+  const out: CardAction[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) for (const item of node) walk(item);
+    else if (node && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (o.type === 'Action.Execute')
+        out.push({ title: String(o.title), verb: String(o.verb), data: o.data as CardAction['data'] });
+      for (const value of Object.values(o)) walk(value);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+export function messageCard(message: ConnectorMessage): unknown {
+  return message.cards[0];
+}
+
+/** The real service (teams-ai in local mode, real store) against a fake Bot Connector; drives it like Teams would. */
+export class TeamsHarness {
+  private constructor(
+    readonly connector: FakeConnector,
+    readonly service: RunningService,
+    readonly baseUrl: string,
+    readonly logs: string[],
+  ) {}
+
+  static async start(options: { storeUrl?: string; namespace?: string; connector?: FakeConnector } = {}) {
+    const connector = options.connector ?? (await startFakeConnector());
+    const logs: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    });
+    const config: Config = {
+      port: 0,
+      storeUrl: options.storeUrl ?? sqliteUrl(),
+      logLevel: 'debug',
+      teams: {},
+      playground: { enabled: false, port: 0 },
+    };
+    const service = await startService(config, createLogger('debug', sink), {
+      namespace: options.namespace ?? testNamespace(),
+      host: '127.0.0.1',
+    });
+    return new TeamsHarness(connector, service, `http://127.0.0.1:${service.port}`, logs);
+  }
+
+  async close(closeConnector = true) {
+    await this.service.close();
+    if (closeConnector) await this.connector.close();
+  }
+
+  /** A message to the bot: in a channel it starts a new post (thread) unless `rootId` names one. */
+  say(text: string, where: { type?: ConversationType; rootId?: string; channelId?: string; user?: TeamsUser } = {}) {
+    const common = { serviceUrl: this.connector.url, user: where.user ?? ALICE };
+    if ((where.type ?? 'channel') === 'personal')
+      return postActivity(this.baseUrl, personalMessage({ ...common, text }));
+    const rootId = where.rootId ?? String(Date.now()) + Math.floor(Math.random() * 1000);
+    return postActivity(
+      this.baseUrl,
+      channelMessage({ ...common, text, id: rootId, rootId, channelId: where.channelId ?? CHANNEL_ID }),
+    );
+  }
+
+  /** The question card waiting for an answer in a conversation (thread), if any. */
+  currentQuestion(conversationId: string): ConnectorMessage | undefined {
+    return this.connector
+      .thread(conversationId)
+      .filter((m) =>
+        cardActions(messageCard(m)).some((a) => a.verb === 'triage_dont_know' || a.verb === 'triage_answer'),
+      )
+      .at(-1);
+  }
+
+  questionIdOf(message: ConnectorMessage): string | undefined {
+    return cardActions(messageCard(message)).find((a) => a.data?.q)?.data.q;
+  }
+
+  click(
+    message: ConnectorMessage,
+    action: CardAction,
+    user: TeamsUser = ALICE,
+    inputs?: Record<string, string>,
+    id?: string,
+  ) {
+    const conversationType: ConversationType = message.conversationId.includes(';messageid=')
+      ? 'channel'
+      : message.conversationId.startsWith('a:')
+        ? 'personal'
+        : 'groupChat';
+    return postActivity(
+      this.baseUrl,
+      actionExecute({
+        serviceUrl: this.connector.url,
+        user,
+        id: id ?? randomUUID(),
+        verb: action.verb,
+        data: action.data,
+        inputs,
+        title: action.title,
+        replyToId: message.activityId,
+        conversationType,
+        conversationId: message.conversationId,
+      }),
+    );
+  }
+
+  /** Answers the current question (option id, ids, text or "dontKnow") and waits until the bot has moved on. */
+  async answer(conversationId: string, value: string | string[], user: TeamsUser = ALICE): Promise<PostResult> {
+    const question = this.currentQuestion(conversationId);
+    if (!question) throw new Error('no open question');
+    const actions = cardActions(messageCard(question));
+    const before = this.connector.calls.length;
+    let result: PostResult;
+    if (value === 'dontKnow')
+      result = await this.click(question, must(actions.find((a) => a.verb === 'triage_dont_know')), user);
+    else if (Array.isArray(value)) {
+      const exclusive =
+        value.length === 1 ? actions.find((a) => a.verb === 'triage_answer' && a.data.o === value[0]) : undefined;
+      result = exclusive
+        ? await this.click(question, exclusive, user)
+        : await this.click(question, must(actions.find((a) => a.verb === 'triage_confirm')), user, {
+            triage_multi: value.join(','),
+          });
+    } else {
+      const option = actions.find((a) => a.verb === 'triage_answer' && a.data.o === value);
+      result = option
+        ? await this.click(question, option, user)
+        : await this.click(question, must(actions.find((a) => a.verb === 'triage_submit_text')), user, {
+            triage_text: value,
+          });
+    }
+    await this.connector.waitFor((calls) => calls.length > before, 5000, 'bot reaction');
+    await this.settle();
+    return result;
+  }
+
+  async settle(quietMs = 60, timeoutMs = 5000) {
+    const started = Date.now();
+    let count = -1;
+    while (Date.now() - started < timeoutMs) {
+      if (this.connector.calls.length === count) return;
+      count = this.connector.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+    }
+  }
+
+  /** Every card the bot sent or updated, and every card it answered an invoke with. */
+  allCards(extra: PostResult[] = []): unknown[] {
+    return [
+      ...this.connector.calls.flatMap((call) => cardsIn(call.body)),
+      ...extra.flatMap((result) => cardsIn(result.body)),
+    ];
+  }
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected card action not found');
+  return value;
+}
