@@ -72,7 +72,11 @@ export async function buildTeamsPackage({ manifestDir, env }: PackageInput): Pro
     problems.push(...schemaErrors.map((error) => `manifest.json${error}`));
   }
   if (problems.length > 0) throw new PackageError(problems);
-  const zip = zipSync({ 'manifest.json': new TextEncoder().encode(JSON.stringify(manifest, null, 2)), 'color.png': color, 'outline.png': outline });
+  const zip = zipSync({
+    'manifest.json': new TextEncoder().encode(JSON.stringify(manifest, null, 2)),
+    'color.png': color,
+    'outline.png': outline,
+  });
   return { manifest, zip };
 }
 
@@ -110,10 +114,12 @@ export function readPng(bytes: Uint8Array): Png {
 export function iconProblems(color: Uint8Array, outline: Uint8Array): string[] {
   const problems: string[] = [];
   const c = readPng(color);
-  if (c.width !== 192 || c.height !== 192) problems.push(`color.png must be 192×192 pixels, not ${c.width}×${c.height}`);
+  if (c.width !== 192 || c.height !== 192)
+    problems.push(`color.png must be 192×192 pixels, not ${c.width}×${c.height}`);
   const o = readPng(outline);
   if (o.width !== 32 || o.height !== 32) problems.push(`outline.png must be 32×32 pixels, not ${o.width}×${o.height}`);
-  if (o.colorType !== 6) problems.push('outline.png must have an alpha channel (RGBA) so its background is transparent');
+  if (o.colorType !== 6)
+    problems.push('outline.png must have an alpha channel (RGBA) so its background is transparent');
   else if (!whiteOnTransparent(o)) problems.push('outline.png must be white (#FFFFFF) on a transparent background');
   return problems;
 }
