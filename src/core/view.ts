@@ -62,6 +62,22 @@ export interface View {
   actions?: ViewAction[];
 }
 
+/** A paragraph as plain text, for notification fallbacks and platforms' one-line notes. */
+export function plainText(content: Paragraph): string {
+  return content
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if ('strong' in part) return part.strong;
+      if ('em' in part) return part.em;
+      if ('code' in part) return part.code;
+      if ('user' in part) return part.user.name ?? part.user.id;
+      if ('channel' in part) return part.channel.name ?? part.channel.id;
+      if ('link' in part) return part.link.label;
+      return new Date(part.date.at).toISOString().slice(0, part.date.style === 'date' ? 10 : 16).replace('T', ' ');
+    })
+    .join('');
+}
+
 /** Shorthand for a view that is one paragraph of text. */
 export function textView(fallback: string, content: Paragraph = [fallback]): View {
   return { fallback, blocks: [{ type: 'text', content }] };

@@ -1,11 +1,11 @@
 /**
  * The baseline: the least a Bolt app could do for the same result as the project. Same receiver (ExpressReceiver
  * on an express app, processBeforeResponse false); `/aiprocure help` acks with the project's own help message,
- * `triage …` and `triage_*` buttons ack, then make the Web API calls the driver counted the project making per
- * request (methods in order, from BENCH_CALLS_TRIAGE / BENCH_CALLS_ANSWER), with small blocks. No store, no core.
+ * `triage …` and `triage_*` buttons ack; then each makes the Web API calls the driver counted the project making per
+ * request (BENCH_CALLS_*), with small blocks. No store, no core.
  *
  * Env: PORT, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_API_URL, BENCH_HELP_FILE (the help ack as JSON),
- * BENCH_CALLS_TRIAGE, BENCH_CALLS_ANSWER (comma-separated Web API methods).
+ * BENCH_CALLS_HELP, BENCH_CALLS_TRIAGE, BENCH_CALLS_ANSWER (comma-separated Web API methods, in order).
  */
 import { readFileSync } from 'node:fs';
 import { App, type BlockAction, ExpressReceiver, LogLevel, type RespondArguments } from '@slack/bolt';
@@ -24,6 +24,7 @@ const methods = (name: string) =>
     .map((m) => m.trim())
     .filter(Boolean);
 
+const HELP_CALLS = methods('BENCH_CALLS_HELP');
 const TRIAGE_CALLS = methods('BENCH_CALLS_TRIAGE');
 const ANSWER_CALLS = methods('BENCH_CALLS_ANSWER');
 const helpAck = JSON.parse(readFileSync(required('BENCH_HELP_FILE'), 'utf8')) as RespondArguments;
@@ -83,9 +84,9 @@ const app = new App({
 });
 
 app.command('/aiprocure', async ({ command, ack, client }) => {
-  if (command.text.trim() === 'help') return ack(helpAck);
-  await ack();
-  await follow(client, TRIAGE_CALLS, { channel: command.channel_id });
+  const help = command.text.trim() === 'help';
+  await ack(help ? helpAck : undefined);
+  await follow(client, help ? HELP_CALLS : TRIAGE_CALLS, { channel: command.channel_id });
 });
 
 app.action<BlockAction>(/^triage_/, async ({ ack, body, client }) => {

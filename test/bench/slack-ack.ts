@@ -15,7 +15,7 @@ import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/f
 import { blockAction, encodeBody, signRequest, slashCommand } from '../support/slack-requests.js';
 import { type Child, freePort, startChild } from './children.js';
 import { type PreparedRequest, percentile, runLoad } from './load.js';
-import { readMemory, resetPeak, sampleRss } from './rss.js';
+import { cpuMs, readMemory, resetPeak, sampleRss } from './proc-stats.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACT = join(ROOT, 'test/artifacts/bench-slack.json');
@@ -32,12 +32,15 @@ const COMPLETION_TIMEOUT_MS = 60_000;
 const scale = process.argv.includes('--quick') ? 0.2 : 1;
 const size = (n: number) => Math.max(CONCURRENCY, Math.round(n * scale));
 const PLAN = { warmup: size(200), help: size(2000), triage: size(1000) };
+/** Each path is measured in this many blocks per app, alternating between the apps. */
+const BLOCKS = 4;
 /** Each triage is answered this many times, round by round: Q1 "None of these", then Q2's first option. */
 const ANSWER_ROUNDS = 2;
 
 type PathName = 'help' | 'triage' | 'answer';
 type AppName = 'real' | 'bare';
 const PATHS: PathName[] = ['help', 'triage', 'answer'];
+const APPS: AppName[] = ['real', 'bare'];
 const LABEL: Record<PathName, string> = {
   help: '`/aiprocure help`',
   triage: '`/aiprocure triage …`',
@@ -67,6 +70,8 @@ interface Row {
   maxMs: number;
   ackRps: number;
   completedRps: number;
+  /** User + system CPU of the app process (all threads) per request, over the whole path. */
+  cpuMsPerRequest: number;
   apiCalls: number;
   peakRssMb: number;
   sampledRssMb: number;
@@ -281,28 +286,63 @@ async function runPhase(spec: PhaseSpec): Promise<PhaseOutcome> {
   return outcome;
 }
 
-async function measure(path: PathName, appName: AppName, spec: PhaseSpec): Promise<Row> {
-  const lines = spec.app.lineCount();
-  const peakReset = resetPeak(spec.app.pid);
-  const sampler = sampleRss(spec.app.pid);
-  const outcome = await runPhase(spec);
-  const sampledRssMb = sampler.stop();
-  const { peakMb } = readMemory(spec.app.pid);
-  if (!peakReset) process.stderr.write(`note: could not reset VmHWM of ${spec.app.name}; peak is its lifetime peak\n`);
-  return {
-    path,
-    app: appName,
-    requests: outcome.requests,
-    p50Ms: percentile(outcome.latenciesMs, 50),
-    p99Ms: percentile(outcome.latenciesMs, 99),
-    maxMs: percentile(outcome.latenciesMs, 100),
-    ackRps: outcome.requests / (outcome.ackMs / 1000),
-    completedRps: outcome.requests / (outcome.completedMs / 1000),
-    apiCalls: outcome.apiCalls,
-    peakRssMb: peakMb,
-    sampledRssMb,
-    logLines: spec.app.lineCount() - lines,
-  };
+interface Accumulated {
+  outcomes: PhaseOutcome[];
+  lines: number;
+  cpuMs: number;
+  peakReset: boolean;
+  sampler: { stop(): number };
+}
+
+/**
+ * Measures one path on both apps in alternating blocks (real, bare, real, bare …), so a busy neighbour on the machine
+ * slows both alike. VmHWM is reset and CPU time read at the start of the path; RSS is sampled throughout.
+ */
+async function measurePath(
+  path: PathName,
+  apps: Record<AppName, Child>,
+  specFor: (app: AppName, block: number) => PhaseSpec,
+): Promise<Row[]> {
+  const start = (app: Child): Accumulated => ({
+    outcomes: [],
+    lines: app.lineCount(),
+    cpuMs: cpuMs(app.pid),
+    peakReset: resetPeak(app.pid),
+    sampler: sampleRss(app.pid),
+  });
+  const acc: Record<AppName, Accumulated> = { real: start(apps.real), bare: start(apps.bare) };
+  for (let block = 0; block < BLOCKS; block++) {
+    for (const app of APPS) acc[app].outcomes.push(await runPhase(specFor(app, block)));
+  }
+  return APPS.map((app) => {
+    const { outcomes, sampler, peakReset } = acc[app];
+    const child = apps[app];
+    const sampledRssMb = sampler.stop();
+    if (!peakReset) process.stderr.write(`note: could not reset VmHWM of ${child.name}; peak is its lifetime peak\n`);
+    const sum = (pick: (o: PhaseOutcome) => number) => outcomes.reduce((total, o) => total + pick(o), 0);
+    const requests = sum((o) => o.requests);
+    const latencies = outcomes.flatMap((o) => o.latenciesMs);
+    const row: Row = {
+      path,
+      app,
+      requests,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: percentile(latencies, 100),
+      ackRps: requests / (sum((o) => o.ackMs) / 1000),
+      completedRps: requests / (sum((o) => o.completedMs) / 1000),
+      cpuMsPerRequest: (cpuMs(child.pid) - acc[app].cpuMs) / requests,
+      apiCalls: sum((o) => o.apiCalls),
+      peakRssMb: readMemory(child.pid).peakMb,
+      sampledRssMb,
+      logLines: child.lineCount() - acc[app].lines,
+    };
+    process.stderr.write(
+      `  ${path} ${app}: p50 ${fixed(row.p50Ms, 2)} ms, p99 ${fixed(row.p99Ms, 2)} ms, ` +
+        `${fixed(row.completedRps, 0)} req/s completed, ${fixed(row.cpuMsPerRequest, 2)} CPU ms/request\n`,
+    );
+    return row;
+  });
 }
 
 // ---------- report ----------
@@ -344,18 +384,23 @@ function markdown(rows: Row[], plans: Record<PathName, string[]>, found: Ratio[]
   const out = [
     `## Slack ack benchmark: real app vs bare Bolt (${CONCURRENCY} concurrent, Node ${process.version}, ${cpus().length} CPUs)`,
     '',
-    '| path | app | requests | p50 ms | p99 ms | ack req/s | completed req/s | peak RSS MB | sampled RSS MB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| path | app | requests | p50 ms | p99 ms | ack req/s | completed req/s | peak RSS MB | sampled RSS MB | CPU ms/req |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     out.push(
       `| ${LABEL[r.path]} | ${r.app === 'real' ? 'real app' : 'bare Bolt'} | ${r.requests} | ${fixed(r.p50Ms, 2)} | ` +
         `${fixed(r.p99Ms, 2)} | ${fixed(r.ackRps, 0)} | ${fixed(r.completedRps, 0)} | ${fixed(r.peakRssMb, 1)} | ` +
-        `${fixed(r.sampledRssMb, 1)} |`,
+        `${fixed(r.sampledRssMb, 1)} | ${fixed(r.cpuMsPerRequest, 2)} |`,
     );
   }
   out.push('', 'Web API calls per request (counted on the fake for the real app; the baseline makes the same):');
   for (const path of PATHS) out.push(`- ${LABEL[path]}: ${plans[path].length} (${plans[path].join(', ') || 'none'})`);
+  out.push(
+    '',
+    `Measured in ${BLOCKS} blocks per app alternating real/bare; completed = acked and every follow-up Web API call ` +
+      'seen by the fake. Peak RSS = VmHWM over the path (reset at its start); CPU = user+system of the app process.',
+  );
   out.push('', `Targets: throughput ≥ ${TARGET.throughput}× the baseline, p99 ≤ ${TARGET.p99}× it, on every path.`);
   for (const r of found) {
     out.push(
@@ -518,62 +563,46 @@ async function main() {
       ...replay(warmClicks),
     });
 
-    // Measured runs, alternating real and bare per path so drift on the machine hits both alike.
-    const rows: Row[] = [];
+    // Measured runs: per path, blocks alternating between the apps (see measurePath).
     const apps = { real, bare };
-    const report = (row: Row) => {
-      rows.push(row);
-      process.stderr.write(
-        `  ${row.path} ${row.app}: p50 ${fixed(row.p50Ms, 2)} ms, p99 ${fixed(row.p99Ms, 2)} ms, ` +
-          `${fixed(row.completedRps, 0)} req/s completed\n`,
-      );
-    };
+    const perBlock = (total: number) => Math.floor(total / BLOCKS);
     process.stderr.write('measuring …\n');
-    for (const app of ['real', 'bare'] as const) {
-      report(
-        await measure('help', app, {
-          label: `help (${app})`,
-          app: apps[app],
-          fake,
-          callsPerRequest: plans.help.length,
-          build: () => range(PLAN.help).map(() => command(fake, 'help')),
-        }),
-      );
-    }
-    let threads = new Map<string, Message>();
-    for (const app of ['real', 'bare'] as const) {
-      report(
-        await measure('triage', app, {
-          label: `triage (${app})`,
-          app: apps[app],
-          fake,
-          callsPerRequest: plans.triage.length,
-          build: () => range(PLAN.triage).map((i) => command(fake, `triage Bench purchase ${i}`)),
-          afterRound: (calls) => {
-            if (app === 'real') threads = threadMessages(calls);
-          },
-        }),
-      );
-    }
-    if (threads.size !== PLAN.triage) throw new Error(`${threads.size} triage threads for ${PLAN.triage} triages`);
-    const clicks: Click[][] = [];
-    report(
-      await measure('answer', 'real', {
-        label: 'answers (real)',
-        app: real,
+    const rows: Row[] = [];
+    rows.push(
+      ...(await measurePath('help', apps, (app) => ({
+        label: `help (${app})`,
+        app: apps[app],
         fake,
-        callsPerRequest: plans.answer.length,
-        ...answerPhase(threads, threads.size, clicks),
-      }),
+        callsPerRequest: plans.help.length,
+        build: () => range(perBlock(PLAN.help)).map(() => command(fake, 'help')),
+      }))),
     );
-    report(
-      await measure('answer', 'bare', {
-        label: 'answers (bare)',
-        app: bare,
+    const threads = new Map<string, Message>();
+    rows.push(
+      ...(await measurePath('triage', apps, (app, block) => ({
+        label: `triage (${app})`,
+        app: apps[app],
         fake,
-        callsPerRequest: plans.answer.length,
-        ...replay(clicks),
-      }),
+        callsPerRequest: plans.triage.length,
+        build: () => range(perBlock(PLAN.triage)).map((i) => command(fake, `triage Bench purchase ${block}-${i}`)),
+        afterRound: (calls) => {
+          if (app === 'real') for (const [id, message] of threadMessages(calls)) threads.set(id, message);
+        },
+      }))),
+    );
+    if (threads.size !== perBlock(PLAN.triage) * BLOCKS) throw new Error(`${threads.size} triage threads measured`);
+    // Block b answers the triages the real app started in block b; the baseline replays the same clicks.
+    const triages = [...threads.entries()];
+    const clicks: Click[][][] = [];
+    rows.push(
+      ...(await measurePath('answer', apps, (app, block) => {
+        const base = { label: `answers (${app})`, app: apps[app], fake, callsPerRequest: plans.answer.length };
+        if (app === 'bare') return { ...base, ...replay(clicks[block] ?? []) };
+        const size = perBlock(PLAN.triage);
+        const mine = new Map(triages.slice(block * size, (block + 1) * size));
+        clicks[block] = [];
+        return { ...base, ...answerPhase(mine, mine.size, clicks[block]) };
+      })),
     );
 
     const found = ratios(rows);

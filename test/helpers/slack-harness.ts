@@ -228,7 +228,7 @@ export class SlackHarness {
   }
 
   /** Waits until the fake has seen no call for a short while (the bot finished its work after the ack). */
-  async settle(quietMs = 60, timeoutMs = 5000) {
+  async settle(quietMs = 150, timeoutMs = 8000) {
     const started = Date.now();
     let count = -1;
     while (Date.now() - started < timeoutMs) {

@@ -161,12 +161,22 @@ export class TeamsHarness {
             triage_text: value,
           });
     }
-    await this.connector.waitFor((calls) => calls.length > before, 5000, 'bot reaction');
+    // A refreshed card means the bot moved on: wait for the next card (or the summary) to be posted.
+    const refreshed =
+      (result.body as { type?: string } | undefined)?.type === 'application/vnd.microsoft.card.adaptive';
+    await this.connector.waitFor(
+      (calls) =>
+        calls
+          .slice(before)
+          .some((c) => (refreshed ? ['reply', 'send', 'create'] : ['update', 'reply', 'send']).includes(c.method)),
+      5000,
+      'bot reaction',
+    );
     await this.settle();
     return result;
   }
 
-  async settle(quietMs = 60, timeoutMs = 5000) {
+  async settle(quietMs = 150, timeoutMs = 8000) {
     const started = Date.now();
     let count = -1;
     while (Date.now() - started < timeoutMs) {

@@ -1,4 +1,4 @@
-import type { Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
+import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { Dialogue } from './dialogue.js';
 import { describeAnswer } from './engine.js';
@@ -261,7 +261,8 @@ export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, lin
 }
 
 export function noticeView(text: string, ...more: Paragraph): View {
-  return { fallback: text, blocks: [{ type: 'text', content: [text, ...more] }] };
+  const content = [text, ...more];
+  return { fallback: plainText(content), blocks: [{ type: 'text', content }] };
 }
 
 /** How a platform spells the commands: Slack `/aiprocure triage …`, Teams `@AI Procure triage …` or plain text. */
