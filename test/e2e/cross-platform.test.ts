@@ -47,7 +47,7 @@ describe('one core, two platforms', () => {
           await teams.answer(thread, answer(teams.questionIdOf(question)!));
         }
 
-        const fromSlack = await outcomeOf(slack.service, `slack_${TEAM}`, slackDialogue);
+        const fromSlack = await outcomeOf(slack.service!, `slack_${TEAM}`, slackDialogue);
         const fromTeams = await outcomeOf(teams.service, `teams_${TENANT_ID}`, teamsDialogue);
         expect(fromTeams).toEqual(fromSlack);
       } finally {

@@ -81,8 +81,14 @@ async function stopService(child: ChildProcess): Promise<void> {
     await Promise.race([exited, delay(15_000)]);
   }
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-    if (!(await waitUntil(() => !groupAlive(pgid), 5_000))) process.kill(-pgid, signal);
+    if (await waitUntil(() => !groupAlive(pgid), 5_000)) return;
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      return; // gone in the meantime
+    }
   }
+  if (!(await waitUntil(() => !groupAlive(pgid), 5_000))) throw new Error(`process group ${pgid} survived SIGKILL`);
 }
 
 /** `npm start` (`node --import tsx src/main.ts`) in its own process group; resolves with the Playground's URL. */
@@ -172,7 +178,8 @@ async function answer(card: Locator, question: Question, value: string | string[
     return option.label;
   };
   const ids = Array.isArray(value) ? value : [value];
-  const exclusive = question.kind === 'multi' && ids.length === 1 && question.options.find((o) => o.id === ids[0])?.exclusive;
+  const exclusive =
+    question.kind === 'multi' && ids.length === 1 && question.options.find((o) => o.id === ids[0])?.exclusive;
   if (question.kind === 'single' || exclusive) {
     await card.getByRole('button', { name: label(ids[0]!), exact: true }).click();
     return;
@@ -211,13 +218,16 @@ describe('Agents Playground smoke test', () => {
       const summaryHeading = cards.getByText(/^Triage result: /).first();
       const asked: string[] = [];
       for (let n = 1; ; n++) {
-        const heading = cards.last().getByText(new RegExp(`^Question ${n} of \\d+$`)).first();
+        const heading = cards
+          .last()
+          .getByText(new RegExp(`^Question ${n} of \\d+$`))
+          .first();
         await heading.or(summaryHeading).first().waitFor();
         if (await summaryHeading.isVisible()) break;
         expect(n, 'more questions than the fixture answers').toBeLessThanOrEqual(Object.keys(fixture.answers).length);
-        const shown = normalise(await heading.innerText());
+        const shown = normalise((await heading.textContent()) ?? '');
         const card = cards.filter({ hasText: shown }).last();
-        const text = normalise(await card.innerText());
+        const text = normalise((await card.textContent()) ?? '');
         const question = pack.questions
           .filter((q) => text.includes(normalise(q.prompt)))
           .sort((a, b) => b.prompt.length - a.prompt.length)[0];
@@ -233,14 +243,27 @@ describe('Agents Playground smoke test', () => {
       const result = summary.getByText('Triage result: Medium', { exact: true }).first();
       await result.waitFor();
       expect(await result.isVisible()).toBe(true);
-      expect(normalise(await summary.innerText())).toContain('score 26 of 58');
+      expect(normalise((await summary.textContent()) ?? '')).toContain('score 26 of 58');
       await result.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(ARTIFACTS, 'playground-summary.png'), fullPage: true });
 
+      // The report comes back as a Markdown message (bots cannot drop files in Teams without Graph). Look in the
+      // chat's messages only: the log panel and the chat list repeat the raw text.
       await summary.getByRole('button', { name: 'Export report', exact: true }).click();
-      const report = page.getByText(`Triage report: ${TITLE}`).last();
+      const report = page
+        .locator('.fai-OutputCard')
+        .filter({ has: page.locator('strong', { hasText: `Triage report: ${TITLE}` }) })
+        .last();
       await report.waitFor();
       expect(await report.isVisible()).toBe(true);
+      expect(normalise((await report.textContent()) ?? '')).toContain('£450k');
+      // The service logged no error along the way.
+      expect(
+        output
+          .join('')
+          .split('\n')
+          .filter((line) => /"level":(50|60)/.test(line)),
+      ).toEqual([]);
     } catch (error) {
       await page
         ?.screenshot({ path: join(ARTIFACTS, 'playground-failure.png'), fullPage: true })

@@ -172,7 +172,8 @@ function classificationFacts(outcome: Outcome): { label: string; value: Paragrap
   const ukDuties = [uk.atrsExpected ? 'ATRS record expected' : 'No ATRS record expected'];
   if (uk.kpiDuty) ukDuties.push('Procurement Act 2023 KPI duty (over £5m)');
   return [
-    { label: 'EU AI Act', value: [EU_LABEL[eu.category], eu.basis ? ` — ${eu.basis}` : ''] },
+    // The pack's basis names the class itself ("High-risk under Art. 6(2) (Annex III point 5(a) …)").
+    { label: 'EU AI Act', value: [eu.basis || EU_LABEL[eu.category]] },
     { label: 'UK', value: [ukDuties.join('; ')] },
     { label: 'US federal (OMB M-25-21)', value: [us.highImpact ? 'High-impact AI' : 'Not high-impact'] },
     { label: 'Canada (AIA estimate)', value: [`Impact level ${ca.level}`] },
