@@ -76,6 +76,11 @@ export interface SlackConfig {
 }
 
 export interface TeamsConfig {
+  /**
+   * Served when credentials are set, or in local mode when Slack is not configured (or PLAYGROUND=1): a Slack
+   * deployment never exposes an unauthenticated Teams endpoint by accident.
+   */
+  enabled: boolean;
   /** Absent in local mode: no authentication, and the bot only calls back to loopback service URLs. */
   credentials?: {
     appId: string;
@@ -132,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     teams: {
+      enabled: Boolean(e.MICROSOFT_APP_ID) || !e.SLACK_BOT_TOKEN || e.PLAYGROUND === '1',
       credentials: e.MICROSOFT_APP_ID
         ? {
             appId: e.MICROSOFT_APP_ID,

@@ -22,7 +22,7 @@ async function main() {
   const service = await startService(config, logger);
   let playground: Playground | undefined;
   if (config.playground.enabled) {
-    if (!service.teams.local) {
+    if (!service.teams?.local) {
       logger.warn(
         'PLAYGROUND=1 ignored: the Agents Playground only works with the bot in local mode (no MICROSOFT_APP_ID).',
       );

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
-import { createTeamsChannel, type TeamsChannel } from './channels/teams/app.js';
+import type { TeamsChannel } from './channels/teams/app.js';
 import type { Config } from './config.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { loadPack } from './core/triage/pack-loader.js';
@@ -27,7 +27,7 @@ export interface RunningService {
   store: StoreHandle;
   triage: TriageService;
   slack?: SlackChannel;
-  teams: TeamsChannel;
+  teams?: TeamsChannel;
   close(): Promise<void>;
 }
 
@@ -58,7 +58,7 @@ export async function startService(
     dialogues: new KeyvDialogueRepository(records),
     settings: new KeyvSettingsRepository(records),
     packs: new KeyvPackRepository(records, { pack, text: packText, source: packPath }),
-    locker: new StoreLocker(records),
+    locker: new StoreLocker(records, { crossProcess: store.kind !== 'sqlite' }),
     clock: options.clock ?? systemClock,
     defaultProcurementChannel: config.procurementChannel,
   });
@@ -78,12 +78,19 @@ export async function startService(
   } else {
     logger.info('Slack is not configured (no SLACK_BOT_TOKEN)');
   }
-  const teams = createTeamsChannel(config.teams, http, {
-    logger,
-    triage,
-    deduper,
-    references: new KeyvConversationReferenceRepository(records),
-  });
+  let teams: TeamsChannel | undefined;
+  if (config.teams.enabled) {
+    // Loaded only when used: teams-ai and botbuilder weigh about 100 MB.
+    const { createTeamsChannel } = await import('./channels/teams/app.js');
+    teams = createTeamsChannel(config.teams, http, {
+      logger,
+      triage,
+      deduper,
+      references: new KeyvConversationReferenceRepository(records),
+    });
+  } else {
+    logger.info('Teams is off: Slack is configured and MICROSOFT_APP_ID is not (PLAYGROUND=1 turns local mode on)');
+  }
 
   const server = await listen(http, config.port, options.host);
   const port = (server.address() as AddressInfo).port;

@@ -18,9 +18,6 @@ export interface Locker {
 export interface DialogueRepository {
   get(tenant: string, id: string): Promise<Dialogue | undefined>;
   save(dialogue: Dialogue): Promise<void>;
-  /** The dialogue whose thread starts at `root`, for replies typed in the thread. */
-  findByRoot(tenant: string, root: MessageRef): Promise<string | undefined>;
-  linkRoot(tenant: string, root: MessageRef, dialogueId: string): Promise<void>;
 }
 
 export interface TenantSettings {

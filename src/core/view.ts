@@ -73,7 +73,10 @@ export function plainText(content: Paragraph): string {
       if ('user' in part) return part.user.name ?? part.user.id;
       if ('channel' in part) return part.channel.name ?? part.channel.id;
       if ('link' in part) return part.link.label;
-      return new Date(part.date.at).toISOString().slice(0, part.date.style === 'date' ? 10 : 16).replace('T', ' ');
+      return new Date(part.date.at)
+        .toISOString()
+        .slice(0, part.date.style === 'date' ? 10 : 16)
+        .replace('T', ' ');
     })
     .join('');
 }

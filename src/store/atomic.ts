@@ -1,6 +1,6 @@
 /**
  * The few atomic operations Keyv does not offer, done with each backend's own primitive:
- * SQLite and PostgreSQL `INSERT … ON CONFLICT … WHERE expired`, Redis `SET NX PX`.
+ * PostgreSQL (and SQLite, in sqlite-store.ts) `INSERT … ON CONFLICT … WHERE expired`, Redis `SET NX PX`.
  * They back the de-duplication marks (first delivery wins) and the per-dialogue locks.
  */
 export interface Atomic {
@@ -35,36 +35,6 @@ function once(create: () => Promise<unknown>): () => Promise<unknown> {
       throw error;
     });
     return done;
-  };
-}
-
-/** SQLite: one table beside Keyv's, in the same file, so several processes on one file agree too. */
-export function sqliteAtomic(query: Query, prefix: string): Atomic {
-  const ready = once(() =>
-    query(
-      `CREATE TABLE IF NOT EXISTS ${TABLE} (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL)`,
-      [],
-    ),
-  );
-  const sweep = sweeper(query, '?');
-  return {
-    async claim(rawKey, token, ttlMs) {
-      await ready();
-      const key = prefix + rawKey;
-      const now = Date.now();
-      sweep(now);
-      const rows = await query(
-        `INSERT INTO ${TABLE} (key, token, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
-         WHERE ${TABLE}.expires_at <= ? RETURNING key`,
-        [key, token, now + ttlMs, now],
-      );
-      return rows.length === 1;
-    },
-    async release(key, token) {
-      await ready();
-      await query(`DELETE FROM ${TABLE} WHERE key = ? AND token = ?`, [prefix + key, token]);
-    },
   };
 }
 

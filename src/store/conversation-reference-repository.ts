@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { shortId } from './dialogue-repository.js';
-import { type Records, tenantKey } from './records.js';
+import { type Records, shortId, tenantKey } from './records.js';
 
 /**
  * Where the bot can post in Teams later, without being spoken to: a Bot Framework conversation reference per

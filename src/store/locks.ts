@@ -4,6 +4,11 @@ import type { Locker } from '../core/ports.js';
 import type { Records } from './records.js';
 
 export interface LockOptions {
+  /**
+   * Also claim the key in the store, so other processes serialise too. Needed with Redis and PostgreSQL, where
+   * replicas share the store; SQLite is the one-process default, where the in-process queue is enough.
+   */
+  crossProcess?: boolean;
   /** How long a claim lives if its holder dies mid-work; long enough for a few Slack API calls. */
   ttlMs?: number;
   /** How long a caller waits for a busy lock before giving up. */
@@ -24,7 +29,8 @@ export class StoreLocker implements Locker {
 
   async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.withClaim(key, work));
+    const crossProcess = this.options.crossProcess ?? true;
+    const run = previous.catch(() => undefined).then(() => (crossProcess ? this.withClaim(key, work) : work()));
     const tail = run.catch(() => undefined);
     this.tails.set(key, tail);
     try {

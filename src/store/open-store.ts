@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis, { createClient } from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../log.js';
-import { type Atomic, postgresAtomic, type RedisLike, redisAtomic, sqliteAtomic } from './atomic.js';
+import { type Atomic, postgresAtomic, type RedisLike, redisAtomic } from './atomic.js';
+import { SqliteStore } from './sqlite-store.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres';
 
@@ -18,6 +18,12 @@ export interface StoreHandle {
 }
 
 const NAMESPACE = 'aiprocure';
+
+/** Every record is plain JSON; Keyv's default serializer also walks values for Buffers, which we never store. */
+const json = {
+  serialize: (data: unknown) => JSON.stringify(data),
+  deserialize: (text: string) => JSON.parse(text),
+};
 
 export interface OpenStoreOptions {
   logger: Logger;
@@ -35,15 +41,11 @@ export async function openStore(
   if (kind === 'sqlite') {
     const file = url.replace(/^sqlite:\/\//, '');
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    // busyTimeout lets a second process on the same file wait for a write lock instead of failing.
-    const store = new KeyvSqlite({ uri: url, busyTimeout: 5000 });
+    const store = new SqliteStore(file);
     store.on('error', onError);
-    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+    const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
     keyv.on('error', onError);
-    await store.query('PRAGMA journal_mode = WAL');
-    const query = (sql: string, params: unknown[]) =>
-      store.query(sql, params) as Promise<Array<Record<string, unknown>>>;
-    return { kind, keyv, atomic: sqliteAtomic(query, `${namespace}:`), close: () => store.disconnect() };
+    return { kind, keyv, atomic: store.atomic(`${namespace}:`), close: () => store.disconnect() };
   }
 
   if (kind === 'redis') {
@@ -55,7 +57,7 @@ export async function openStore(
     client.on('error', onError);
     const store = new KeyvRedis(client, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 2000 });
     store.on('error', onError);
-    const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+    const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
     keyv.on('error', onError);
     const connected = async () => (await store.getClient()) as unknown as RedisLike;
     return {
@@ -70,7 +72,7 @@ export async function openStore(
 
   const store = new KeyvPostgres({ uri: url, table: 'aiprocure_kv', connectionTimeoutMillis: 2000 });
   store.on('error', onError);
-  const keyv = new Keyv({ store, namespace, throwOnErrors: true });
+  const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
   keyv.on('error', onError);
   const query = (sql: string, params: unknown[]) => store.query(sql, params) as Promise<Array<Record<string, unknown>>>;
   return { kind, keyv, atomic: postgresAtomic(query, `${namespace}:`), close: () => store.disconnect() };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Keyv from 'keyv';
 import type { z } from 'zod';
 import { StoreUnavailableError } from '../core/errors.js';
@@ -62,4 +63,9 @@ export class Records {
 /** Keys are `t:<tenant>:<kind>:<id>`; every tenant's records live under its own prefix. */
 export function tenantKey(tenant: string, ...parts: string[]): string {
   return ['t', tenant, ...parts].join(':');
+}
+
+/** Teams conversation ids are long; a digest keeps keys inside PostgreSQL's 255-character key column. */
+export function shortId(text: string): string {
+  return text.length <= 80 ? text : createHash('sha256').update(text).digest('base64url');
 }

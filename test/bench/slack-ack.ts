@@ -8,7 +8,7 @@
  * SQLite file in a temp dir), BENCH_NODE_ARGS adds node flags to both apps (e.g. `--cpu-prof --cpu-prof-dir=…`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
@@ -31,7 +31,7 @@ const COMPLETION_TIMEOUT_MS = 60_000;
 
 const scale = process.argv.includes('--quick') ? 0.2 : 1;
 const size = (n: number) => Math.max(CONCURRENCY, Math.round(n * scale));
-const PLAN = { warmup: size(200), help: size(2000), triage: size(1000) };
+const PLAN = { warmup: size(500), help: size(2000), triage: size(1000) };
 /** Each path is measured in this many blocks per app, alternating between the apps. */
 const BLOCKS = 4;
 /** Each triage is answered this many times, round by round: Q1 "None of these", then Q2's first option. */
@@ -161,6 +161,9 @@ function answerClick(message: Message): Click {
 
 const apiCallsOf = (calls: readonly FakeSlackCall[]) => calls.filter((c) => c.method !== 'auth.test');
 
+/** An ephemeral note to the user: none of the benchmarked requests should cause one (it means failure or staleness). */
+const isNote = (call: FakeSlackCall) => call.method === 'respond' || call.method === 'chat.postEphemeral';
+
 /** Resolves with the time the fake has seen `expected` Web API calls (auth.test aside) since its last reset. */
 function apiCallsReached(fake: FakeSlack, expected: number, label: string): Promise<number> {
   let seen = 0;
@@ -221,11 +224,46 @@ interface PhaseOutcome {
   completedMs: number;
   apiCalls: number;
   plan: string[];
+  /** One request's Web API payloads, in plan order (the baseline replays them). */
+  samples: Payload[];
   firstBody?: string;
 }
 
+interface Payload {
+  method: string;
+  text?: unknown;
+  blocks?: unknown;
+}
+
+/**
+ * The payloads of one request, picked from a phase's calls: the baseline posts these same messages, so both apps
+ * produce the same result and the only difference left is the project's store and core.
+ */
+function samplePayloads(calls: readonly FakeSlackCall[], plan: string[]): Payload[] {
+  const used = new Set<FakeSlackCall>();
+  return plan.map((method, i) => {
+    const candidates = calls.filter((c) => c.method === method && !used.has(c));
+    const root = method === 'chat.postMessage' && plan.indexOf(method) === i;
+    const pick =
+      (root && candidates.find((c) => !c.args.thread_ts)) ||
+      candidates.find((c) => method !== 'chat.postMessage' || c.args.thread_ts) ||
+      candidates[0];
+    if (!pick) throw new Error(`no ${method} call to sample`);
+    used.add(pick);
+    return { method, text: pick.args.text, blocks: pick.args.blocks };
+  });
+}
+
 async function runPhase(spec: PhaseSpec): Promise<PhaseOutcome> {
-  const outcome: PhaseOutcome = { requests: 0, latenciesMs: [], ackMs: 0, completedMs: 0, apiCalls: 0, plan: [] };
+  const outcome: PhaseOutcome = {
+    requests: 0,
+    latenciesMs: [],
+    ackMs: 0,
+    completedMs: 0,
+    apiCalls: 0,
+    plan: [],
+    samples: [],
+  };
   for (let round = 0; round < (spec.rounds ?? 1); round++) {
     const label = `${spec.label}${spec.rounds ? ` round ${round + 1}` : ''}`;
     spec.fake.reset();
@@ -236,7 +274,11 @@ async function runPhase(spec: PhaseSpec): Promise<PhaseOutcome> {
       expected === undefined
         ? until &&
           spec.fake
-            .waitFor((calls) => until(calls, requests.length), COMPLETION_TIMEOUT_MS, `${label}: its work`)
+            .waitFor(
+              (calls) => until(calls, requests.length) || calls.some(isNote),
+              COMPLETION_TIMEOUT_MS,
+              `${label}: its work`,
+            )
             .then(
               () => ({ at: performance.now() }),
               (error: unknown) => ({ error }),
@@ -263,6 +305,11 @@ async function runPhase(spec: PhaseSpec): Promise<PhaseOutcome> {
     if (expected !== undefined && calls.length !== expected) {
       throw new Error(`${label}: ${spec.app.name} made ${calls.length} Web API calls, expected ${expected}`);
     }
+    const notes = spec.fake.calls.filter(isNote);
+    if (notes.length > 0) {
+      const text = JSON.stringify(notes[0]?.args.text ?? notes[0]?.args.blocks ?? '').slice(0, 300);
+      throw new Error(`${label}: ${spec.app.name} sent ${notes.length} notes (failures, stale clicks), e.g. ${text}`);
+    }
     const failed = spec.fake.calls.filter((c) => c.status !== 200 || c.response.ok !== true);
     if (failed.length > 0) {
       const first = failed[0];
@@ -274,6 +321,7 @@ async function runPhase(spec: PhaseSpec): Promise<PhaseOutcome> {
     if (round > 0 && plan.join() !== outcome.plan.join()) {
       throw new Error(`${label}: calls per request changed between rounds (${outcome.plan} → ${plan})`);
     }
+    if (outcome.samples.length === 0) outcome.samples = samplePayloads(calls, plan);
     spec.afterRound?.(spec.fake.calls);
     outcome.plan = plan;
     outcome.requests += requests.length;
@@ -295,8 +343,8 @@ interface Accumulated {
 }
 
 /**
- * Measures one path on both apps in alternating blocks (real, bare, real, bare …), so a busy neighbour on the machine
- * slows both alike. VmHWM is reset and CPU time read at the start of the path; RSS is sampled throughout.
+ * Measures one path on both apps in alternating blocks (real, bare, bare, real, …), so a busy neighbour on the
+ * machine slows both alike. VmHWM is reset and CPU time read at the start of the path; RSS is sampled throughout.
  */
 async function measurePath(
   path: PathName,
@@ -312,7 +360,9 @@ async function measurePath(
   });
   const acc: Record<AppName, Accumulated> = { real: start(apps.real), bare: start(apps.bare) };
   for (let block = 0; block < BLOCKS; block++) {
-    for (const app of APPS) acc[app].outcomes.push(await runPhase(specFor(app, block)));
+    // ABBA order: a drift in the machine's load over the path weighs on both apps alike.
+    const order: AppName[] = block % 2 === 0 ? ['real', 'bare'] : ['bare', 'real'];
+    for (const app of order) acc[app].outcomes.push(await runPhase(specFor(app, block)));
   }
   return APPS.map((app) => {
     const { outcomes, sampler, peakReset } = acc[app];
@@ -380,7 +430,7 @@ function ratios(rows: Row[]): Ratio[] {
   });
 }
 
-function markdown(rows: Row[], plans: Record<PathName, string[]>, found: Ratio[]): string {
+function markdown(rows: Row[], plans: Record<PathName, string[]>, found: Ratio[], load: number[]): string {
   const out = [
     `## Slack ack benchmark: real app vs bare Bolt (${CONCURRENCY} concurrent, Node ${process.version}, ${cpus().length} CPUs)`,
     '',
@@ -398,8 +448,12 @@ function markdown(rows: Row[], plans: Record<PathName, string[]>, found: Ratio[]
   for (const path of PATHS) out.push(`- ${LABEL[path]}: ${plans[path].length} (${plans[path].join(', ') || 'none'})`);
   out.push(
     '',
-    `Measured in ${BLOCKS} blocks per app alternating real/bare; completed = acked and every follow-up Web API call ` +
+    `Measured in ${BLOCKS} blocks per app, alternating real/bare (ABBA); completed = acked and every follow-up Web API call ` +
       'seen by the fake. Peak RSS = VmHWM over the path (reset at its start); CPU = user+system of the app process.',
+  );
+  out.push(
+    `Machine load average (1 min) at start and end: ${load.map((l) => l.toFixed(2)).join(' → ')} ` +
+      `(${cpus().length} CPUs); a busy machine makes every figure noisier.`,
   );
   out.push('', `Targets: throughput ≥ ${TARGET.throughput}× the baseline, p99 ≤ ${TARGET.p99}× it, on every path.`);
   for (const r of found) {
@@ -417,6 +471,7 @@ function markdown(rows: Row[], plans: Record<PathName, string[]>, found: Ratio[]
 // ---------- main ----------
 
 async function main() {
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const dir = mkdtempSync(join(tmpdir(), 'aiprocure-bench-'));
   const fake = await startFakeSlack({ teamId: TEAM, validate: false });
   const children: Child[] = [];
@@ -459,6 +514,7 @@ async function main() {
     // Warm-up of the real app, which is also where its Web API calls per request are counted.
     process.stderr.write('warming up the real app and counting its Web API calls …\n');
     const plans = {} as Record<PathName, string[]>;
+    const samples = {} as Record<PathName, Payload[]>;
     const help = await runPhase({
       label: 'warm-up help (real)',
       app: real,
@@ -466,24 +522,25 @@ async function main() {
       build: () => range(PLAN.warmup).map(() => command(fake, 'help')),
     });
     plans.help = help.plan;
+    samples.help = help.samples;
     const helpBody = help.firstBody ?? '';
     if (!helpBody.includes('"blocks"')) throw new Error(`help ack without blocks: ${helpBody.slice(0, 200)}`);
     const helpFile = join(dir, 'help.json');
     writeFileSync(helpFile, helpBody);
 
     let warmThreads = new Map<string, Message>();
-    plans.triage = (
-      await runPhase({
-        label: 'warm-up triage (real)',
-        app: real,
-        fake,
-        build: () => range(PLAN.warmup).map((i) => command(fake, `triage Bench warm-up purchase ${i}`)),
-        until: postedInThreads,
-        afterRound: (calls) => {
-          warmThreads = threadMessages(calls);
-        },
-      })
-    ).plan;
+    const triageWarmUp = await runPhase({
+      label: 'warm-up triage (real)',
+      app: real,
+      fake,
+      build: () => range(PLAN.warmup).map((i) => command(fake, `triage Bench warm-up purchase ${i}`)),
+      until: postedInThreads,
+      afterRound: (calls) => {
+        warmThreads = threadMessages(calls);
+      },
+    });
+    plans.triage = triageWarmUp.plan;
+    samples.triage = triageWarmUp.samples;
     if (warmThreads.size !== PLAN.warmup) throw new Error(`warm-up: ${warmThreads.size} triage threads`);
 
     // Answers spread over triages, each clicked once per round; the next round clicks the question just posted.
@@ -510,15 +567,17 @@ async function main() {
       build: (round: number) => (log[round] ?? []).map((click) => clickRequest(fake, click)),
     });
     const warmClicks: Click[][] = [];
-    plans.answer = (
-      await runPhase({
-        label: 'warm-up answers (real)',
-        app: real,
-        fake,
-        ...answerPhase(warmThreads, Math.floor(PLAN.warmup / ANSWER_ROUNDS), warmClicks),
-        until: postedInThreads,
-      })
-    ).plan;
+    const answerWarmUp = await runPhase({
+      label: 'warm-up answers (real)',
+      app: real,
+      fake,
+      ...answerPhase(warmThreads, Math.floor(PLAN.warmup / ANSWER_ROUNDS), warmClicks),
+      until: postedInThreads,
+    });
+    plans.answer = answerWarmUp.plan;
+    samples.answer = answerWarmUp.samples;
+    const payloadsFile = join(dir, 'payloads.json');
+    writeFileSync(payloadsFile, JSON.stringify(samples));
 
     const barePort = await freePort();
     process.stderr.write(`starting the bare Bolt baseline on :${barePort} …\n`);
@@ -534,6 +593,7 @@ async function main() {
         SLACK_SIGNING_SECRET: SECRET,
         SLACK_API_URL: fake.url,
         BENCH_HELP_FILE: helpFile,
+        BENCH_PAYLOADS_FILE: payloadsFile,
         BENCH_CALLS_HELP: plans.help.join(','),
         BENCH_CALLS_TRIAGE: plans.triage.join(','),
         BENCH_CALLS_ANSWER: plans.answer.join(','),
@@ -591,13 +651,14 @@ async function main() {
       }))),
     );
     if (threads.size !== perBlock(PLAN.triage) * BLOCKS) throw new Error(`${threads.size} triage threads measured`);
-    // Block b answers the triages the real app started in block b; the baseline replays the same clicks.
+    // Block b answers the triages the real app started in block b; the baseline replays the real app's latest clicks
+    // (identically shaped payloads; the baseline does not read them).
     const triages = [...threads.entries()];
     const clicks: Click[][][] = [];
     rows.push(
       ...(await measurePath('answer', apps, (app, block) => {
         const base = { label: `answers (${app})`, app: apps[app], fake, callsPerRequest: plans.answer.length };
-        if (app === 'bare') return { ...base, ...replay(clicks[block] ?? []) };
+        if (app === 'bare') return { ...base, ...replay(clicks.at(-1) ?? warmClicks) };
         const size = perBlock(PLAN.triage);
         const mine = new Map(triages.slice(block * size, (block + 1) * size));
         clicks[block] = [];
@@ -606,7 +667,8 @@ async function main() {
     );
 
     const found = ratios(rows);
-    process.stdout.write(`\n${markdown(rows, plans, found)}\n`);
+    const load = [loadAtStart, loadavg()[0] ?? Number.NaN];
+    process.stdout.write(`\n${markdown(rows, plans, found, load)}\n`);
     const logged = rows.filter((r) => r.app === 'real').reduce((sum, r) => sum + r.logLines, 0);
     if (logged > 0) {
       process.stderr.write(`\nthe real app logged ${logged} warn/error lines while measured; the last ones:\n`);
@@ -618,6 +680,7 @@ async function main() {
       node: process.version,
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
+      loadAverage: load,
       concurrency: CONCURRENCY,
       plan: { ...PLAN, answerRounds: ANSWER_ROUNDS },
       targets: TARGET,

@@ -65,7 +65,7 @@ export class SlackHarness {
       logLevel: 'debug',
       procurementChannel: options.procurementChannel,
       slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
-      teams: {},
+      teams: { enabled: false },
       playground: { enabled: false, port: 0 },
       ...options.env,
     };

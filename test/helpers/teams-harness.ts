@@ -66,7 +66,7 @@ export class TeamsHarness {
       port: 0,
       storeUrl: options.storeUrl ?? sqliteUrl(),
       logLevel: 'debug',
-      teams: {},
+      teams: { enabled: true },
       playground: { enabled: false, port: 0 },
     };
     const service = await startService(config, createLogger('debug', sink), {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { Dialogue } from '../../src/core/triage/dialogue.js';
+import { KeyvConversationReferenceRepository } from '../../src/store/conversation-reference-repository.js';
 import { Deduper } from '../../src/store/dedupe.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
@@ -112,21 +113,27 @@ describe.each(backends)('store contract: $name', ({ url }) => {
     const dialogues = new KeyvDialogueRepository(records);
     const settings = new KeyvSettingsRepository(records);
     await dialogues.save(dialogue('slack_TA', 'd1'));
-    await dialogues.linkRoot('slack_TA', { channel: 'C1', id: '171.000' }, 'd1');
     await settings.update('slack_TA', { procurementChannel: 'CPROC' });
     expect((await dialogues.get('slack_TA', 'd1'))?.title).toBe('Chatbot for council tax');
     expect(await dialogues.get('slack_TB', 'd1')).toBeUndefined();
-    expect(await dialogues.findByRoot('slack_TA', { channel: 'C1', id: '171.000' })).toBe('d1');
-    expect(await dialogues.findByRoot('slack_TB', { channel: 'C1', id: '171.000' })).toBeUndefined();
     expect((await settings.get('slack_TA')).procurementChannel).toBe('CPROC');
     expect(await settings.get('slack_TB')).toEqual({});
   });
 
-  it('keeps long thread keys (Teams conversation ids) within the key limit', async () => {
-    const dialogues = new KeyvDialogueRepository(records);
-    const conversation = `19:${'a'.repeat(200)}@thread.tacv2`;
-    await dialogues.linkRoot('teams_tenant', { channel: conversation, id: '1712345678901' }, 'd2');
-    expect(await dialogues.findByRoot('teams_tenant', { channel: conversation, id: '1712345678901' })).toBe('d2');
+  it('keeps Teams conversation references per tenant, long conversation ids included', async () => {
+    const references = new KeyvConversationReferenceRepository(records);
+    const conversation = `19:${'a'.repeat(200)}@thread.tacv2;messageid=1712345678901`;
+    const reference = {
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+      channelId: 'msteams',
+      conversation: { id: conversation, tenantId: 'tenant-a', conversationType: 'channel' },
+      bot: { id: '28:bot', name: 'AI Procure' },
+      timezone: 'Europe/London',
+      updatedAt: new Date(0).toISOString(),
+    };
+    await references.save('teams_tenant-a', reference);
+    expect(await references.get('teams_tenant-a', conversation)).toEqual(reference);
+    expect(await references.get('teams_tenant-b', conversation)).toBeUndefined();
   });
 });
 

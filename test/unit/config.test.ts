@@ -19,6 +19,31 @@ describe('configuration from the environment', () => {
     expect(socket.slack?.socketMode).toBe(true);
   });
 
+  it('serves Teams in local mode with the Playground when nothing is configured, and never unauthenticated beside Slack', () => {
+    expect(loadConfig({})).toMatchObject({ teams: { enabled: true }, playground: { enabled: true, port: 56150 } });
+    expect(loadConfig({}).teams.credentials).toBeUndefined();
+    expect(loadConfig({ PLAYGROUND: '0' }).playground.enabled).toBe(false);
+    const slackOnly = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
+    expect(slackOnly.teams.enabled).toBe(false);
+    expect(slackOnly.playground.enabled).toBe(false);
+    const both = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      MICROSOFT_APP_ID: '22222222-2222-2222-2222-222222222222',
+      MICROSOFT_APP_PASSWORD: 'p',
+    });
+    expect(both.teams).toMatchObject({ enabled: true, credentials: { type: 'MultiTenant' } });
+    expect(both.playground.enabled).toBe(false);
+  });
+
+  it('refuses Teams settings that would silently turn authentication off', () => {
+    expect(() => loadConfig({ MICROSOFT_APP_PASSWORD: 'p' })).toThrow(/MICROSOFT_APP_ID: is required/);
+    expect(() => loadConfig({ MICROSOFT_APP_ID: 'x', MICROSOFT_APP_TYPE: 'SingleTenant', MICROSOFT_APP_PASSWORD: 'p' })).toThrow(
+      /MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is SingleTenant/,
+    );
+    expect(() => loadConfig({ MICROSOFT_APP_ID: 'x' })).toThrow(/MICROSOFT_APP_PASSWORD: is required/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', PROCUREMENT_CHANNEL: ' ' }).slack).toBeUndefined();
   });

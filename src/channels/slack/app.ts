@@ -1,6 +1,7 @@
 import { App, ExpressReceiver } from '@slack/bolt';
 import type { Application } from 'express';
 import type { SlackConfig } from '../../config.js';
+import { tokenAuthorize } from './authorize.js';
 import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerTriageActions } from './listeners/actions.js';
@@ -27,9 +28,10 @@ export function createSlackChannel(config: SlackConfig, http: Application, deps:
     // Work after the ack is not under Slack's 3-second clock; a few retries ride out a 429 or a blip.
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5000 },
   };
+  const authorize = tokenAuthorize(config.botToken, clientOptions, deps.logger);
   let app: App;
   if (config.socketMode) {
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    app = new App({ authorize, appToken: config.appToken, socketMode: true, logger, clientOptions, convoStore: false });
   } else {
     const receiver = new ExpressReceiver({
       signingSecret: config.signingSecret ?? '',
@@ -38,7 +40,8 @@ export function createSlackChannel(config: SlackConfig, http: Application, deps:
       logger,
       processBeforeResponse: false,
     });
-    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+    // No conversation store: all state lives in ours, not in Bolt's per-process memory.
+    app = new App({ authorize, receiver, logger, clientOptions, convoStore: false });
   }
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');

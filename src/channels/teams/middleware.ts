@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import type { StoredConversationReference } from '../../store/conversation-reference-repository.js';
-import { shortId } from '../../store/dialogue-repository.js';
+import { shortId } from '../../store/records.js';
 import type { TeamsDeps } from './deps.js';
 import { isLoopbackUrl } from './local-mode.js';
 import { splitThread, teamsTenant } from './tenant.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { BadInputError } from '../errors.js';
 import type {
   Clock,
@@ -68,7 +68,7 @@ export class TriageService {
     const first = nextQuestion(pack, {});
     const dialogue: Dialogue = {
       v: 1,
-      id: newId(),
+      id: '',
       tenant: input.tenant,
       platform: input.platform,
       title,
@@ -83,13 +83,14 @@ export class TriageService {
       status: 'open',
       events: [{ at: now, by: input.by, type: 'started' }],
     };
-    await this.deps.dialogues.save(dialogue);
+    // The root message names the dialogue (its id derives from it), so replies in its thread find it without an
+    // index. Nothing is answered yet: the dialogue is saved once, with its first question out.
+    const root = await input.surface.postRoot(input.channel, rootView(dialogue));
+    dialogue.root = root;
+    dialogue.id = dialogueIdFor(root);
     return this.deps.locker.withLock(lockKey(dialogue), async () => {
-      const root = await input.surface.postRoot(input.channel, rootView(dialogue));
-      dialogue.root = root;
-      await this.deps.dialogues.linkRoot(input.tenant, root, dialogue.id);
-      await this.deps.dialogues.save(dialogue);
       if (first) await this.postQuestion(dialogue, pack, first, input.surface);
+      else await this.deps.dialogues.save(dialogue);
       return dialogue;
     });
   }
@@ -113,8 +114,9 @@ export class TriageService {
 
   /** A reply typed in the thread: the answer to the current question when that question takes text. */
   async answerFromThread(input: Caller & { root: MessageRef; text: string }): Promise<boolean> {
-    const id = await this.deps.dialogues.findByRoot(input.tenant, input.root);
-    if (!id) return false;
+    const id = dialogueIdFor(input.root);
+    // Most thread messages are people talking, in threads the bot never started: stay quiet about those.
+    if (!(await this.deps.dialogues.get(input.tenant, id))) return false;
     let taken = false;
     await this.withDialogue({ ...input, dialogueId: id }, async (dialogue, pack) => {
       if (dialogue.status !== 'open' || !dialogue.current) return;
@@ -373,8 +375,9 @@ function lockKey(dialogue: { tenant: string; id: string }): string {
   return `t:${dialogue.tenant}:dialogue:${dialogue.id}`;
 }
 
-function newId(): string {
-  return randomBytes(9).toString('base64url');
+/** A dialogue's id, derived from its root message: stable, short, and the same on every replica. */
+export function dialogueIdFor(root: MessageRef): string {
+  return createHash('sha256').update(`${root.channel}/${root.id}`).digest('base64url').slice(0, 16);
 }
 
 function displayName(user: UserRef): string {

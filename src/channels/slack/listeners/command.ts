@@ -12,15 +12,17 @@ type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** `/aiprocure`: replies that need no work go back in the ack itself; anything else acks first, then works. */
 export function registerCommand(app: App, deps: SlackDeps) {
+  const ephemeral = (view: Parameters<typeof renderMessage>[0]) => ({
+    response_type: 'ephemeral' as const,
+    ...renderMessage(view),
+  });
+  // The most frequent answer of all, rendered once.
+  const help = ephemeral(helpView(slackCommandStyle(deps.command)));
   app.command(deps.command, async (args: Args) => {
     const { command, ack, respond, client, context, body } = args;
     const parsed = parseSlackCommand(command.text);
-    const ephemeral = (view: Parameters<typeof renderMessage>[0]) => ({
-      response_type: 'ephemeral' as const,
-      ...renderMessage(view),
-    });
 
-    if (parsed.kind === 'help') return ack(ephemeral(helpView(slackCommandStyle(deps.command))));
+    if (parsed.kind === 'help') return ack(help);
     if (parsed.kind === 'usage') return ack(ephemeral(usageView(slackCommandStyle(deps.command), parsed.problem)));
     if (parsed.kind === 'triage') {
       try {
