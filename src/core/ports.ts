@@ -24,6 +24,10 @@ export interface TenantSettings {
   procurementChannel?: string;
   procurementChannelSetBy?: UserRef;
   procurementChannelSetAt?: string;
+  /** IANA zone the daily reminder digest follows (default Europe/London). */
+  timeZone?: string;
+  /** Local hour of the daily digest, 0–23 (default 9). */
+  digestHour?: number;
 }
 
 export interface SettingsRepository {

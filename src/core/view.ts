@@ -85,3 +85,53 @@ export function plainText(content: Paragraph): string {
 export function textView(fallback: string, content: Paragraph = [fallback]): View {
   return { fallback, blocks: [{ type: 'text', content }] };
 }
+
+/** One field of a form (a Slack modal, a Teams card with inputs). Values travel as strings or string lists. */
+export type FormField =
+  | {
+      kind: 'text';
+      id: string;
+      label: string;
+      initial?: string;
+      placeholder?: string;
+      maxLength?: number;
+      optional?: boolean;
+      multiline?: boolean;
+      hint?: string;
+    }
+  | { kind: 'date'; id: string; label: string; initial?: string; optional?: boolean; hint?: string }
+  | {
+      kind: 'select';
+      id: string;
+      label: string;
+      options: { id: string; label: string }[];
+      initial?: string;
+      optional?: boolean;
+      hint?: string;
+    }
+  | {
+      kind: 'multiselect';
+      id: string;
+      label: string;
+      options: { id: string; label: string }[];
+      initial?: string[];
+      max?: number;
+      optional?: boolean;
+      hint?: string;
+    }
+  /** A person. Slack offers its user picker (the value is a user id); elsewhere it is a typed name. */
+  | { kind: 'user'; id: string; label: string; initial?: UserRef; optional?: boolean; hint?: string };
+
+export type FormValues = Record<string, string | string[] | undefined>;
+
+/**
+ * A form. `submit.id` is the action id (Slack callback_id, Teams verb) and `submit.value` its payload (e.g. which
+ * triage or contract it belongs to). `errors` maps field ids to messages shown beside the fields.
+ */
+export interface FormView {
+  title: string;
+  intro?: Paragraph;
+  fields: FormField[];
+  submit: ViewAction;
+  errors?: Record<string, string>;
+}

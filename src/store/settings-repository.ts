@@ -7,6 +7,8 @@ const SettingsSchema = z.object({
   procurementChannel: z.string().optional(),
   procurementChannelSetBy: UserRefSchema.optional(),
   procurementChannelSetAt: z.string().optional(),
+  timeZone: z.string().optional(),
+  digestHour: z.number().int().min(0).max(23).optional(),
 });
 
 export class KeyvSettingsRepository implements SettingsRepository {

@@ -4,12 +4,15 @@ import type { Outcome } from '../../src/core/triage/types.js';
 import type { RunningService } from '../../src/service.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { Records } from '../../src/store/records.js';
-import { CHANNEL_ID, TENANT_ID } from '../support/teams-activities.js';
 import { buttons, SlackHarness, TEAM } from '../helpers/slack-harness.js';
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
+import { CHANNEL_ID, TENANT_ID } from '../support/teams-activities.js';
 
 async function outcomeOf(service: RunningService, tenant: string, dialogueId: string): Promise<Outcome> {
-  const dialogue = await new KeyvDialogueRepository(new Records(service.store.keyv, service.store.atomic)).get(tenant, dialogueId);
+  const dialogue = await new KeyvDialogueRepository(new Records(service.store.keyv, service.store.atomic)).get(
+    tenant,
+    dialogueId,
+  );
   if (!dialogue) throw new Error(`no dialogue ${dialogueId}`);
   expect(dialogue.status).not.toBe('open');
   return service.triage.outcomeOf(dialogue);
@@ -19,7 +22,9 @@ describe('one core, two platforms', () => {
   it.each(['benefits-scoring', 'citizen-faq-chatbot', 'partial-caseworker-summaries'])(
     'the same answers give the same outcome in Slack and in Teams (%s)',
     async (fixture) => {
-      const { answers } = JSON.parse(readFileSync(new URL(`../fixtures/answers/${fixture}.json`, import.meta.url), 'utf8')) as {
+      const { answers } = JSON.parse(
+        readFileSync(new URL(`../fixtures/answers/${fixture}.json`, import.meta.url), 'utf8'),
+      ) as {
         answers: Record<string, string | string[]>;
       };
       const answer = (id: string) => answers[id] ?? 'dontKnow';
