@@ -30,6 +30,8 @@ export type ViewBlock =
   | { type: 'context'; content: Paragraph }
   | { type: 'facts'; items: { label: string; value: Paragraph }[] }
   | { type: 'list'; items: Paragraph[] }
+  /** Buttons that belong to the block above (one row per item in a list of items). */
+  | { type: 'actions'; actions: ViewAction[] }
   | { type: 'divider' };
 
 /** A button. `id` is a constant from the feature's action ids; `value` is a small JSON payload. */

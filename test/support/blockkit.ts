@@ -82,6 +82,29 @@ const staticSelect = z
     confirm: confirmDialog.optional(),
   })
   .strict();
+const multiStaticSelect = z
+  .object({
+    type: z.literal('multi_static_select'),
+    ...common,
+    placeholder: plain(150).optional(),
+    options: z.array(selectOption).min(1).max(100),
+    initial_options: z.array(selectOption).optional(),
+    max_selected_items: z.number().int().min(1).optional(),
+    confirm: confirmDialog.optional(),
+  })
+  .strict();
+const usersSelect = z
+  .object({
+    type: z.literal('users_select'),
+    ...common,
+    placeholder: plain(150).optional(),
+    initial_user: z
+      .string()
+      .regex(/^[UW][A-Z0-9]+$/, 'must be a user id')
+      .optional(),
+    confirm: confirmDialog.optional(),
+  })
+  .strict();
 const overflow = z
   .object({
     type: z.literal('overflow'),
@@ -179,6 +202,8 @@ const input = z
     element: z.discriminatedUnion('type', [
       plainTextInput,
       staticSelect,
+      multiStaticSelect,
+      usersSelect,
       datepicker,
       numberInput,
       checkboxes,
@@ -219,6 +244,12 @@ function checkElement(el: Element, at: (string | number)[], ctx: z.RefinementCtx
     const all = el.options ?? el.option_groups?.flatMap((g) => g.options) ?? [];
     if (el.initial_option && !all.some((x) => sameOption(x, el.initial_option)))
       issue('must exactly match one of options', 'initial_option');
+  } else if (el.type === 'multi_static_select') {
+    el.initial_options?.forEach((o, i) => {
+      if (!el.options.some((x) => sameOption(x, o))) issue('must exactly match one of options', 'initial_options', i);
+    });
+    if (el.max_selected_items !== undefined && (el.initial_options?.length ?? 0) > el.max_selected_items)
+      issue('more initial options than max_selected_items', 'initial_options');
   } else if (el.type === 'plain_text_input') {
     if (el.max_length !== undefined && (el.initial_value?.length ?? 0) > el.max_length)
       issue('longer than max_length', 'initial_value');

@@ -148,10 +148,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let seq = 100;
   let idSeq = 0;
   let base = '';
+  // Real-time seconds (history queries filter by time) with a counter that never repeats or goes back.
+  let lastSecond = 0;
   const nextTs = () => {
     seq += 1;
-    return `${1700000000 + Math.floor(seq / 1e6)}.${String(seq % 1e6).padStart(6, '0')}`;
+    lastSecond = Math.max(lastSecond, Math.floor(Date.now() / 1000));
+    return `${lastSecond}.${String(seq % 1e6).padStart(6, '0')}`;
   };
+  /** Top-level messages per channel, newest last, for conversations.history. */
+  const history = new Map<string, Args[]>();
   const nextId = (prefix: string) => `${prefix}${String(++idSeq).padStart(8, '0')}`;
 
   function channelError(method: string, channel: string | undefined): string | undefined {
@@ -202,9 +207,25 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         };
       case 'chat.postMessage': {
         const ts = nextTs();
-        const { text, blocks, thread_ts } = args;
+        const { text, blocks, thread_ts, metadata } = args;
         const message = { type: 'message', user: 'U_BOT', bot_id: 'B_BOT', ts, text, blocks, thread_ts };
+        if (channel && thread_ts === undefined) {
+          const list = history.get(channel) ?? [];
+          list.push({ ...message, ...(metadata !== undefined ? { metadata } : {}) });
+          history.set(channel, list);
+        }
         return { body: { ok: true, channel, ts, message } };
+      }
+      case 'conversations.history': {
+        const oldest = Number(str(args.oldest) ?? '0');
+        const limit = Number(str(args.limit) ?? '100');
+        const withMetadata = ['true', '1'].includes(str(args.include_all_metadata) ?? '');
+        const messages = (history.get(channel ?? '') ?? [])
+          .filter((m) => Number(m.ts) >= oldest)
+          .reverse()
+          .slice(0, limit)
+          .map(({ metadata, ...m }) => (withMetadata && metadata !== undefined ? { ...m, metadata } : m));
+        return { body: { ok: true, messages, has_more: false } };
       }
       case 'chat.update':
         return { body: { ok: true, channel, ts: str(args.ts), text: args.text } };
@@ -376,6 +397,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       limits.set(method, { times, retryAfterSeconds });
     },
     reset() {
+      history.clear();
       calls.length = 0;
       files.length = 0;
       violations.length = 0;

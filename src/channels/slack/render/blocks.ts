@@ -95,6 +95,10 @@ function renderBlock(block: ViewBlock): SlackBlock[] {
     }
     case 'divider':
       return [{ type: 'divider' }];
+    case 'actions':
+      return block.actions.length
+        ? [{ type: 'actions', elements: block.actions.slice(0, LIMITS.actions).map((a, i) => button(a, i)) }]
+        : [];
   }
 }
 

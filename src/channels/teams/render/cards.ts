@@ -76,6 +76,8 @@ function blockElements(block: ViewBlock, options: CardOptions): Element[] {
       );
     case 'divider':
       return [{ type: 'Container', separator: true, spacing: 'Medium', items: [] }];
+    case 'actions':
+      return block.actions.length ? [{ type: 'ActionSet', spacing: 'Small', actions: block.actions.map(execute) }] : [];
   }
 }
 

@@ -1,0 +1,203 @@
+/**
+ * The stored contract record: what was signed, the KPIs to watch, and what has happened since (results,
+ * breaches, snoozes). Validated by zod whenever it is read back from the store.
+ */
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { UserRefSchema } from '../triage/dialogue.js';
+import { CURRENCIES } from '../triage/pack-schema.js';
+import { TIERS } from '../triage/types.js';
+import { addMonths, isLocalDate, isValidTimeZone } from './calendar.js';
+
+export const JURISDICTIONS = ['UK', 'EU', 'US', 'CA', 'other'] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+export const JURISDICTION_LABEL: Record<Jurisdiction, string> = {
+  UK: 'United Kingdom',
+  EU: 'European Union',
+  US: 'United States (federal)',
+  CA: 'Canada',
+  other: 'Other',
+};
+
+export { CURRENCIES, type Currency } from '../triage/pack-schema.js';
+
+/**
+ * The Contract Performance Notice scale (Procurement Regulations 2024, reg. 39(5)) and the ids the UK OCDS
+ * extension uses for it in `Observation.measureClassification`.
+ */
+export const CPN_RATINGS = ['good', 'approaching', 'requires_improvement', 'inadequate', 'other'] as const;
+export type CpnRating = (typeof CPN_RATINGS)[number];
+
+export const CPN_RATING: Record<
+  CpnRating,
+  { label: string; ocds: 'met' | 'slightlyBelow' | 'below' | 'significantlyBelow' | 'other' }
+> = {
+  good: { label: 'Good', ocds: 'met' },
+  approaching: { label: 'Approaching target', ocds: 'slightlyBelow' },
+  requires_improvement: { label: 'Requires improvement', ocds: 'below' },
+  inadequate: { label: 'Inadequate', ocds: 'significantlyBelow' },
+  other: { label: 'Other', ocds: 'other' },
+};
+
+/** Procurement Act 2023 s.52: KPIs (and so Contract Performance Notices) for contracts over £5 million. */
+export const CPN_THRESHOLD_GBP = 5_000_000;
+export const MIN_KPIS_WITH_DUTY = 3;
+export const MATERIAL_KPIS = 3;
+/** Keeps a contract's schedule of obligations bounded. */
+export const MAX_CONTRACT_YEARS = 20;
+
+export function hasCpnDuty(contract: {
+  jurisdiction: Jurisdiction;
+  value: { amount: number; currency: string };
+}): boolean {
+  return (
+    contract.jurisdiction === 'UK' && contract.value.currency === 'GBP' && contract.value.amount > CPN_THRESHOLD_GBP
+  );
+}
+
+export const LocalDateSchema = z.string().refine(isLocalDate, 'Expected a date written YYYY-MM-DD');
+export const TimeZoneSchema = z.string().refine(isValidTimeZone, 'Expected an IANA time zone such as Europe/London');
+export const CONTRACT_ID = /^C-[0-9A-HJKMNP-TV-Z]{6}$/;
+export const KPI_ID = /^K\d{1,3}$/;
+
+const CadenceSchema = z
+  .object({
+    /** Months from one review to the next. */
+    months: z.number().int().min(1).max(24),
+    /** After the first 6 months, reviews come this many months apart (critical tier: monthly, then quarterly). */
+    thenMonths: z.number().int().min(1).max(24).optional(),
+  })
+  .strict();
+
+export const ContractKpiSchema = z
+  .object({
+    id: z.string().regex(KPI_ID, 'Expected a KPI id like K1'),
+    title: z.string().min(1).max(200),
+    measure: z.string().max(500),
+    target: z.string().min(1).max(200),
+    cadence: CadenceSchema,
+    /** One of the (up to) three most material KPIs named in the UK Contract Details Notice. */
+    material: z.boolean(),
+  })
+  .strict();
+
+export const ResultSchema = z
+  .object({
+    id: z.string().min(1).max(16),
+    /** The obligation key this result answers (see obligations.ts). */
+    obligation: z.string().min(1).max(100),
+    kpiId: z.string().regex(KPI_ID).optional(),
+    value: z.string().min(1).max(500),
+    /** KPI reviews and Contract Performance Notices are rated; a refresh, re-triage or breach follow-up is not. */
+    rating: z.enum(CPN_RATINGS).optional(),
+    note: z.string().max(2000).optional(),
+    by: UserRefSchema,
+    at: z.string().datetime(),
+  })
+  .strict();
+
+export const BreachSchema = z
+  .object({
+    id: z.string().min(1).max(16),
+    on: LocalDateSchema,
+    note: z.string().min(1).max(1000),
+    by: UserRefSchema,
+    at: z.string().datetime(),
+  })
+  .strict();
+
+export const ContractSchema = z
+  .object({
+    v: z.literal(1),
+    id: z.string().regex(CONTRACT_ID, 'Expected a contract id like C-7K2M9Q'),
+    tenant: z.string().min(1),
+    platform: z.enum(['slack', 'teams']),
+    title: z.string().min(1).max(150),
+    supplier: z.string().min(1).max(150),
+    value: z.object({ amount: z.number().nonnegative().finite(), currency: z.enum(CURRENCIES) }).strict(),
+    start: LocalDateSchema,
+    end: LocalDateSchema,
+    owner: UserRefSchema,
+    /** Senior responsible owner: escalation after 14 days overdue. */
+    sro: UserRefSchema,
+    jurisdiction: z.enum(JURISDICTIONS),
+    /** The zone the contract is managed in: "today" for its reminders, and the hour they are shown for. */
+    timeZone: TimeZoneSchema,
+    /** Where reminders go: a Slack channel id or a Teams conversation id. */
+    channel: z.string().min(1),
+    triage: z
+      .object({
+        dialogueId: z.string().min(1),
+        tier: z.enum(TIERS),
+        score: z.number(),
+        max: z.number(),
+        packId: z.string(),
+        packVersion: z.string(),
+        packHash: z.string(),
+      })
+      .strict()
+      .optional(),
+    kpis: z.array(ContractKpiSchema).min(1).max(50),
+    /** Procurement Act 2023: Contract Performance Notices are due (UK, over £5m). Derived at registration. */
+    cpnDuty: z.boolean(),
+    /**
+     * The date the contract was registered with the bot. Obligations due earlier are not reminded of: a contract
+     * registered two years into its term would otherwise arrive with two years of "overdue" reviews.
+     */
+    trackedFrom: LocalDateSchema,
+    results: z.array(ResultSchema),
+    breaches: z.array(BreachSchema),
+    /** Obligation key → the date it shows again. */
+    snoozes: z.record(LocalDateSchema),
+    createdBy: UserRefSchema,
+    createdAt: z.string().datetime(),
+    updatedAt: z.string().datetime(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    // Zod runs this even when a date failed its own check; those are reported already.
+    if (!isLocalDate(c.start) || !isLocalDate(c.end)) return;
+    if (c.end <= c.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'The end must be after the start' });
+    else if (c.end > addMonths(c.start, MAX_CONTRACT_YEARS * 12)) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: `At most ${MAX_CONTRACT_YEARS} years long` });
+    }
+    const ids = c.kpis.map((k) => k.id);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['kpis'], message: 'KPI ids must be unique' });
+    }
+  });
+
+export type Contract = z.infer<typeof ContractSchema>;
+export type ContractKpi = z.infer<typeof ContractKpiSchema>;
+export type ContractResult = z.infer<typeof ResultSchema>;
+export type Breach = z.infer<typeof BreachSchema>;
+
+// Crockford's base32: no I, L, O or U, so an id read aloud or typed from a screen is hard to get wrong.
+const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A short, human-friendly contract id such as 'C-7K2M9Q' (30 random bits; the service checks for clashes). */
+export function newContractId(random: (max: number) => number = randomInt): string {
+  let id = 'C-';
+  for (let i = 0; i < 6; i += 1) id += BASE32[random(32)];
+  return id;
+}
+
+/** Contract ids are typed by people (the open command): accept lower case and the letters Crockford confuses. */
+export function normaliseContractId(raw: string): string {
+  const upper = raw
+    .trim()
+    .toUpperCase()
+    .replace(/^C(?!-)/, 'C-');
+  return upper.slice(0, 2) + upper.slice(2).replace(/[IL]/g, '1').replace(/O/g, '0');
+}
+
+/** The next id in a record's own sequence: R1, R2… for results, B1, B2… for breaches. */
+export function nextSequenceId(prefix: 'R' | 'B', existing: { id: string }[]): string {
+  let max = 0;
+  for (const item of existing) {
+    const n = item.id.startsWith(prefix) ? Number(item.id.slice(prefix.length)) : Number.NaN;
+    if (Number.isInteger(n) && n > max) max = n;
+  }
+  return `${prefix}${max + 1}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * The daily digest for a procurement channel, and the same list for a person who asks (the kpi command): what
+ * is overdue, due today and due within the week, with a way to record, snooze or open each item.
+ */
+import type { Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
+import { ContractActions } from './actions.js';
+import type { LocalDate } from './calendar.js';
+import type { Contract } from './contract.js';
+import { dueDate, statusPhrase } from './format.js';
+import { compareObligations, DEFAULT_HORIZON_DAYS, type OpenItem, openItems } from './obligations.js';
+
+export interface DigestItem extends OpenItem {
+  contractId: string;
+  contractTitle: string;
+  /** The contract's zone: its due dates are moments at 09:00 there. */
+  timeZone: string;
+  owner: UserRef;
+  sro: UserRef;
+}
+
+/**
+ * Items shown in one message. Each item is a section and three buttons; Slack allows 50 blocks and 25 buttons
+ * per actions block, and a Teams card stays well under its size limit.
+ */
+export const DIGEST_MAX_ITEMS = 20;
+
+const STATUS_RANK = { overdue: 0, today: 1, upcoming: 2 } as const;
+
+/** Overdue first (oldest first), then due today, then upcoming by date; ties by contract title. */
+export function sortDigestItems(items: DigestItem[]): DigestItem[] {
+  return [...items].sort(
+    (a, b) =>
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+      a.obligation.due.localeCompare(b.obligation.due) ||
+      a.contractTitle.localeCompare(b.contractTitle) ||
+      a.contractId.localeCompare(b.contractId) ||
+      compareObligations(a.obligation, b.obligation),
+  );
+}
+
+export function digestItemsOf(contract: Contract, today: LocalDate, horizonDays = DEFAULT_HORIZON_DAYS): DigestItem[] {
+  return openItems(contract, today, horizonDays).map((item) => ({
+    ...item,
+    contractId: contract.id,
+    contractTitle: contract.title,
+    timeZone: contract.timeZone,
+    owner: contract.owner,
+    sro: contract.sro,
+  }));
+}
+
+export function digestItems(contracts: Contract[], today: LocalDate, horizonDays = DEFAULT_HORIZON_DAYS): DigestItem[] {
+  return sortDigestItems(contracts.flatMap((contract) => digestItemsOf(contract, today, horizonDays)));
+}
+
+function summary(items: DigestItem[]): string {
+  const count = (status: OpenItem['status']) => items.filter((i) => i.status === status).length;
+  const parts = [
+    [count('overdue'), 'overdue'],
+    [count('today'), 'due today'],
+    [count('upcoming'), 'due this week'],
+  ] as const;
+  const said = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return said.length ? said.join(', ') : 'nothing due this week';
+}
+
+function escalation(item: DigestItem): Paragraph {
+  if (item.escalate === 'sro') return [' · owner ', { user: item.owner }, ' · SRO ', { user: item.sro }];
+  if (item.escalate === 'owner') return [' · owner ', { user: item.owner }];
+  return [];
+}
+
+function itemLine(item: DigestItem, n: number): Paragraph {
+  return [
+    `${n}. `,
+    { strong: item.contractTitle },
+    ` · ${item.obligation.title} · `,
+    ...statusPhrase(item, item.timeZone),
+    ...escalation(item),
+  ];
+}
+
+/** Three buttons under each item. */
+function itemActions(item: DigestItem): ViewAction[] {
+  const value = { c: item.contractId, k: item.obligation.key };
+  return [
+    { id: ContractActions.record, label: 'Record result', value, style: 'primary' },
+    { id: ContractActions.snooze, label: 'Snooze 7 days', value },
+    { id: ContractActions.open, label: 'Open contract', value: { c: item.contractId } },
+  ];
+}
+
+interface ListOptions {
+  /** Items the caller left out (beyond those passed), added to "and N more". */
+  more?: number;
+  /** How the kpi command is written on this platform, e.g. '/aiprocure kpi'. */
+  kpiCommand?: string;
+}
+
+function itemsView(heading: string, intro: ViewBlock[], items: DigestItem[], options: ListOptions): View {
+  const sorted = sortDigestItems(items);
+  const shown = sorted.slice(0, DIGEST_MAX_ITEMS);
+  const more = sorted.length - shown.length + (options.more ?? 0);
+  const blocks: ViewBlock[] = [...intro];
+  shown.forEach((item, i) => {
+    blocks.push({ type: 'text', content: itemLine(item, i + 1) });
+    blocks.push({ type: 'actions', actions: itemActions(item) });
+  });
+  if (more > 0) {
+    blocks.push({
+      type: 'context',
+      content: [`and ${more} more: use the `, { code: options.kpiCommand ?? 'kpi' }, ' command to see them all.'],
+    });
+  }
+  return { fallback: heading, heading, blocks };
+}
+
+/** The daily message for a procurement channel. */
+export function digestView(
+  items: DigestItem[],
+  options: ListOptions & { date: LocalDate; timeZone: string; channelName?: string },
+): View {
+  const heading = `AI contract reminders: ${summary(items)}`;
+  const intro: ViewBlock = {
+    type: 'context',
+    content: [
+      options.channelName ? `Daily digest for #${options.channelName} · ` : 'Daily digest · ',
+      dueDate(options.date, options.timeZone),
+      ' · Record a result, or snooze an item for 7 days. Overdue items mention the owner after 7 days, the SRO after 14.',
+    ],
+  };
+  return itemsView(heading, [intro], items, options);
+}
+
+/** The same list for one person who asked (the kpi command). */
+export function dueListView(items: DigestItem[], options: ListOptions = {}): View {
+  if (items.length === 0 && !options.more) {
+    const text = 'Nothing is overdue or due in the next 7 days for your AI contracts.';
+    return { fallback: text, heading: 'AI contract reminders', blocks: [{ type: 'text', content: [text] }] };
+  }
+  return itemsView(`AI contract reminders: ${summary(items)}`, [], items, options);
+}

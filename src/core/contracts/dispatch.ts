@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import { BadInputError } from '../errors.js';
+import type { FormValues, FormView, UserRef, View } from '../view.js';
+import { ContractActions, ContractPayloadSchema, RegisterPayloadSchema } from './actions.js';
+import type { Contract } from './contract.js';
+import type { ContractService } from './service.js';
+
+/**
+ * What a contract action asks the platform to show. Each platform decides how: a form is a Slack modal or a Teams
+ * card; a view is a Slack ephemeral message or a Teams card in the conversation; a notice is a short note where
+ * the user clicked; a file is a Slack upload or a Teams message.
+ */
+export type ContractReply =
+  | { kind: 'form'; form: FormView }
+  | { kind: 'view'; view: View }
+  | { kind: 'notice'; view: View }
+  | { kind: 'file'; file: { filename: string; title: string; content: string } };
+
+export type FormOutcome = { ok: true; contract: Contract; confirmation: View } | { ok: false; form: FormView };
+
+export interface ContractCall {
+  tenant: string;
+  by: UserRef;
+  actionId: string;
+  payload: unknown;
+  platform: Contract['platform'];
+  /** The clicker's zone, to prefill the registration form. */
+  timeZone?: string;
+  ocidPrefix: string;
+}
+
+/** One mapping from a contract button to a service call, shared by Slack and Teams. Undefined: not ours. */
+export async function dispatchContractAction(
+  service: ContractService,
+  call: ContractCall,
+): Promise<ContractReply | undefined> {
+  switch (call.actionId) {
+    case ContractActions.register: {
+      const { d } = parse(RegisterPayloadSchema, call.payload);
+      return {
+        kind: 'form',
+        form: await service.registrationFormFor({
+          tenant: call.tenant,
+          dialogueId: d,
+          by: call.by,
+          timeZone: call.timeZone,
+        }),
+      };
+    }
+    case ContractActions.record: {
+      const { c, k } = parse(ContractPayloadSchema, call.payload);
+      return { kind: 'form', form: await service.resultFormFor(call.tenant, c, k ?? '') };
+    }
+    case ContractActions.breach: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return { kind: 'form', form: await service.breachFormFor(call.tenant, c) };
+    }
+    case ContractActions.snooze: {
+      const { c, k } = parse(ContractPayloadSchema, call.payload);
+      const { confirmation } = await service.snooze({
+        tenant: call.tenant,
+        contractId: c,
+        obligationKey: k ?? '',
+        by: call.by,
+      });
+      return { kind: 'notice', view: confirmation };
+    }
+    case ContractActions.open: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return { kind: 'view', view: await service.open(call.tenant, c) };
+    }
+    case ContractActions.exportOcds: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      const file = await service.exportOcds(call.tenant, c, { ocidPrefix: call.ocidPrefix });
+      return { kind: 'file', file };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface SubmitCall {
+  tenant: string;
+  by: UserRef;
+  formId: string;
+  payload: unknown;
+  values: FormValues;
+  platform: Contract['platform'];
+  timeZone?: string;
+}
+
+/** A submitted contract form: the confirmation, or the form again with field-level errors. Undefined: not ours. */
+export async function submitContractForm(service: ContractService, call: SubmitCall): Promise<FormOutcome | undefined> {
+  switch (call.formId) {
+    case ContractActions.submitRegistration: {
+      const { d } = parse(RegisterPayloadSchema, call.payload);
+      return service.register({
+        tenant: call.tenant,
+        dialogueId: d,
+        platform: call.platform,
+        values: call.values,
+        by: call.by,
+        timeZone: call.timeZone,
+      });
+    }
+    case ContractActions.submitResult: {
+      const { c, k } = parse(ContractPayloadSchema, call.payload);
+      return service.recordResult({
+        tenant: call.tenant,
+        contractId: c,
+        obligationKey: k ?? '',
+        values: call.values,
+        by: call.by,
+      });
+    }
+    case ContractActions.submitBreach: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return service.logBreach({ tenant: call.tenant, contractId: c, values: call.values, by: call.by });
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A button or form whose payload does not parse is stale or tampered with: say so, don't crash. */
+function parse<S extends z.ZodTypeAny>(schema: S, payload: unknown): z.infer<S> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) throw new BadInputError('That button could not be read. Please use the latest message.');
+  return parsed.data;
+}
+
+export const isContractAction = (id: string): boolean => Object.values(ContractActions).includes(id as never);

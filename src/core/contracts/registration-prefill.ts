@@ -1,0 +1,129 @@
+/** The starting point of the registration form, from a completed triage: its title, value, KPI pack and targets. */
+import type { Dialogue } from '../triage/dialogue.js';
+import { parseMoney } from '../triage/money.js';
+import type { Cadence, Pack, ScoredTier } from '../triage/pack-schema.js';
+import type { Outcome } from '../triage/types.js';
+import type { UserRef } from '../view.js';
+import { addDays, addMonths, isValidTimeZone, type LocalDate, localDateOf } from './calendar.js';
+import { type Contract, type ContractKpi, type Currency, type Jurisdiction, MATERIAL_KPIS } from './contract.js';
+
+/** The suggested term: three years, which people then correct. */
+export const DEFAULT_TERM_MONTHS = 36;
+
+const ZONE_FOR: Record<Jurisdiction, string> = {
+  UK: 'Europe/London',
+  EU: 'Europe/Brussels',
+  US: 'America/New_York',
+  CA: 'America/Toronto',
+  other: 'UTC',
+};
+
+const JURISDICTION_FOR: Record<Currency, Jurisdiction> = { GBP: 'UK', EUR: 'EU', USD: 'US', CAD: 'CA' };
+
+/** A KPI of the pack's library, with the cadence it would have on this contract. */
+export interface LibraryKpi {
+  id: string;
+  title: string;
+  measure: string;
+  target: string;
+  cadence: ContractKpi['cadence'];
+}
+
+export interface RegistrationPrefill {
+  dialogueId: string;
+  title: string;
+  supplier?: string;
+  value?: { amount: number; currency: Currency | null };
+  start: LocalDate;
+  end: LocalDate;
+  owner: UserRef;
+  sro: UserRef;
+  jurisdiction: Jurisdiction;
+  timeZone: string;
+  /** Every KPI the pack offers, in pack order. */
+  library: LibraryKpi[];
+  /** The KPIs selected at first (the triage outcome's KPI pack), their targets, and the material ones. */
+  kpis: string[];
+  targets: Record<string, string>;
+  material: string[];
+  triage?: Contract['triage'];
+}
+
+function cadenceOf(cadence: Cadence): ContractKpi['cadence'] {
+  const months = (n: number) => Math.min(24, Math.max(1, Math.round(n)));
+  return cadence.thenMonths === undefined
+    ? { months: months(cadence.months) }
+    : { months: months(cadence.months), thenMonths: months(cadence.thenMonths) };
+}
+
+/** The cadence the engine gives a KPI at a tier: the tier's, or the KPI's own when that is more frequent. */
+function libraryCadence(pack: Pack, kpi: Pack['rules']['kpis'][number], tier: ScoredTier): ContractKpi['cadence'] {
+  const tierCadence = pack.cadences.find((c) => c.id === pack.tiers[tier].cadence);
+  const own = pack.cadences.find((c) => c.id === kpi.cadence);
+  const chosen = own && (!tierCadence || moreFrequent(own, tierCadence)) ? own : tierCadence;
+  return chosen ? cadenceOf(chosen) : { months: 12 };
+}
+
+/** As the engine compares cadences: the first interval, then the later one. */
+function moreFrequent(a: Cadence, b: Cadence): boolean {
+  const [a1, a2] = [a.months, a.thenMonths ?? a.months];
+  const [b1, b2] = [b.months, b.thenMonths ?? b.months];
+  return a1 < b1 || (a1 === b1 && a2 < b2);
+}
+
+/** The form's starting point from a completed triage: its title, value, KPI pack, targets and cadences. */
+export function prefillFromTriage(input: {
+  dialogue: Dialogue;
+  outcome: Outcome;
+  pack: Pack;
+  by: UserRef;
+  /** The registering person's zone when known; otherwise one for the jurisdiction. */
+  timeZone?: string;
+  now: Date;
+}): RegistrationPrefill {
+  const { dialogue, outcome, pack, by } = input;
+  const answer = dialogue.answers.contract_value?.value;
+  const money = answer?.kind === 'text' ? parseMoney(answer.text) : null;
+  const jurisdiction: Jurisdiction = money?.currency ? JURISDICTION_FOR[money.currency] : 'other';
+  const timeZone = input.timeZone && isValidTimeZone(input.timeZone) ? input.timeZone : ZONE_FOR[jurisdiction];
+  const start = localDateOf(input.now, timeZone);
+  const tier: ScoredTier = outcome.tier === 'stop' ? 'critical' : outcome.tier;
+  const fromOutcome = new Map(outcome.kpis.map((k) => [k.id, k]));
+  const library = pack.rules.kpis.map((kpi): LibraryKpi => {
+    const chosen = fromOutcome.get(kpi.id);
+    const cadence = pack.cadences.find((c) => c.id === chosen?.cadenceId);
+    return {
+      id: kpi.id,
+      title: kpi.title,
+      measure: kpi.measure,
+      target: chosen?.target ?? kpi.target,
+      cadence: cadence ? cadenceOf(cadence) : libraryCadence(pack, kpi, tier),
+    };
+  });
+  const kpis = outcome.kpis.map((k) => k.id);
+  return {
+    dialogueId: dialogue.id,
+    title: dialogue.title,
+    ...(money ? { value: { amount: money.amount, currency: money.currency } } : {}),
+    start,
+    // A three-year term is only a suggestion: 1 Apr 2026 → 31 Mar 2029.
+    end: addDays(addMonths(start, DEFAULT_TERM_MONTHS), -1),
+    owner: by,
+    sro: by,
+    jurisdiction,
+    timeZone,
+    library,
+    kpis,
+    targets: Object.fromEntries(outcome.kpis.map((k) => [k.id, k.target])),
+    material: kpis.slice(0, MATERIAL_KPIS),
+    triage: {
+      dialogueId: dialogue.id,
+      tier: outcome.tier,
+      score: outcome.score,
+      max: outcome.max,
+      packId: outcome.pack.id,
+      packVersion: outcome.pack.version,
+      packHash: outcome.pack.hash,
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/** "Record result" for a reminder, and "Log breach" for a contract: the forms and their parsing. */
+import type { FormField, FormValues, FormView, Paragraph, UserRef } from '../view.js';
+import { ContractActions } from './actions.js';
+import { formatLocalDate, isLocalDate, type LocalDate } from './calendar.js';
+import {
+  type Breach,
+  type Contract,
+  type ContractResult,
+  CPN_RATING,
+  CPN_RATINGS,
+  type CpnRating,
+  nextSequenceId,
+} from './contract.js';
+import { type FieldErrors, textValue, tooLong } from './form-values.js';
+import { isRated, type Obligation } from './obligations.js';
+
+export const ResultFields = { value: 'value', rating: 'rating', note: 'note' } as const;
+export const BreachFields = { on: 'on', note: 'note' } as const;
+
+export const RESULT_VALUE_MAX = 500;
+export const RESULT_NOTE_MAX = 2000;
+export const BREACH_NOTE_MAX = 1000;
+
+const initialOf = (values: FormValues | undefined, id: string, fallback?: string) =>
+  values && id in values ? textValue(values, id) : fallback;
+const withErrors = (errors?: FieldErrors) => (errors && Object.keys(errors).length ? { errors } : {});
+
+export function resultForm(
+  contract: Contract,
+  obligation: Obligation,
+  errors?: FieldErrors,
+  values?: FormValues,
+): FormView {
+  const kpi = contract.kpis.find((k) => k.id === obligation.kpiId);
+  const rated = isRated(obligation);
+  const intro: Paragraph = [
+    { strong: contract.title },
+    ` · ${obligation.title} · due ${formatLocalDate(obligation.due)} · covers ${formatLocalDate(obligation.from)} to ${formatLocalDate(obligation.due)}`,
+  ];
+  if (kpi) intro.push(` · target: ${kpi.target}`);
+  const previous = contract.results.filter((r) => r.obligation === obligation.key).at(-1);
+  if (previous) {
+    const rated = previous.rating ? ` (${CPN_RATING[previous.rating].label})` : '';
+    intro.push(` · already recorded: ${previous.value}${rated}; this replaces it.`);
+  }
+  return {
+    title: 'Record result',
+    intro,
+    fields: [
+      {
+        kind: 'text',
+        id: ResultFields.value,
+        label: kpi ? 'Result for the period' : rated ? 'Result' : 'What was done',
+        initial: initialOf(values, ResultFields.value),
+        placeholder: kpi
+          ? kpi.measure.slice(0, 150)
+          : rated
+            ? 'e.g. CPN published on Find a Tender'
+            : 'e.g. AIA and DPIA updated',
+        maxLength: RESULT_VALUE_MAX,
+      },
+      ...(rated
+        ? [
+            {
+              kind: 'select',
+              id: ResultFields.rating,
+              label: 'Rating (Contract Performance Notice scale)',
+              options: CPN_RATINGS.map((r) => ({ id: r, label: CPN_RATING[r].label })),
+              initial: initialOf(values, ResultFields.rating),
+              hint: 'Good: meets the target · Approaching target: close · Requires improvement: below · Inadequate: significantly below.',
+            } satisfies FormField,
+          ]
+        : []),
+      {
+        kind: 'text',
+        id: ResultFields.note,
+        label: 'Note',
+        initial: initialOf(values, ResultFields.note),
+        multiline: true,
+        optional: true,
+        maxLength: RESULT_NOTE_MAX,
+      },
+    ],
+    submit: {
+      id: ContractActions.submitResult,
+      label: 'Record',
+      value: { c: contract.id, k: obligation.key },
+      style: 'primary',
+    },
+    ...withErrors(errors),
+  };
+}
+
+export type ParsedResult = { ok: true; result: ContractResult } | { ok: false; errors: FieldErrors };
+
+export function parseResult(
+  values: FormValues,
+  ctx: { contract: Contract; obligation: Obligation; by: UserRef; now: Date },
+): ParsedResult {
+  const errors: FieldErrors = {};
+  const value = textValue(values, ResultFields.value);
+  if (!value) errors[ResultFields.value] = 'Enter the result, e.g. 99.7 % uptime.';
+  else {
+    const long = tooLong(value, RESULT_VALUE_MAX, 'the result');
+    if (long) errors[ResultFields.value] = long;
+  }
+  const rated = isRated(ctx.obligation);
+  const rating = textValue(values, ResultFields.rating);
+  if (rated && !(CPN_RATINGS as readonly string[]).includes(rating)) errors[ResultFields.rating] = 'Choose a rating.';
+  const note = textValue(values, ResultFields.note);
+  const longNote = tooLong(note, RESULT_NOTE_MAX, 'the note');
+  if (longNote) errors[ResultFields.note] = longNote;
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    result: {
+      id: nextSequenceId('R', ctx.contract.results),
+      obligation: ctx.obligation.key,
+      ...(ctx.obligation.kpiId ? { kpiId: ctx.obligation.kpiId } : {}),
+      value,
+      ...(rated ? { rating: rating as CpnRating } : {}),
+      ...(note ? { note } : {}),
+      by: ctx.by,
+      at: ctx.now.toISOString(),
+    },
+  };
+}
+
+export function breachForm(contract: Contract, today: LocalDate, errors?: FieldErrors, values?: FormValues): FormView {
+  const intro: Paragraph = [{ strong: contract.title }, ' · '];
+  intro.push(
+    contract.cpnDuty
+      ? 'Procurement Act 2023 s.71(5): a breach that leads to termination in part, damages or a settlement, or a failure to improve after notice, needs a Contract Performance Notice within 30 days. The reminder starts now.'
+      : 'A breach review falls due 30 days after the breach; the reminder starts now.',
+  );
+  return {
+    title: 'Log breach',
+    intro,
+    fields: [
+      {
+        kind: 'date',
+        id: BreachFields.on,
+        label: 'Date of the breach',
+        initial: initialOf(values, BreachFields.on, today),
+      },
+      {
+        kind: 'text',
+        id: BreachFields.note,
+        label: 'What happened',
+        initial: initialOf(values, BreachFields.note),
+        multiline: true,
+        maxLength: BREACH_NOTE_MAX,
+        placeholder: 'e.g. Damages agreed for the outage of 3 March',
+      },
+    ],
+    submit: { id: ContractActions.submitBreach, label: 'Log breach', value: { c: contract.id }, style: 'danger' },
+    ...withErrors(errors),
+  };
+}
+
+export type ParsedBreach = { ok: true; breach: Breach } | { ok: false; errors: FieldErrors };
+
+export function parseBreach(
+  values: FormValues,
+  ctx: { contract: Contract; by: UserRef; now: Date; today: LocalDate },
+): ParsedBreach {
+  const errors: FieldErrors = {};
+  const on = textValue(values, BreachFields.on);
+  if (!on) errors[BreachFields.on] = 'Choose the date of the breach.';
+  else if (!isLocalDate(on)) errors[BreachFields.on] = 'Write the date as YYYY-MM-DD, e.g. 2026-04-01.';
+  else if (on > ctx.today) errors[BreachFields.on] = 'The date cannot be in the future.';
+  else if (on < ctx.contract.start) {
+    errors[BreachFields.on] =
+      `The contract started on ${formatLocalDate(ctx.contract.start)}: choose a date since then.`;
+  }
+  const note = textValue(values, BreachFields.note);
+  if (!note) errors[BreachFields.note] = 'Say what happened.';
+  else {
+    const long = tooLong(note, BREACH_NOTE_MAX, 'the description');
+    if (long) errors[BreachFields.note] = long;
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    breach: { id: nextSequenceId('B', ctx.contract.breaches), on, note, by: ctx.by, at: ctx.now.toISOString() },
+  };
+}

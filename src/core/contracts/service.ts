@@ -1,0 +1,317 @@
+import { BadInputError, NotFoundError } from '../errors.js';
+import { answersOf, type Dialogue } from '../triage/dialogue.js';
+import { evaluate } from '../triage/engine.js';
+import type { Pack } from '../triage/pack-schema.js';
+import type { FormValues, FormView, UserRef, View } from '../view.js';
+import { addDays, type LocalDate, localDateOf } from './calendar.js';
+import { type Contract, type ContractResult, newContractId } from './contract.js';
+import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView } from './digest.js';
+import { findObligation, latestResults, type Obligation } from './obligations.js';
+import { type OcdsRelease, ocdsRelease, releasePackage } from './ocds.js';
+import type {
+  Clock,
+  ContractRepository,
+  DialogueRepository,
+  Locker,
+  PackRepository,
+  SettingsRepository,
+} from './ports.js';
+import { registrationForm } from './registration-form.js';
+import { parseRegistration } from './registration-parse.js';
+import { prefillFromTriage, type RegistrationPrefill } from './registration-prefill.js';
+import { breachForm, parseBreach, parseResult, resultForm } from './result-forms.js';
+import {
+  breachLoggedView,
+  contractNoticeView,
+  contractsListView,
+  contractView,
+  registeredView,
+  resultRecordedView,
+  snoozedView,
+} from './views.js';
+
+export interface ContractDeps {
+  contracts: ContractRepository;
+  dialogues: DialogueRepository;
+  settings: SettingsRepository;
+  packs: PackRepository;
+  locker: Locker;
+  clock: Clock;
+  /** Slack only (PROCUREMENT_CHANNEL): where reminders go when the workspace has not chosen a channel. */
+  defaultProcurementChannel?: string;
+  /** New contract ids; random by default (tests pass a sequence). */
+  newId?: () => string;
+}
+
+export type Submitted<T> = ({ ok: true; contract: Contract; confirmation: View } & T) | { ok: false; form: FormView };
+
+export const MAX_SNOOZE_DAYS = 90;
+const ID_ATTEMPTS = 20;
+
+/**
+ * Contracts after the triage: register one from a completed triage, show and list them, record results, snooze
+ * reminders, log breaches, export OCDS. Platform-neutral, on ports. Every change to a contract happens under its
+ * lock (`t:<tenant>:contract:<id>`) on a freshly read record, so two clicks never lose each other's result.
+ */
+export class ContractService {
+  constructor(private readonly deps: ContractDeps) {}
+
+  /** The registration form for a completed triage, prefilled from its outcome. */
+  async registrationFormFor(input: {
+    tenant: string;
+    dialogueId: string;
+    by: UserRef;
+    timeZone?: string;
+  }): Promise<FormView> {
+    const { prefill } = await this.prefill(input);
+    return registrationForm(prefill);
+  }
+
+  async register(input: {
+    tenant: string;
+    dialogueId: string;
+    platform: Contract['platform'];
+    values: FormValues;
+    by: UserRef;
+    timeZone?: string;
+  }): Promise<Submitted<object>> {
+    const { prefill, dialogue } = await this.prefill(input);
+    const channel = await this.reminderChannel(dialogue);
+    // One registration per triage at a time, so a double submit finds the first one instead of making two.
+    return this.deps.locker.withLock(`t:${input.tenant}:contract-register:${input.dialogueId}`, async () => {
+      const parsed = parseRegistration(input.values, {
+        id: await this.freeId(input.tenant),
+        tenant: input.tenant,
+        platform: input.platform,
+        channel,
+        prefill,
+        by: input.by,
+        now: this.deps.clock.now(),
+      });
+      if (!parsed.ok) return { ok: false, form: registrationForm(prefill, parsed.errors, input.values) };
+      const same = (await this.deps.contracts.listByTenant(input.tenant)).find(
+        (c) =>
+          c.triage?.dialogueId === input.dialogueId &&
+          c.title === parsed.contract.title &&
+          c.supplier === parsed.contract.supplier,
+      );
+      const contract = same ?? parsed.contract;
+      if (!same) await this.deps.contracts.save(contract);
+      return { ok: true, contract, confirmation: registeredView(contract, this.today(contract)) };
+    });
+  }
+
+  async get(tenant: string, id: string): Promise<Contract> {
+    const contract = await this.deps.contracts.get(tenant, id);
+    if (!contract) throw new NotFoundError(`There is no contract ${id}.`);
+    return contract;
+  }
+
+  async list(tenant: string): Promise<View> {
+    return contractsListView(await this.deps.contracts.listByTenant(tenant), this.deps.clock.now());
+  }
+
+  /** Everything open across the tenant's contracts (the kpi command), each on its own zone's "today". */
+  async dueItems(tenant: string, today?: LocalDate): Promise<DigestItem[]> {
+    const contracts = await this.deps.contracts.listByTenant(tenant);
+    return contracts.flatMap((c) => digestItemsOf(c, today ?? this.today(c)));
+  }
+
+  async due(tenant: string, today?: LocalDate, kpiCommand?: string): Promise<View> {
+    return dueListView(await this.dueItems(tenant, today), kpiCommand ? { kpiCommand } : {});
+  }
+
+  /** The daily digest for one channel on `date` (the scheduler's local date); undefined when nothing is due. */
+  async digestFor(input: {
+    tenant: string;
+    channel: string;
+    date: LocalDate;
+    timeZone: string;
+    channelName?: string;
+    kpiCommand?: string;
+  }): Promise<{ items: DigestItem[]; view: View } | undefined> {
+    const items = digestItems(await this.deps.contracts.listByChannel(input.tenant, input.channel), input.date);
+    if (items.length === 0) return undefined;
+    const { date, timeZone, channelName, kpiCommand } = input;
+    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand }) };
+  }
+
+  async open(tenant: string, id: string): Promise<View> {
+    const contract = await this.get(tenant, id);
+    return contractView(contract, this.today(contract));
+  }
+
+  async resultFormFor(tenant: string, contractId: string, obligationKey: string): Promise<FormView> {
+    const contract = await this.get(tenant, contractId);
+    return resultForm(contract, obligationOf(contract, obligationKey));
+  }
+
+  async recordResult(input: {
+    tenant: string;
+    contractId: string;
+    obligationKey: string;
+    values: FormValues;
+    by: UserRef;
+  }): Promise<Submitted<{ result: ContractResult }>> {
+    return this.mutate(input.tenant, input.contractId, async (contract) => {
+      const obligation = obligationOf(contract, input.obligationKey);
+      const parsed = parseResult(input.values, { contract, obligation, by: input.by, now: this.deps.clock.now() });
+      if (!parsed.ok) return { ok: false, form: resultForm(contract, obligation, parsed.errors, input.values) };
+      contract.results.push(parsed.result);
+      delete contract.snoozes[obligation.key];
+      await this.save(contract);
+      return {
+        ok: true,
+        contract,
+        result: parsed.result,
+        confirmation: resultRecordedView(contract, obligation, parsed.result),
+      };
+    });
+  }
+
+  /** Hides a reminder until `days` from today (the contract's today); it then returns with its original due date. */
+  async snooze(input: {
+    tenant: string;
+    contractId: string;
+    obligationKey: string;
+    by: UserRef;
+    days?: number;
+  }): Promise<{ contract: Contract; until?: LocalDate; confirmation: View }> {
+    const days = input.days ?? 7;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_SNOOZE_DAYS) {
+      throw new BadInputError(`A reminder can be snoozed for 1 to ${MAX_SNOOZE_DAYS} days.`);
+    }
+    return this.mutate(input.tenant, input.contractId, async (contract) => {
+      const obligation = obligationOf(contract, input.obligationKey);
+      const recorded = latestResults(contract).get(obligation.key);
+      if (recorded) {
+        return {
+          contract,
+          confirmation: contractNoticeView(`${obligation.title} is already recorded, so there is nothing to snooze.`),
+        };
+      }
+      const until = addDays(this.today(contract), days);
+      contract.snoozes[obligation.key] = until;
+      await this.save(contract);
+      return { contract, until, confirmation: snoozedView(contract, obligation, until, input.by) };
+    });
+  }
+
+  async breachFormFor(tenant: string, contractId: string): Promise<FormView> {
+    const contract = await this.get(tenant, contractId);
+    return breachForm(contract, this.today(contract));
+  }
+
+  /** Logs a breach; its 30-day notice (or review) reminder starts at once. */
+  async logBreach(input: {
+    tenant: string;
+    contractId: string;
+    values: FormValues;
+    by: UserRef;
+  }): Promise<Submitted<{ obligation: Obligation }>> {
+    return this.mutate(input.tenant, input.contractId, async (contract) => {
+      const today = this.today(contract);
+      const parsed = parseBreach(input.values, { contract, by: input.by, now: this.deps.clock.now(), today });
+      if (!parsed.ok) return { ok: false, form: breachForm(contract, today, parsed.errors, input.values) };
+      contract.breaches.push(parsed.breach);
+      await this.save(contract);
+      const obligation = obligationOf(contract, `breach-cpn:${parsed.breach.id}`);
+      return {
+        ok: true,
+        contract,
+        obligation,
+        confirmation: breachLoggedView(contract, parsed.breach, obligation),
+      };
+    });
+  }
+
+  /** An OCDS release package with the contract's implementation release, as a file to post. */
+  async exportOcds(
+    tenant: string,
+    id: string,
+    options: { ocidPrefix: string; buyerName?: string; publisherName?: string },
+  ): Promise<{ release: OcdsRelease; filename: string; title: string; content: string }> {
+    const contract = await this.get(tenant, id);
+    const now = this.deps.clock.now();
+    const release = ocdsRelease(contract, { now, ocidPrefix: options.ocidPrefix, buyerName: options.buyerName });
+    const publisherName = options.publisherName ?? options.buyerName ?? 'AI procurement assistant';
+    return {
+      release,
+      filename: `ocds-${contract.id}-${this.today(contract)}.json`,
+      title: `OCDS release: ${contract.title}`,
+      content: `${JSON.stringify(releasePackage([release], { now, publisherName }), null, 2)}\n`,
+    };
+  }
+
+  private async mutate<T>(tenant: string, id: string, work: (contract: Contract) => Promise<T>): Promise<T> {
+    return this.deps.locker.withLock(`t:${tenant}:contract:${id}`, async () => work(await this.get(tenant, id)));
+  }
+
+  private async save(contract: Contract): Promise<void> {
+    contract.updatedAt = this.deps.clock.now().toISOString();
+    await this.deps.contracts.save(contract);
+  }
+
+  /** "Today" for a contract: the date in its own time zone. */
+  private today(contract: Contract): LocalDate {
+    return localDateOf(this.deps.clock.now(), contract.timeZone);
+  }
+
+  private async prefill(input: {
+    tenant: string;
+    dialogueId: string;
+    by: UserRef;
+    timeZone?: string;
+  }): Promise<{ prefill: RegistrationPrefill; dialogue: Dialogue }> {
+    const dialogue = await this.deps.dialogues.get(input.tenant, input.dialogueId);
+    if (!dialogue) throw new NotFoundError('That triage no longer exists.');
+    if (dialogue.status === 'open') {
+      throw new BadInputError(
+        'Finish the triage first: a contract can be registered once the last question is answered.',
+      );
+    }
+    if (dialogue.status === 'stopped') {
+      throw new BadInputError('This triage ended in STOP (a prohibited practice): there is no contract to register.');
+    }
+    const pack = await this.packOf(dialogue);
+    const outcome = evaluate(pack, answersOf(dialogue));
+    const prefill = prefillFromTriage({
+      dialogue,
+      outcome,
+      pack,
+      by: input.by,
+      timeZone: input.timeZone,
+      now: this.deps.clock.now(),
+    });
+    return { prefill, dialogue };
+  }
+
+  private async packOf(dialogue: Dialogue): Promise<Pack> {
+    const pack = await this.deps.packs.byHash(dialogue.pack.hash);
+    if (!pack)
+      throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
+    return pack;
+  }
+
+  /** The tenant's procurement channel; else (Slack) the configured default; else where the triage ran. */
+  private async reminderChannel(dialogue: Dialogue): Promise<string> {
+    const settings = await this.deps.settings.get(dialogue.tenant);
+    const fallback = dialogue.platform === 'slack' ? this.deps.defaultProcurementChannel : undefined;
+    return settings.procurementChannel ?? fallback ?? dialogue.channel;
+  }
+
+  private async freeId(tenant: string): Promise<string> {
+    const next = this.deps.newId ?? (() => newContractId());
+    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
+      const id = next();
+      if (!(await this.deps.contracts.get(tenant, id))) return id;
+    }
+    throw new Error(`No free contract id after ${ID_ATTEMPTS} attempts`);
+  }
+}
+
+function obligationOf(contract: Contract, key: string): Obligation {
+  const obligation = findObligation(contract, key);
+  if (!obligation) throw new NotFoundError('That reminder is no longer on the contract’s schedule.');
+  return obligation;
+}

@@ -1,0 +1,102 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import type { SettingsRepository } from '../core/ports.js';
+import type { Logger } from '../log.js';
+import type { KeyvDigestRepository } from '../store/digest-repository.js';
+import { type DeliveryDeps, deliverOccurrence } from './deliver.js';
+import { dueOccurrences } from './plan.js';
+import type { DigestOccurrence, Scheduler } from './types.js';
+
+export interface DistributedDeps extends DeliveryDeps {
+  settings: SettingsRepository;
+  digests: KeyvDigestRepository;
+  logger: Logger;
+  /** The Redis of STORE_URL. */
+  redisUrl: string;
+  /** Queue name; tests isolate themselves with their own. */
+  queueName?: string;
+  planEveryMs?: number;
+  /** How long a job stays locked to a replica without renewal; a killed replica's job is retried after it. */
+  lockDurationMs?: number;
+  concurrency?: number;
+}
+
+type PlanJob = { kind: 'plan' };
+type DigestJob = { kind: 'digest'; occurrence: DigestOccurrence };
+
+/**
+ * Any number of replicas, one BullMQ queue on the store's Redis. A job scheduler runs the planner once a minute
+ * across all replicas; each owed digest becomes a job whose id is the occurrence key, so it exists once however
+ * many planners see it; a replica that dies holding a job loses its lock and another replica retries it, and
+ * `deliverOccurrence` makes that retry post nothing twice.
+ */
+export class DistributedScheduler implements Scheduler {
+  readonly mode = 'distributed' as const;
+  private queue: Queue<PlanJob | DigestJob> | undefined;
+  private worker: Worker<PlanJob | DigestJob> | undefined;
+
+  constructor(private readonly deps: DistributedDeps) {}
+
+  async start(): Promise<void> {
+    const name = this.deps.queueName ?? 'aiprocure-digests';
+    const connection = { url: this.deps.redisUrl, maxRetriesPerRequest: null };
+    this.queue = new Queue<PlanJob | DigestJob>(name, {
+      connection,
+      defaultJobOptions: {
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 2000 },
+        // Kept a week, so a planner re-adding an id delivered today is a no-op.
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 14 * 24 * 3600 },
+      },
+    });
+    this.worker = new Worker<PlanJob | DigestJob>(name, (job) => this.process(job), {
+      connection,
+      concurrency: this.deps.concurrency ?? 8,
+      lockDuration: this.deps.lockDurationMs ?? 15_000,
+      stalledInterval: Math.max(1000, Math.floor((this.deps.lockDurationMs ?? 15_000) / 2)),
+      maxStalledCount: 5,
+    });
+    this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'digest worker error'));
+    this.worker.on('failed', (job, error) =>
+      this.deps.logger.error({ err: error, job: job?.id, attempts: job?.attemptsMade }, 'digest job failed'),
+    );
+    await this.queue.upsertJobScheduler(
+      'digest-planner',
+      { every: this.deps.planEveryMs ?? 60_000 },
+      { name: 'plan', data: { kind: 'plan' } },
+    );
+    // Catch up at once: what fell due while every replica was down goes out now, not in a minute.
+    await this.plan();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close();
+    await this.queue?.close();
+  }
+
+  private async process(job: Job<PlanJob | DigestJob>): Promise<string> {
+    if (job.data.kind === 'plan') return `planned ${await this.plan()}`;
+    return deliverOccurrence(job.data.occurrence, this.deps);
+  }
+
+  private async plan(): Promise<number> {
+    const queue = this.queue;
+    if (!queue) return 0;
+    const due = await dueOccurrences(this.deps.clock.now(), this.deps);
+    if (due.length > 0) {
+      await queue.addBulk(
+        due.map((occurrence) => ({
+          name: 'digest',
+          data: { kind: 'digest' as const, occurrence },
+          opts: { jobId: jobId(occurrence.key) },
+        })),
+      );
+    }
+    return due.length;
+  }
+}
+
+/** BullMQ job ids may not contain ':'; the key is hashed into a safe, stable id. */
+function jobId(key: string): string {
+  return `digest-${Buffer.from(key).toString('base64url')}`;
+}

@@ -1,0 +1,39 @@
+import type { LocalDate } from '../core/contracts/calendar.js';
+import type { MessageRef } from '../core/triage/dialogue.js';
+import type { View } from '../core/view.js';
+
+/** A channel that receives a daily reminder digest. */
+export interface DigestTarget {
+  tenant: string;
+  platform: 'slack' | 'teams';
+  channel: string;
+}
+
+/** One digest owed: a target on a local date. `key` names it everywhere (store, job id, message metadata). */
+export interface DigestOccurrence extends DigestTarget {
+  date: LocalDate;
+  key: string;
+}
+
+/** Posts to a channel without being spoken to. */
+export interface ChannelPoster {
+  post(target: DigestTarget, view: View, options: { key: string }): Promise<MessageRef>;
+  /**
+   * Finds a message posted with `key` since `sinceMs`, when the platform can tell (Slack message metadata). Lets a
+   * retry after a crash mid-delivery recognise a post that went out before the crash.
+   */
+  findPosted?(target: DigestTarget, key: string, sinceMs: number): Promise<MessageRef | undefined>;
+}
+
+export interface Scheduler {
+  readonly mode: 'embedded' | 'distributed';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_TIME_ZONE = 'Europe/London';
+export const DEFAULT_DIGEST_HOUR = 9;
+
+export function occurrenceKey(target: DigestTarget, date: LocalDate): string {
+  return `${target.tenant}|${target.platform}|${target.channel}|${date}`;
+}

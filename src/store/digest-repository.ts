@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { Locker } from '../core/ports.js';
+import { MessageRefSchema } from '../core/triage/dialogue.js';
+import type { DigestTarget } from '../scheduler/types.js';
+import { type Records, shortId, tenantKey } from './records.js';
+
+const TargetSchema = z.object({ tenant: z.string(), platform: z.enum(['slack', 'teams']), channel: z.string() });
+const TargetsSchema = z.array(TargetSchema);
+
+export const OccurrenceStateSchema = z.object({
+  state: z.enum(['posting', 'sent', 'empty']),
+  startedAt: z.number(),
+  message: MessageRefSchema.optional(),
+  items: z.number().int().nonnegative().optional(),
+});
+export type OccurrenceState = z.infer<typeof OccurrenceStateSchema>;
+
+const LastSentSchema = z.object({ date: z.string() });
+
+const TARGETS_KEY = 'sys:digest-targets';
+/** Occurrence records outlive any retry (Slack's, BullMQ's) by far, then expire. */
+const OCCURRENCE_TTL_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * What the scheduler keeps: the channels owed digests (shared by every tenant, so under `sys:`), the state of each
+ * digest occurrence, and the last date each channel got one.
+ */
+export class KeyvDigestRepository {
+  constructor(
+    private readonly records: Records,
+    private readonly locker: Locker,
+  ) {}
+
+  async targets(): Promise<DigestTarget[]> {
+    return (await this.records.get(TARGETS_KEY, TargetsSchema)) ?? [];
+  }
+
+  async addTarget(target: DigestTarget): Promise<void> {
+    await this.locker.withLock(TARGETS_KEY, async () => {
+      const targets = await this.targets();
+      if (
+        targets.some(
+          (t) => t.tenant === target.tenant && t.platform === target.platform && t.channel === target.channel,
+        )
+      )
+        return;
+      await this.records.set(TARGETS_KEY, [...targets, target]);
+    });
+  }
+
+  occurrence(target: DigestTarget, date: string): Promise<OccurrenceState | undefined> {
+    return this.records.get(occurrenceKey(target, date), OccurrenceStateSchema);
+  }
+
+  async setOccurrence(target: DigestTarget, date: string, state: OccurrenceState): Promise<void> {
+    await this.records.set(occurrenceKey(target, date), state, OCCURRENCE_TTL_MS);
+  }
+
+  async lastSent(target: DigestTarget): Promise<string | undefined> {
+    return (await this.records.get(lastKey(target), LastSentSchema))?.date;
+  }
+
+  async setLastSent(target: DigestTarget, date: string): Promise<void> {
+    const previous = await this.lastSent(target);
+    if (!previous || previous < date) await this.records.set(lastKey(target), { date });
+  }
+}
+
+function occurrenceKey(target: DigestTarget, date: string): string {
+  return tenantKey(target.tenant, 'digest', target.platform, shortId(target.channel), date);
+}
+
+function lastKey(target: DigestTarget): string {
+  return tenantKey(target.tenant, 'digest-last', target.platform, shortId(target.channel));
+}
