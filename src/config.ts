@@ -34,6 +34,13 @@ const EnvSchema = z.object({
   MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional()),
   PLAYGROUND: optionalText.pipe(z.enum(['0', '1']).optional()),
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
+  SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
+  OCDS_PREFIX: optionalText.pipe(
+    z
+      .string()
+      .regex(/^ocds-[a-z0-9]{6}$/, 'must be an OCDS ocid prefix: ocds- and 6 lower-case letters or digits')
+      .optional(),
+  ),
 });
 
 /** Rules across variables; checked on the raw values so they are reported alongside field errors. */
@@ -57,6 +64,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const appType = env.MICROSOFT_APP_TYPE?.trim() || 'MultiTenant';
   if (set('MICROSOFT_APP_ID') && appType !== 'UserAssignedMSI' && !set('MICROSOFT_APP_PASSWORD')) {
     problems.push('MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID');
+  }
+  if (env.SCHEDULER?.trim() === 'distributed' && !/^rediss?:\/\//.test(env.STORE_URL?.trim() ?? '')) {
+    problems.push('SCHEDULER: distributed needs STORE_URL=redis://… (BullMQ runs on the store’s Redis)');
   }
   if (set('MICROSOFT_APP_ID') && appType !== 'MultiTenant' && !set('MICROSOFT_APP_TENANT_ID')) {
     problems.push(`MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is ${appType}`);
@@ -99,6 +109,10 @@ export interface Config {
   slack?: SlackConfig;
   /** Teams is always served at /api/messages; without credentials it runs in local mode. */
   teams: TeamsConfig;
+  /** Reminder digests: one process (embedded), BullMQ on the store's Redis (distributed), or none. */
+  scheduler: 'embedded' | 'distributed' | 'off';
+  /** OCDS ocid prefix for exports (register one with the Open Contracting Partnership for real publication). */
+  ocdsPrefix: string;
   /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
   playground: { enabled: boolean; port: number };
 }
@@ -147,6 +161,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     },
+    scheduler: e.SCHEDULER === 'auto' ? (/^rediss?:\/\//.test(e.STORE_URL) ? 'distributed' : 'embedded') : e.SCHEDULER,
+    ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
     playground: {
       enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID),
       port: e.PLAYGROUND_PORT,

@@ -5,16 +5,23 @@ import { fileURLToPath } from 'node:url';
 import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
 import type { TeamsChannel } from './channels/teams/app.js';
 import type { Config } from './config.js';
+import { ContractService } from './core/contracts/service.js';
 import { type Clock, systemClock } from './core/ports.js';
+import { DEFAULT_TIME_ZONE, SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
+import { startScheduler } from './scheduler/start.js';
+import type { ChannelPoster, Scheduler } from './scheduler/types.js';
+import { KeyvContractRepository } from './store/contract-repository.js';
 import { KeyvConversationReferenceRepository } from './store/conversation-reference-repository.js';
 import { Deduper } from './store/dedupe.js';
 import { KeyvDialogueRepository } from './store/dialogue-repository.js';
+import { KeyvDigestRepository } from './store/digest-repository.js';
 import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
+import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { Records } from './store/records.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
@@ -26,6 +33,11 @@ export interface RunningService {
   port: number;
   store: StoreHandle;
   triage: TriageService;
+  contracts: ContractService;
+  contractRepository: KeyvContractRepository;
+  settings: SettingsService;
+  digests: KeyvDigestRepository;
+  scheduler?: Scheduler;
   slack?: SlackChannel;
   teams?: TeamsChannel;
   close(): Promise<void>;
@@ -36,17 +48,20 @@ export interface ServiceOptions {
   /** Keyv namespace (tests isolate themselves with their own). */
   namespace?: string;
   host?: string;
+  /** Queue name of the distributed scheduler (tests isolate themselves with their own). */
+  queueName?: string;
 }
 
 /**
- * The composition root: config → store → services → channels → one HTTP server. `main.ts` adds the process
- * concerns (signals, exit codes); tests call this directly to run the real service in-process.
+ * The composition root: config → store → services → channels → scheduler → one HTTP server. `main.ts` adds the
+ * process concerns (signals, exit codes); tests call this directly to run the real service in-process.
  */
 export async function startService(
   config: Config,
   logger: Logger,
   options: ServiceOptions = {},
 ): Promise<RunningService> {
+  const clock = options.clock ?? systemClock;
   const packPath = config.triagePack ?? DEFAULT_PACK;
   const pack = await loadPack(packPath);
   const packText = await readFile(packPath, 'utf8');
@@ -54,25 +69,44 @@ export async function startService(
 
   const store = await openStore(config.storeUrl, { logger, namespace: options.namespace });
   const records = new Records(store.keyv, store.atomic);
+  // SQLite is the one-process default; with Redis or PostgreSQL, replicas serialise through the store too.
+  const crossProcess = store.kind !== 'sqlite';
+  const locker = new StoreLocker(records, { crossProcess });
+  const settingsRepository = new KeyvSettingsRepository(records);
+  const dialogues = new KeyvDialogueRepository(records);
+  const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
+  const digests = new KeyvDigestRepository(records, locker);
+  const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
+    digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
+  );
   const triage = new TriageService({
-    dialogues: new KeyvDialogueRepository(records),
-    settings: new KeyvSettingsRepository(records),
-    packs: new KeyvPackRepository(records, { pack, text: packText, source: packPath }),
-    locker: new StoreLocker(records, { crossProcess: store.kind !== 'sqlite' }),
-    clock: options.clock ?? systemClock,
+    dialogues,
+    settings: settingsRepository,
+    packs,
+    locker,
+    clock,
     defaultProcurementChannel: config.procurementChannel,
   });
+  const contracts = new ContractService({
+    contracts: contractRepository,
+    dialogues,
+    settings: settingsRepository,
+    packs,
+    locker,
+    clock,
+    defaultProcurementChannel: config.procurementChannel,
+  });
+  const settings = new SettingsService({ settings: settingsRepository, clock });
 
   const http = createHttpApp();
   const deduper = new Deduper(records);
+  const pacer = new Pacer(records);
+  const shared = { logger, triage, contracts, settings, deduper, ocdsPrefix: config.ocdsPrefix };
+  const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};
   let slack: SlackChannel | undefined;
   if (config.slack) {
-    slack = createSlackChannel(config.slack, http, {
-      logger,
-      triage,
-      deduper,
-      command: '/aiprocure',
-    });
+    slack = createSlackChannel(config.slack, http, { ...shared, command: '/aiprocure', pacer });
+    posters.slack = slack.poster;
     await slack.start();
     logger.info({ mode: config.slack.socketMode ? 'socket' : 'http' }, 'Slack channel ready');
   } else {
@@ -83,11 +117,11 @@ export async function startService(
     // Loaded only when used: teams-ai and botbuilder weigh about 100 MB.
     const { createTeamsChannel } = await import('./channels/teams/app.js');
     teams = createTeamsChannel(config.teams, http, {
-      logger,
-      triage,
-      deduper,
+      ...shared,
       references: new KeyvConversationReferenceRepository(records),
+      pacer,
     });
+    posters.teams = teams.poster;
   } else {
     logger.info('Teams is off: Slack is configured and MICROSOFT_APP_ID is not (PLAYGROUND=1 turns local mode on)');
   }
@@ -96,14 +130,47 @@ export async function startService(
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, store: store.kind }, 'listening');
 
+  const scheduler =
+    config.scheduler === 'off'
+      ? undefined
+      : await startScheduler(config.scheduler, {
+          storeUrl: config.storeUrl,
+          queueName: options.queueName,
+          digests,
+          settings: settingsRepository,
+          // A short lease: if this replica dies mid-delivery, another takes the digest over within seconds.
+          locker: new StoreLocker(records, { crossProcess, ttlMs: 15_000, waitMs: 30_000 }),
+          posters,
+          clock,
+          logger,
+          build: async (occurrence) => {
+            const { timeZone = DEFAULT_TIME_ZONE } = await settingsRepository.get(occurrence.tenant);
+            const digest = await contracts.digestFor({
+              tenant: occurrence.tenant,
+              channel: occurrence.channel,
+              date: occurrence.date,
+              timeZone,
+              kpiCommand: occurrence.platform === 'slack' ? '/aiprocure kpi' : 'kpi',
+            });
+            return digest?.view;
+          },
+        });
+  if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
+
   return {
     server,
     port,
     store,
     triage,
+    contracts,
+    contractRepository,
+    settings,
+    digests,
+    scheduler,
     slack,
     teams,
     close: async () => {
+      await scheduler?.stop();
       await slack?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

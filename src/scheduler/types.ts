@@ -31,8 +31,7 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_TIME_ZONE = 'Europe/London';
-export const DEFAULT_DIGEST_HOUR = 9;
+export { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE } from '../core/settings.js';
 
 export function occurrenceKey(target: DigestTarget, date: LocalDate): string {
   return `${target.tenant}|${target.platform}|${target.channel}|${date}`;

@@ -67,6 +67,8 @@ export class SlackHarness {
       slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
       teams: { enabled: false },
       playground: { enabled: false, port: 0 },
+      scheduler: 'off',
+      ocdsPrefix: 'ocds-test00',
       ...options.env,
     };
     const service = await startService(config, createLogger('debug', sink), {

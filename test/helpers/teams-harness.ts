@@ -68,6 +68,8 @@ export class TeamsHarness {
       logLevel: 'debug',
       teams: { enabled: true },
       playground: { enabled: false, port: 0 },
+      scheduler: 'off',
+      ocdsPrefix: 'ocds-test00',
     };
     const service = await startService(config, createLogger('debug', sink), {
       namespace: options.namespace ?? testNamespace(),

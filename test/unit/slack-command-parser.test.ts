@@ -18,7 +18,7 @@ describe('/aiprocure text', () => {
   it.each([
     ['config channel #procurement', 'could not recognise that channel'],
     ['config channel', 'Which channel?'],
-    ['config', 'Usage: config channel #channel'],
+    ['config', 'Usage: config channel, config timezone <zone> or config hour <0-23>'],
     ['delete everything', 'Unknown command “delete”'],
   ])('%j is answered with usage', (text, problem) => {
     const parsed = parseSlackCommand(text);

@@ -1,4 +1,5 @@
 import { App, ExpressReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Application } from 'express';
 import type { SlackConfig } from '../../config.js';
 import { tokenAuthorize } from './authorize.js';
@@ -6,12 +7,16 @@ import { boltLogger } from './bolt-logger.js';
 import type { SlackDeps } from './deps.js';
 import { registerTriageActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
+import { registerContractActions } from './listeners/contract-actions.js';
 import { registerThreadReplies } from './listeners/thread-replies.js';
+import { SlackPoster } from './poster.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackChannel {
   app: App;
+  /** Posts the scheduler's digests. */
+  poster: SlackPoster;
   /** Connects Socket Mode; HTTP mode is served by the shared HTTP server and needs no start. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -48,9 +53,11 @@ export function createSlackChannel(config: SlackConfig, http: Application, deps:
   });
   registerCommand(app, deps);
   registerTriageActions(app, deps);
+  registerContractActions(app, deps);
   registerThreadReplies(app, deps);
   return {
     app,
+    poster: new SlackPoster(new WebClient(config.botToken, clientOptions), deps.pacer),
     start: async () => {
       if (config.socketMode) await app.start();
     },

@@ -1,19 +1,26 @@
+import type { ContractService } from '../../core/contracts/service.js';
+import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
 import type { Logger } from '../../log.js';
 import type { Deduper } from '../../store/dedupe.js';
+import type { Pacer } from '../../store/pacer.js';
 
 /** What the Slack listeners need from the rest of the service. */
 export interface SlackDeps {
   logger: Logger;
   triage: TriageService;
+  contracts: ContractService;
+  settings: SettingsService;
   deduper: Deduper;
+  pacer: Pacer;
   command: string;
+  ocdsPrefix: string;
 }
 
 export const slackCommandStyle = (command: string) => ({
   prefix: command,
   configChannel: 'config channel #channel',
-  configWhat: 'set the procurement channel that receives summaries',
+  configWhat: 'set the procurement channel that receives summaries and reminders',
 });
 
 /** Runs `work` only for the first delivery of `deliveryId`. If the store cannot say, process rather than drop. */

@@ -7,11 +7,14 @@ import { handleCardAction } from './listeners/card-actions.js';
 import { handleMessage, welcome } from './listeners/messages.js';
 import { refuseRemoteServiceUrls } from './local-mode.js';
 import { dropRedeliveries, keepReferences, loopbackOnly } from './middleware.js';
+import { TeamsPoster } from './poster.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
 export interface TeamsChannel {
   adapter: TeamsAdapter;
+  /** Posts the scheduler's digests. */
+  poster: TeamsPoster;
   botAppId: string;
   local: boolean;
 }
@@ -67,5 +70,10 @@ export function createTeamsChannel(config: TeamsConfig, http: Http, deps: TeamsD
       if (!res.headersSent) res.status(500).end();
     }
   });
-  return { adapter, botAppId, local };
+  return {
+    adapter,
+    botAppId,
+    local,
+    poster: new TeamsPoster({ adapter, botAppId, references: deps.references, pacer: deps.pacer }),
+  };
 }

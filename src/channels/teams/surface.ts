@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
+import { escapeMarkdown } from '../../core/triage/report-markdown.js';
 import type { UserRef, View } from '../../core/view.js';
 import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
 import type { InvokeReply } from './invoke-reply.js';
@@ -22,6 +23,9 @@ interface ConnectorConversations {
     createConversation(parameters: ConversationParameters): Promise<{ id: string; activityId: string }>;
   };
 }
+
+/** Teams messages stop at about 28 KB. */
+const MESSAGE_MAX = 24_000;
 
 export interface TeamsSurfaceDeps {
   adapter: CloudAdapter;
@@ -106,11 +110,31 @@ export class TeamsSurface implements ConversationSurface {
   }
 
   async uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void> {
-    // Bots cannot drop files into channels without Graph permissions; the report goes in as a Markdown message.
+    // Bots cannot drop files into channels without Graph permissions; the file goes in as a Markdown message
+    // (JSON in a code block whose fence is longer than any run of backticks inside it).
+    let body = file.content;
+    if (file.filename.endsWith('.json')) {
+      const fence = '`'.repeat(Math.max(3, ...[...body.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+      body = `${fence}json\n${body}\n${fence}`;
+    }
+    if (body.length > MESSAGE_MAX) body = `${body.slice(0, MESSAGE_MAX)}\n\n(cut: longer than a Teams message allows)`;
     await this.send(root.channel, {
       type: ActivityTypes.Message,
       textFormat: 'markdown',
-      text: `**${file.title}** (${file.filename})\n\n${file.content}`,
+      text: `**${escapeMarkdown(file.title)}** (${escapeMarkdown(file.filename)})\n\n${body}`,
+    });
+  }
+
+  /** Posts a ready-made card (a form) into a conversation. */
+  async postCard(conversationId: string, card: Record<string, unknown>, summary: string): Promise<MessageRef> {
+    const activity = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary };
+    return { channel: conversationId, id: await this.send(conversationId, activity) };
+  }
+
+  /** Replaces a card for everyone (the clicker sees the invoke answer). */
+  async updateCard(ref: MessageRef, card: Record<string, unknown>): Promise<void> {
+    await this.within(ref.channel, async (ctx) => {
+      await ctx.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: ref.id });
     });
   }
 

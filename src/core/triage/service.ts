@@ -195,14 +195,6 @@ export class TriageService {
     });
   }
 
-  async setProcurementChannel(tenant: string, channel: string, by: UserRef) {
-    return this.deps.settings.update(tenant, {
-      procurementChannel: channel,
-      procurementChannelSetBy: by,
-      procurementChannelSetAt: this.now(),
-    });
-  }
-
   /** The full outcome of a dialogue, recomputed from its answers and the pack it ran on. */
   async outcomeOf(dialogue: Dialogue): Promise<Outcome> {
     return evaluate(await this.packOf(dialogue), answersOf(dialogue), { partial: dialogue.status === 'open' });

@@ -1,3 +1,4 @@
+import { registerContractAction } from '../contracts/actions.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { Dialogue } from './dialogue.js';
@@ -229,7 +230,11 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
     fallback: `Triage result for ${dialogue.title}: ${TIER_LABEL[outcome.tier]} (${outcome.score}/${outcome.max})`,
     heading: `Triage result: ${TIER_LABEL[outcome.tier]}`,
     blocks,
-    actions: [{ id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } }],
+    actions: [
+      { id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } },
+      // A STOP outcome is not a purchase: there is no contract to watch.
+      ...(outcome.tier === 'stop' ? [] : [registerContractAction(dialogue.id)]),
+    ],
   };
 }
 
@@ -295,7 +300,16 @@ export function helpView(style: CommandStyle): View {
             ' start a risk triage, e.g. ',
             { code: spell(style, 'triage Chatbot for council tax queries') },
           ],
+          [{ code: spell(style, 'contracts') }, ' list the AI contracts registered from triages'],
+          [{ code: spell(style, 'kpi') }, ' what is overdue or due in the next 7 days'],
+          [{ code: spell(style, 'contracts export <id>') }, ' the contract’s KPIs and results as an OCDS release'],
           [{ code: spell(style, style.configChannel) }, ` ${style.configWhat}`],
+          [
+            { code: spell(style, 'config timezone Europe/London') },
+            ' and ',
+            { code: spell(style, 'config hour 9') },
+            ' when the daily reminder digest is posted',
+          ],
           [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },

@@ -71,8 +71,9 @@ export function renderModal(form: FormView, privateMetadata: string): Record<str
     callback_id: form.submit.id,
     private_metadata: privateMetadata,
     title: { type: 'plain_text', text: plainText(form.title, 24) },
-    submit: { type: 'plain_text', text: plainText(form.submit.label, 24) },
-    close: { type: 'plain_text', text: 'Cancel' },
+    // A form without fields only explains something: it closes, it does not submit.
+    ...(form.fields.length ? { submit: { type: 'plain_text', text: plainText(form.submit.label, 24) } } : {}),
+    close: { type: 'plain_text', text: form.fields.length ? 'Cancel' : 'Close' },
     blocks: blocks.slice(0, 100),
   };
 }

@@ -1,11 +1,13 @@
 import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
+import { isContractAction } from '../../../core/contracts/dispatch.js';
 import { ActionPayloadSchema, TriageActions } from '../../../core/triage/actions.js';
 import { dispatchTriageAction } from '../../../core/triage/dispatch.js';
 import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { InvokeReply } from '../invoke-reply.js';
 import { bind, type TeamsContext } from './context.js';
+import { handleContractAction } from './contract-actions.js';
 
 /** How long a click waits for the core before Teams is told "working on it" (Teams gives up after ~15 s). */
 const INVOKE_BUDGET_MS = 5000;
@@ -23,6 +25,7 @@ export async function handleCardAction(
 ): Promise<AdaptiveCard | string> {
   const value = ctx.activity.value as { action?: { verb?: unknown } } | undefined;
   const verb = typeof value?.action?.verb === 'string' ? value.action.verb : '';
+  if (isContractAction(verb)) return (await handleContractAction(context, ctx, verb, data)) as AdaptiveCard | string;
   const invoke = new InvokeReply(ctx.activity.replyToId);
   const { tenant, by, surface } = bind(context, ctx, invoke);
   const payload = ActionPayloadSchema.safeParse(data);

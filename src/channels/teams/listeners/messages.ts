@@ -13,7 +13,7 @@ function commandStyle(ctx: TurnContext): CommandStyle {
   return {
     prefix: personal ? '' : `@${ctx.activity.recipient.name ?? 'AI Procure'}`,
     configChannel: 'config channel',
-    configWhat: 'in a channel: send summaries to this channel',
+    configWhat: 'in a channel: send summaries and reminders to this channel',
   };
 }
 
@@ -38,34 +38,64 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
   }
   const { tenant, by, surface } = bind(context, ctx);
   const conversation = ctx.activity.conversation;
-  if (command.kind === 'config-channel') {
-    if (conversation.conversationType === 'personal') {
-      await reply(
-        ctx,
-        noticeView('Run this in the channel that should receive triage summaries, by mentioning me there.'),
-      );
-      return;
-    }
-    try {
-      await context.deps.triage.setProcurementChannel(tenant, splitThread(conversation.id).channel, by);
-      await reply(ctx, noticeView('Triage summaries will now be posted to this channel.'));
-    } catch (error) {
-      await showFailure(error, context.deps.logger, (message) => reply(ctx, noticeView(message)));
-    }
-    return;
-  }
+  const fail = (error: unknown) =>
+    showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message)));
   try {
-    TriageService.checkTitle(command.title);
+    switch (command.kind) {
+      case 'triage': {
+        try {
+          TriageService.checkTitle(command.title);
+        } catch (error) {
+          await reply(ctx, usageView(style, error instanceof Error ? error.message : String(error)));
+          return;
+        }
+        // Answer the turn now and post the dialogue proactively, well inside Teams' retry window.
+        void context.deps.triage
+          .start({ tenant, by, surface, platform: 'teams', channel: conversation.id, title: command.title })
+          .catch(fail);
+        return;
+      }
+      case 'config-channel':
+        if (conversation.conversationType === 'personal') {
+          await reply(
+            ctx,
+            noticeView('Run this in the channel that should receive triage summaries, by mentioning me there.'),
+          );
+          return;
+        }
+        await reply(
+          ctx,
+          await context.deps.settings.setProcurementChannel(
+            tenant,
+            splitThread(conversation.id).channel,
+            by,
+            ctx.activity.localTimezone,
+          ),
+        );
+        return;
+      case 'config-timezone':
+        await reply(ctx, await context.deps.settings.setTimeZone(tenant, command.timeZone));
+        return;
+      case 'config-hour':
+        await reply(ctx, await context.deps.settings.setDigestHour(tenant, command.hour));
+        return;
+      case 'contracts':
+        await reply(ctx, await context.deps.contracts.list(tenant));
+        return;
+      case 'kpi':
+        await reply(ctx, await context.deps.contracts.due(tenant, undefined, 'kpi'));
+        return;
+      case 'export': {
+        const file = await context.deps.contracts.exportOcds(tenant, command.contractId, {
+          ocidPrefix: context.deps.ocdsPrefix,
+        });
+        await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, file);
+        return;
+      }
+    }
   } catch (error) {
-    await reply(ctx, usageView(style, error instanceof Error ? error.message : String(error)));
-    return;
+    await fail(error);
   }
-  // Answer the turn now and post the dialogue proactively, well inside Teams' retry window.
-  void context.deps.triage
-    .start({ tenant, by, surface, platform: 'teams', channel: conversation.id, title: command.title })
-    .catch((error: unknown) =>
-      showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message))),
-    );
 }
 
 /** When the bot joins a conversation, say what it does. */

@@ -1,0 +1,150 @@
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  SlackActionMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import { z } from 'zod';
+import { ContractActions } from '../../../core/contracts/actions.js';
+import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
+import { DomainError } from '../../../core/errors.js';
+import { noticeView } from '../../../core/triage/views.js';
+import { showFailure } from '../../failures.js';
+import { onFirstDelivery, type SlackDeps } from '../deps.js';
+import { renderMessage } from '../render/blocks.js';
+import { modalErrors, modalValues, renderModal } from '../render/modal.js';
+import { SlackSurface } from '../surface.js';
+import { slackTenant } from '../tenant.js';
+import { userTimeZone } from '../user-zone.js';
+
+type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+const CONTRACT_BUTTON = /^(contract_|reminder_)/;
+const FORMS = [ContractActions.submitRegistration, ContractActions.submitResult, ContractActions.submitBreach];
+
+/** What a modal carries between opening and submit: the button's payload and where it was clicked. */
+const MetadataSchema = z.object({ p: z.record(z.unknown()), c: z.string().optional(), t: z.string().optional() });
+
+/**
+ * Contract and reminder buttons, and the modals they open. A button acks at once; a form opens as a modal (within
+ * the trigger's 3 seconds); a view or note goes to the clicker only; a file is uploaded where the click was. A
+ * submitted modal is checked before its ack, so errors appear beside the fields.
+ */
+export function registerContractActions(app: App, deps: SlackDeps) {
+  app.action<BlockAction>(CONTRACT_BUTTON, async ({ ack, body, action, client, context }: ActionArgs) => {
+    await ack();
+    const actionId = action.action_id.split(':')[0] ?? '';
+    const tenant = slackTenant(context, body);
+    const by = { id: body.user.id, name: body.user.name ?? body.user.username };
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
+    const surface = new SlackSurface(client, { channel, threadTs });
+    await onFirstDelivery(deps, tenant, body.trigger_id, async () => {
+      try {
+        const payload = action.type === 'button' ? safeJson(action.value) : undefined;
+        const reply = await dispatchContractAction(deps.contracts, {
+          tenant,
+          by,
+          actionId,
+          payload,
+          platform: 'slack',
+          timeZone: actionId === ContractActions.register ? await userTimeZone(client, by.id) : undefined,
+          ocidPrefix: deps.ocdsPrefix,
+        });
+        if (!reply) return;
+        if (reply.kind === 'form') {
+          const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });
+          await client.views.open({ trigger_id: body.trigger_id, view: renderModal(reply.form, metadata) as never });
+        } else if (reply.kind === 'file') {
+          if (channel) {
+            await client.filesUploadV2({
+              channel_id: channel,
+              ...(threadTs ? { thread_ts: threadTs } : {}),
+              ...reply.file,
+            });
+          }
+        } else {
+          await surface.notifyUser(by, reply.view);
+        }
+      } catch (error) {
+        await showFailure(error, deps.logger, (text) => surface.notifyUser(by, noticeView(text)));
+      }
+    });
+  });
+
+  app.view<ViewSubmitAction>({ callback_id: new RegExp(`^(${FORMS.join('|')})$`) }, async (args: ViewArgs) => {
+    const { ack, body, view, client, context } = args;
+    const tenant = slackTenant(context, body);
+    const by = { id: body.user.id, name: body.user.name };
+    const metadata = MetadataSchema.safeParse(safeJson(view.private_metadata));
+    if (!metadata.success) {
+      await ack({ response_action: 'errors', errors: {} });
+      deps.logger.warn({ callback: view.callback_id }, 'modal without readable metadata');
+      return;
+    }
+    let outcome: Awaited<ReturnType<typeof submitContractForm>>;
+    try {
+      outcome = await submitContractForm(deps.contracts, {
+        tenant,
+        by,
+        formId: view.callback_id,
+        payload: metadata.data.p,
+        values: modalValues(view.state.values as never),
+        platform: 'slack',
+      });
+    } catch (error) {
+      // Known problems (the contract is gone, the store is down) are said on the modal itself.
+      const message = error instanceof DomainError ? error.message : 'Something went wrong; please try again.';
+      if (!(error instanceof DomainError)) deps.logger.error({ err: error }, 'contract form failed');
+      await ack({
+        response_action: 'update',
+        view: renderModal(errorForm(view.title.text, message), view.private_metadata) as never,
+      });
+      return;
+    }
+    if (!outcome) return ack();
+    if (!outcome.ok) {
+      await ack({ response_action: 'errors', errors: modalErrors(outcome.form.errors ?? {}) });
+      return;
+    }
+    await ack();
+    const { c: channel, t: threadTs } = metadata.data;
+    if (!channel) return;
+    try {
+      // A registration is news for the thread; a result or a breach is confirmed to the person who entered it.
+      if (view.callback_id === ContractActions.submitRegistration) {
+        await client.chat.postMessage({
+          channel,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...renderMessage(outcome.confirmation),
+        });
+      } else {
+        await new SlackSurface(client, { channel, threadTs }).notifyUser(by, outcome.confirmation);
+      }
+    } catch (error) {
+      deps.logger.error({ err: error }, 'could not confirm a contract form');
+    }
+  });
+}
+
+/** A one-field modal that only explains a failure, replacing the form. */
+function errorForm(title: string, message: string) {
+  return {
+    title,
+    intro: [message],
+    fields: [],
+    submit: { id: 'contract_noop', label: 'Close', value: {} },
+  };
+}
+
+function safeJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,92 @@
+import type { TurnContext } from 'botbuilder';
+import { ContractActions } from '../../../core/contracts/actions.js';
+import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
+import { plainText } from '../../../core/view.js';
+import { showFailure } from '../../failures.js';
+import { renderCard } from '../render/cards.js';
+import { formValues, renderFormCard } from '../render/form-card.js';
+import { bind, type TeamsContext } from './context.js';
+
+const FORMS: string[] = [
+  ContractActions.submitRegistration,
+  ContractActions.submitResult,
+  ContractActions.submitBreach,
+];
+
+type Reply = Record<string, unknown> | string;
+
+/**
+ * Contract and reminder buttons on cards, and the card forms they open. A form or a contract's details arrive as a
+ * new card in the conversation; a note answers the click under its card. A submitted form card is checked at once:
+ * errors redraw the form for the person submitting, success turns the form into its confirmation for everyone.
+ */
+export async function handleContractAction(
+  context: TeamsContext,
+  ctx: TurnContext,
+  verb: string,
+  data: Record<string, unknown>,
+): Promise<Reply> {
+  const { tenant, by, surface } = bind(context, ctx);
+  const conversation = ctx.activity.conversation.id;
+  const options = { timeZone: ctx.activity.localTimezone, locale: ctx.activity.locale };
+  const { _multi: _, ...payload } = data;
+  try {
+    if (FORMS.includes(verb)) {
+      const outcome = await submitContractForm(context.deps.contracts, {
+        tenant,
+        by,
+        formId: verb,
+        payload: pick(payload),
+        values: formValues(data),
+        platform: 'teams',
+        timeZone: ctx.activity.localTimezone,
+      });
+      if (!outcome) return 'That action is not supported.';
+      if (!outcome.ok) return renderFormCard(outcome.form, options);
+      const confirmation = renderCard(outcome.confirmation, options);
+      if (ctx.activity.replyToId) {
+        await surface.updateCard({ channel: conversation, id: ctx.activity.replyToId }, confirmation);
+      }
+      return confirmation;
+    }
+    const reply = await dispatchContractAction(context.deps.contracts, {
+      tenant,
+      by,
+      actionId: verb,
+      payload: pick(payload),
+      platform: 'teams',
+      timeZone: ctx.activity.localTimezone,
+      ocidPrefix: context.deps.ocdsPrefix,
+    });
+    if (!reply) return 'That action is not supported.';
+    switch (reply.kind) {
+      case 'form':
+        await surface.postCard(conversation, renderFormCard(reply.form, options), reply.form.title);
+        return 'The form is in the conversation below.';
+      case 'view':
+        await surface.postCard(conversation, renderCard(reply.view, options), reply.view.fallback);
+        return 'Posted below.';
+      case 'file':
+        await surface.uploadFile({ channel: conversation, id: ctx.activity.replyToId ?? '' }, reply.file);
+        return 'Posted below.';
+      case 'notice':
+        return reply.view.blocks
+          .map((block) => (block.type === 'text' || block.type === 'context' ? plainText(block.content) : ''))
+          .filter(Boolean)
+          .join(' ');
+    }
+  } catch (error) {
+    let note = '';
+    await showFailure(error, context.deps.logger, async (text) => {
+      note = text;
+    });
+    return note || 'Something went wrong.';
+  }
+}
+
+/** The button's own payload, without the form's inputs (Teams merges them into the same data). */
+function pick(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['c', 'k', 'd']) if (key in data) out[key] = data[key];
+  return out;
+}

@@ -1,0 +1,70 @@
+import { isValidTimeZone } from './contracts/calendar.js';
+import { normaliseContractId } from './contracts/contract.js';
+
+/**
+ * The bot's commands, as typed after `/aiprocure` in Slack or to the bot in Teams. Platforms parse their own
+ * envelope (mentions, channel links) and hand the text here, so both understand the same words.
+ */
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'triage'; title: string }
+  /** `arg` is whatever followed (Slack: a channel link; Teams: nothing, the current channel is meant). */
+  | { kind: 'config-channel'; arg: string }
+  | { kind: 'config-timezone'; timeZone: string }
+  | { kind: 'config-hour'; hour: number }
+  | { kind: 'contracts' }
+  | { kind: 'export'; contractId: string }
+  | { kind: 'kpi' }
+  | { kind: 'usage'; problem: string };
+
+export function parseCommand(raw: string): Command {
+  const text = raw.trim();
+  const [head = '', ...rest] = text.split(/\s+/);
+  const verb = head.toLowerCase();
+  const arg = (n: number) => rest[n] ?? '';
+  switch (verb) {
+    case '':
+    case 'help':
+      return { kind: 'help' };
+    case 'triage':
+      return { kind: 'triage', title: text.slice(head.length).trim() };
+    case 'kpi':
+    case 'kpis':
+      return { kind: 'kpi' };
+    case 'contracts':
+    case 'contract':
+      if (arg(0).toLowerCase() !== 'export') {
+        return rest.length
+          ? { kind: 'usage', problem: 'Usage: contracts, or contracts export <id>' }
+          : { kind: 'contracts' };
+      }
+      return arg(1)
+        ? { kind: 'export', contractId: normaliseContractId(arg(1)) }
+        : { kind: 'usage', problem: 'Which contract? Usage: contracts export <id>, e.g. contracts export C-7K2M9Q' };
+    case 'config':
+      return parseConfig(arg(0).toLowerCase(), rest.slice(1).join(' '));
+    default:
+      return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
+  }
+}
+
+function parseConfig(setting: string, value: string): Command {
+  if (setting === 'channel') return { kind: 'config-channel', arg: value.trim() };
+  if (setting === 'timezone' || setting === 'tz') {
+    return isValidTimeZone(value.trim())
+      ? { kind: 'config-timezone', timeZone: value.trim() }
+      : {
+          kind: 'usage',
+          problem: value
+            ? `“${value.slice(0, 60)}” is not a time zone I know. Use a name such as Europe/London or America/New_York.`
+            : 'Which time zone? Usage: config timezone Europe/London',
+        };
+  }
+  if (setting === 'hour') {
+    const hour = Number(value);
+    return /^\d{1,2}$/.test(value.trim()) && hour >= 0 && hour <= 23
+      ? { kind: 'config-hour', hour }
+      : { kind: 'usage', problem: 'The digest hour is a whole hour from 0 to 23. Usage: config hour 9' };
+  }
+  return { kind: 'usage', problem: 'Usage: config channel, config timezone <zone> or config hour <0-23>' };
+}
