@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
@@ -49,6 +50,8 @@ export class SlackHarness {
       namespace?: string;
       fake?: FakeSlack;
       env?: Partial<Config>;
+      /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
+      clock?: Clock;
     } = {},
   ): Promise<SlackHarness> {
     const fake = options.fake ?? (await startFakeSlack({ teamId: TEAM }));
@@ -74,6 +77,7 @@ export class SlackHarness {
     const service = await startService(config, createLogger('debug', sink), {
       namespace: options.namespace ?? testNamespace(),
       host: '127.0.0.1',
+      clock: options.clock,
     });
     return new SlackHarness(fake, service, `http://127.0.0.1:${service.port}`, logs);
   }

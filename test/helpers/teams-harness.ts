@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { cardsIn } from '../support/adaptive-cards.js';
@@ -53,7 +54,16 @@ export class TeamsHarness {
     readonly logs: string[],
   ) {}
 
-  static async start(options: { storeUrl?: string; namespace?: string; connector?: FakeConnector } = {}) {
+  static async start(
+    options: {
+      storeUrl?: string;
+      namespace?: string;
+      connector?: FakeConnector;
+      env?: Partial<Config>;
+      /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
+      clock?: Clock;
+    } = {},
+  ) {
     const connector = options.connector ?? (await startFakeConnector());
     const logs: string[] = [];
     const sink = new Writable({
@@ -70,10 +80,12 @@ export class TeamsHarness {
       playground: { enabled: false, port: 0 },
       scheduler: 'off',
       ocdsPrefix: 'ocds-test00',
+      ...options.env,
     };
     const service = await startService(config, createLogger('debug', sink), {
       namespace: options.namespace ?? testNamespace(),
       host: '127.0.0.1',
+      clock: options.clock,
     });
     return new TeamsHarness(connector, service, `http://127.0.0.1:${service.port}`, logs);
   }
