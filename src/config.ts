@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   PLAYGROUND: optionalText.pipe(z.enum(['0', '1']).optional()),
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
   SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
+  PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
   OCDS_PREFIX: optionalText.pipe(
     z
       .string()
@@ -111,6 +112,8 @@ export interface Config {
   teams: TeamsConfig;
   /** Reminder digests: one process (embedded), BullMQ on the store's Redis (distributed), or none. */
   scheduler: 'embedded' | 'distributed' | 'off';
+  /** The service's public base URL, for download links (Teams exports); local mode uses http://localhost:<port>. */
+  publicUrl?: string;
   /** OCDS ocid prefix for exports (register one with the Open Contracting Partnership for real publication). */
   ocdsPrefix: string;
   /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     scheduler: e.SCHEDULER === 'auto' ? (/^rediss?:\/\//.test(e.STORE_URL) ? 'distributed' : 'embedded') : e.SCHEDULER,
     ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
+    publicUrl: e.PUBLIC_URL,
     playground: {
       enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID),
       port: e.PLAYGROUND_PORT,

@@ -10,6 +10,7 @@ import { type Clock, systemClock } from './core/ports.js';
 import { DEFAULT_TIME_ZONE, SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
+import { Downloads } from './http/downloads.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { startScheduler } from './scheduler/start.js';
@@ -99,6 +100,13 @@ export async function startService(
   const settings = new SettingsService({ settings: settingsRepository, clock });
 
   const http = createHttpApp();
+  let port = 0;
+  const downloads = new Downloads(
+    records,
+    () =>
+      config.publicUrl ?? (config.teams.enabled && !config.teams.credentials ? `http://localhost:${port}` : undefined),
+  );
+  downloads.route(http);
   const deduper = new Deduper(records);
   const pacer = new Pacer(records);
   const shared = { logger, triage, contracts, settings, deduper, ocdsPrefix: config.ocdsPrefix };
@@ -120,6 +128,7 @@ export async function startService(
       ...shared,
       references: new KeyvConversationReferenceRepository(records),
       pacer,
+      downloads,
     });
     posters.teams = teams.poster;
   } else {
@@ -127,7 +136,7 @@ export async function startService(
   }
 
   const server = await listen(http, config.port, options.host);
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   logger.info({ port, store: store.kind }, 'listening');
 
   const scheduler =
@@ -138,8 +147,9 @@ export async function startService(
           queueName: options.queueName,
           digests,
           settings: settingsRepository,
-          // A short lease: if this replica dies mid-delivery, another takes the digest over within seconds.
-          locker: new StoreLocker(records, { crossProcess, ttlMs: 15_000, waitMs: 30_000 }),
+          // Always through the store (even on SQLite: an overlapping restart is two processes for a moment), with a
+          // short lease: if this process dies mid-delivery, another takes the digest over within seconds.
+          locker: new StoreLocker(records, { crossProcess: true, ttlMs: 15_000, waitMs: 30_000 }),
           posters,
           clock,
           logger,

@@ -18,6 +18,11 @@ export interface DistributedDeps extends DeliveryDeps {
   /** How long a job stays locked to a replica without renewal; a killed replica's job is retried after it. */
   lockDurationMs?: number;
   concurrency?: number;
+  /** Attempts per digest job, and the first backoff (doubling); about 4 minutes in all by default. */
+  attempts?: number;
+  backoffMs?: number;
+  /** A digest whose attempts all failed (a long Slack outage) is tried afresh by the planner after this long. */
+  retryFailedAfterMs?: number;
 }
 
 type PlanJob = { kind: 'plan' };
@@ -42,8 +47,8 @@ export class DistributedScheduler implements Scheduler {
     this.queue = new Queue<PlanJob | DigestJob>(name, {
       connection,
       defaultJobOptions: {
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 2000 },
+        attempts: this.deps.attempts ?? 8,
+        backoff: { type: 'exponential', delay: this.deps.backoffMs ?? 2000 },
         // Kept a week, so a planner re-adding an id delivered today is a no-op.
         removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 14 * 24 * 3600 },
@@ -83,14 +88,26 @@ export class DistributedScheduler implements Scheduler {
     const queue = this.queue;
     if (!queue) return 0;
     const due = await dueOccurrences(this.deps.clock.now(), this.deps);
-    if (due.length > 0) {
-      await queue.addBulk(
-        due.map((occurrence) => ({
-          name: 'digest',
-          data: { kind: 'digest' as const, occurrence },
-          opts: { jobId: jobId(occurrence.key) },
-        })),
-      );
+    if (due.length === 0) return 0;
+    const jobs = await queue.addBulk(
+      due.map((occurrence) => ({
+        name: 'digest',
+        data: { kind: 'digest' as const, occurrence },
+        opts: { jobId: jobId(occurrence.key) },
+      })),
+    );
+    // Adding an id that exists is a no-op, so a digest that used up its attempts (Slack down for minutes) would
+    // stay failed all day: give it a fresh start, but not every minute for a channel that always fails.
+    const retryAfter = this.deps.retryFailedAfterMs ?? 15 * 60_000;
+    for (const job of jobs) {
+      const existing = job.id ? await queue.getJob(job.id) : undefined;
+      if (existing && (await existing.isFailed()) && Date.now() - (existing.finishedOn ?? 0) > retryAfter) {
+        this.deps.logger.warn(
+          { key: existing.data.kind === 'digest' ? existing.data.occurrence.key : existing.id },
+          'retrying a failed digest',
+        );
+        await existing.retry('failed', { resetAttemptsMade: true });
+      }
     }
     return due.length;
   }

@@ -48,10 +48,11 @@ export class KeyvContractRepository implements ContractRepository {
 
   private async load(tenant: string, indexKey: string): Promise<Contract[]> {
     const ids = (await this.records.get(indexKey, IdsSchema)) ?? [];
-    return this.records.getMany(
+    const contracts = await this.records.getMany(
       ids.map((id) => tenantKey(tenant, 'contract', id)),
       ContractSchema,
     );
+    return contracts.filter((contract): contract is Contract => contract !== undefined);
   }
 
   private async addId(indexKey: string, id: string): Promise<void> {

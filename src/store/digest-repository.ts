@@ -60,6 +60,12 @@ export class KeyvDigestRepository {
     return (await this.records.get(lastKey(target), LastSentSchema))?.date;
   }
 
+  /** The last dates of many channels in one round trip (the planner asks for all of them every minute). */
+  async lastSentMany(targets: DigestTarget[]): Promise<(string | undefined)[]> {
+    const records = await this.records.getMany(targets.map(lastKey), LastSentSchema);
+    return records.map((record) => record?.date);
+  }
+
   async setLastSent(target: DigestTarget, date: string): Promise<void> {
     const previous = await this.lastSent(target);
     if (!previous || previous < date) await this.records.set(lastKey(target), { date });

@@ -28,18 +28,16 @@ export class Records {
     return parsed.data;
   }
 
-  /** Several records in one round trip; missing ones are left out. */
-  async getMany<T>(keys: string[], schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T[]> {
+  /** Several records in one round trip, in the order of `keys` (undefined where missing). */
+  async getMany<T>(keys: string[], schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<(T | undefined)[]> {
     if (keys.length === 0) return [];
     const raws = await this.bounded(this.keyv.getMany(keys));
-    const out: T[] = [];
-    raws.forEach((raw, i) => {
-      if (raw === undefined || raw === null) return;
+    return raws.map((raw, i) => {
+      if (raw === undefined || raw === null) return undefined;
       const parsed = schema.safeParse(raw);
       if (!parsed.success) throw new Error(`Stored record ${keys[i]} is invalid: ${parsed.error.issues[0]?.message}`);
-      out.push(parsed.data);
+      return parsed.data;
     });
-    return out;
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {

@@ -30,17 +30,25 @@ export class SlackPoster implements ChannelPoster {
   }
 
   async findPosted(target: DigestTarget, key: string, sinceMs: number): Promise<MessageRef | undefined> {
-    const history = await this.client.conversations.history({
-      channel: target.channel,
-      oldest: String(Math.floor(sinceMs / 1000) - 60),
-      include_all_metadata: true,
-      limit: 200,
-    });
-    const found = history.messages?.find(
-      (m) =>
-        m.metadata?.event_type === EVENT_TYPE &&
-        (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
-    );
-    return found?.ts ? { channel: target.channel, id: found.ts } : undefined;
+    let cursor: string | undefined;
+    // A busy channel after a long outage has many messages since: follow the pages (bounded).
+    for (let page = 0; page < 10; page++) {
+      const history = await this.client.conversations.history({
+        channel: target.channel,
+        oldest: String(Math.floor(sinceMs / 1000) - 60),
+        include_all_metadata: true,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = history.messages?.find(
+        (m) =>
+          m.metadata?.event_type === EVENT_TYPE &&
+          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+      );
+      if (found?.ts) return { channel: target.channel, id: found.ts };
+      cursor = history.response_metadata?.next_cursor;
+      if (!history.has_more || !cursor) return undefined;
+    }
+    return undefined;
   }
 }

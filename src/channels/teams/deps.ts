@@ -1,6 +1,7 @@
 import type { ContractService } from '../../core/contracts/service.js';
 import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
+import type { Downloads } from '../../http/downloads.js';
 import type { Logger } from '../../log.js';
 import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
 import type { Deduper } from '../../store/dedupe.js';
@@ -15,4 +16,5 @@ export interface TeamsDeps {
   references: KeyvConversationReferenceRepository;
   pacer: Pacer;
   ocdsPrefix: string;
+  downloads?: Downloads;
 }

@@ -12,9 +12,10 @@ import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import { escapeMarkdown } from '../../core/triage/report-markdown.js';
 import type { UserRef, View } from '../../core/view.js';
+import type { Downloads } from '../../http/downloads.js';
 import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
 import type { InvokeReply } from './invoke-reply.js';
-import { type CardOptions, renderCard } from './render/cards.js';
+import { type CardOptions, plain, renderCard } from './render/cards.js';
 import { splitThread } from './tenant.js';
 
 /** The slice of botframework-connector's ConnectorClient this uses (it lives in the proactive turn's state). */
@@ -31,6 +32,8 @@ export interface TeamsSurfaceDeps {
   adapter: CloudAdapter;
   botAppId: string;
   references: KeyvConversationReferenceRepository;
+  /** Offers long files by link (Teams takes no bot uploads in channels). */
+  downloads?: Downloads;
 }
 
 /**
@@ -110,14 +113,29 @@ export class TeamsSurface implements ConversationSurface {
   }
 
   async uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void> {
-    // Bots cannot drop files into channels without Graph permissions; the file goes in as a Markdown message
-    // (JSON in a code block whose fence is longer than any run of backticks inside it).
+    // Bots cannot drop files into channels without Graph permissions. A short file goes in as a Markdown message
+    // (JSON in a code block whose fence is longer than any run of backticks inside it); a long one is offered by link.
+    if (file.content.length > MESSAGE_MAX && this.deps.downloads?.available) {
+      const url = await this.deps.downloads.offer(this.tenant, file);
+      const view: View = {
+        fallback: file.title,
+        heading: file.title,
+        blocks: [
+          { type: 'text', content: [{ link: { url, label: `Download ${file.filename}` } }] },
+          { type: 'context', content: ['The link works for 24 hours.'] },
+        ],
+      };
+      await this.send(root.channel, this.cardActivity(view));
+      return;
+    }
     let body = file.content;
     if (file.filename.endsWith('.json')) {
       const fence = '`'.repeat(Math.max(3, ...[...body.matchAll(/`+/g)].map((m) => m[0].length + 1)));
       body = `${fence}json\n${body}\n${fence}`;
     }
-    if (body.length > MESSAGE_MAX) body = `${body.slice(0, MESSAGE_MAX)}\n\n(cut: longer than a Teams message allows)`;
+    if (body.length > MESSAGE_MAX) {
+      body = `${body.slice(0, MESSAGE_MAX)}\n\n(cut: longer than a Teams message allows; set PUBLIC_URL to get a download link)`;
+    }
     await this.send(root.channel, {
       type: ActivityTypes.Message,
       textFormat: 'markdown',
@@ -127,7 +145,7 @@ export class TeamsSurface implements ConversationSurface {
 
   /** Posts a ready-made card (a form) into a conversation. */
   async postCard(conversationId: string, card: Record<string, unknown>, summary: string): Promise<MessageRef> {
-    const activity = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary };
+    const activity = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary: plain(summary) };
     return { channel: conversationId, id: await this.send(conversationId, activity) };
   }
 
@@ -141,7 +159,8 @@ export class TeamsSurface implements ConversationSurface {
   private cardActivity(view: View): Partial<Activity> {
     return {
       ...MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, this.cardOptions))),
-      summary: view.fallback,
+      // The notification text carries user text too: break `<at>` as the card's own text does.
+      summary: plain(view.fallback),
     };
   }
 

@@ -94,6 +94,8 @@ export const ResultSchema = z
     note: z.string().max(2000).optional(),
     by: UserRefSchema,
     at: z.string().datetime(),
+    /** The form submission that recorded it (Slack view id, Teams card id): a double submit records once. */
+    submission: z.string().max(200).optional(),
   })
   .strict();
 
@@ -104,6 +106,7 @@ export const BreachSchema = z
     note: z.string().min(1).max(1000),
     by: UserRefSchema,
     at: z.string().datetime(),
+    submission: z.string().max(200).optional(),
   })
   .strict();
 

@@ -87,6 +87,8 @@ export interface SubmitCall {
   values: FormValues;
   platform: Contract['platform'];
   timeZone?: string;
+  /** Names this submission (Slack view id, Teams card id), so a double submit changes nothing twice. */
+  submission?: string;
 }
 
 /** A submitted contract form: the confirmation, or the form again with field-level errors. Undefined: not ours. */
@@ -111,11 +113,18 @@ export async function submitContractForm(service: ContractService, call: SubmitC
         obligationKey: k ?? '',
         values: call.values,
         by: call.by,
+        submission: call.submission,
       });
     }
     case ContractActions.submitBreach: {
       const { c } = parse(ContractPayloadSchema, call.payload);
-      return service.logBreach({ tenant: call.tenant, contractId: c, values: call.values, by: call.by });
+      return service.logBreach({
+        tenant: call.tenant,
+        contractId: c,
+        values: call.values,
+        by: call.by,
+        submission: call.submission,
+      });
     }
     default:
       return undefined;

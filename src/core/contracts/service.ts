@@ -152,11 +152,18 @@ export class ContractService {
     obligationKey: string;
     values: FormValues;
     by: UserRef;
+    /** Names the form submission; the same one twice (a double click) records once. */
+    submission?: string;
   }): Promise<Submitted<{ result: ContractResult }>> {
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const obligation = obligationOf(contract, input.obligationKey);
+      const earlier = input.submission && contract.results.find((r) => r.submission === input.submission);
+      if (earlier) {
+        return { ok: true, contract, result: earlier, confirmation: resultRecordedView(contract, obligation, earlier) };
+      }
       const parsed = parseResult(input.values, { contract, obligation, by: input.by, now: this.deps.clock.now() });
       if (!parsed.ok) return { ok: false, form: resultForm(contract, obligation, parsed.errors, input.values) };
+      if (input.submission) parsed.result.submission = input.submission;
       contract.results.push(parsed.result);
       delete contract.snoozes[obligation.key];
       await this.save(contract);
@@ -208,11 +215,18 @@ export class ContractService {
     contractId: string;
     values: FormValues;
     by: UserRef;
+    submission?: string;
   }): Promise<Submitted<{ obligation: Obligation }>> {
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const today = this.today(contract);
+      const earlier = input.submission && contract.breaches.find((b) => b.submission === input.submission);
+      if (earlier) {
+        const obligation = obligationOf(contract, `breach-cpn:${earlier.id}`);
+        return { ok: true, contract, obligation, confirmation: breachLoggedView(contract, earlier, obligation) };
+      }
       const parsed = parseBreach(input.values, { contract, by: input.by, now: this.deps.clock.now(), today });
       if (!parsed.ok) return { ok: false, form: breachForm(contract, today, parsed.errors, input.values) };
+      if (input.submission) parsed.breach.submission = input.submission;
       contract.breaches.push(parsed.breach);
       await this.save(contract);
       const obligation = obligationOf(contract, `breach-cpn:${parsed.breach.id}`);

@@ -147,7 +147,7 @@ export function contractsListView(contracts: Contract[], now: Date): View {
     blocks.push({ type: 'context', content: [`and ${rows.length - listed.length} more.`] });
   }
   return {
-    fallback: `${contracts.length} AI contracts`,
+    fallback: contracts.length === 1 ? '1 AI contract' : `${contracts.length} AI contracts`,
     heading: `AI contracts (${contracts.length})`,
     blocks,
     actions: listed.slice(0, MAX_OPEN_BUTTONS).map(({ contract }) => open(contract)),

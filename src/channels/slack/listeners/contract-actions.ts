@@ -94,6 +94,7 @@ export function registerContractActions(app: App, deps: SlackDeps) {
         payload: metadata.data.p,
         values: modalValues(view.state.values as never),
         platform: 'slack',
+        submission: view.id,
       });
     } catch (error) {
       // Known problems (the contract is gone, the store is down) are said on the modal itself.
@@ -113,20 +114,23 @@ export function registerContractActions(app: App, deps: SlackDeps) {
     await ack();
     const { c: channel, t: threadTs } = metadata.data;
     if (!channel) return;
-    try {
-      // A registration is news for the thread; a result or a breach is confirmed to the person who entered it.
-      if (view.callback_id === ContractActions.submitRegistration) {
-        await client.chat.postMessage({
-          channel,
-          ...(threadTs ? { thread_ts: threadTs } : {}),
-          ...renderMessage(outcome.confirmation),
-        });
-      } else {
-        await new SlackSurface(client, { channel, threadTs }).notifyUser(by, outcome.confirmation);
+    // A successful submit closes the modal, so a second success for the same view is a double submit: confirm once.
+    await onFirstDelivery(deps, tenant, `view:${view.id}`, async () => {
+      try {
+        // A registration is news for the thread; a result or a breach is confirmed to the person who entered it.
+        if (view.callback_id === ContractActions.submitRegistration) {
+          await client.chat.postMessage({
+            channel,
+            ...(threadTs ? { thread_ts: threadTs } : {}),
+            ...renderMessage(outcome.confirmation),
+          });
+        } else {
+          await new SlackSurface(client, { channel, threadTs }).notifyUser(by, outcome.confirmation);
+        }
+      } catch (error) {
+        deps.logger.error({ err: error }, 'could not confirm a contract form');
       }
-    } catch (error) {
-      deps.logger.error({ err: error }, 'could not confirm a contract form');
-    }
+    });
   });
 }
 

@@ -18,7 +18,12 @@ export function bind(context: TeamsContext, ctx: TurnContext, invoke?: InvokeRep
   const tenant = teamsTenant(activity);
   const by: UserRef = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name };
   const surface = new TeamsSurface(
-    { adapter: context.adapter, botAppId: context.botAppId, references: context.deps.references },
+    {
+      adapter: context.adapter,
+      botAppId: context.botAppId,
+      references: context.deps.references,
+      downloads: context.deps.downloads,
+    },
     tenant,
     TurnContext.getConversationReference(activity),
     invoke,

@@ -1,9 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
-import { plainText } from '../../../core/view.js';
+import { type Paragraph, plainText, type View } from '../../../core/view.js';
+import { shortId } from '../../../store/records.js';
 import { showFailure } from '../../failures.js';
-import { renderCard } from '../render/cards.js';
+import { type CardOptions, formatDate, renderCard } from '../render/cards.js';
 import { formValues, renderFormCard } from '../render/form-card.js';
 import { bind, type TeamsContext } from './context.js';
 
@@ -40,6 +41,8 @@ export async function handleContractAction(
         values: formValues(data),
         platform: 'teams',
         timeZone: ctx.activity.localTimezone,
+        // The form card's own id: submitting the same card twice records once.
+        submission: ctx.activity.replyToId ? shortId(`${conversation}/${ctx.activity.replyToId}`) : undefined,
       });
       if (!outcome) return 'That action is not supported.';
       if (!outcome.ok) return renderFormCard(outcome.form, options);
@@ -70,10 +73,7 @@ export async function handleContractAction(
         await surface.uploadFile({ channel: conversation, id: ctx.activity.replyToId ?? '' }, reply.file);
         return 'Posted below.';
       case 'notice':
-        return reply.view.blocks
-          .map((block) => (block.type === 'text' || block.type === 'context' ? plainText(block.content) : ''))
-          .filter(Boolean)
-          .join(' ');
+        return noticeText(reply.view, options);
     }
   } catch (error) {
     let note = '';
@@ -82,6 +82,22 @@ export async function handleContractAction(
     });
     return note || 'Something went wrong.';
   }
+}
+
+/** A note as one line of text; dates in the clicker's zone, as on the cards (not UTC). */
+function noticeText(view: View, options: CardOptions): string {
+  const line = (content: Paragraph) =>
+    content
+      .map((part) =>
+        typeof part === 'object' && 'date' in part
+          ? formatDate(part.date.at, part.date.style, options)
+          : plainText([part]),
+      )
+      .join('');
+  return view.blocks
+    .map((block) => (block.type === 'text' || block.type === 'context' ? line(block.content) : ''))
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */

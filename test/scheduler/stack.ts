@@ -1,0 +1,172 @@
+/**
+ * The reminder stack as src/service.ts composes it (store → repositories → ContractService → digest builder →
+ * posters → scheduler), built over one store handle so a test can open several handles on one store (two
+ * processes' worth) and drive the scheduler with its own clock. No HTTP server: only what the scheduler uses.
+ */
+import { readFile } from 'node:fs/promises';
+import { WebClient } from '@slack/web-api';
+import { SlackPoster } from '../../src/channels/slack/poster.js';
+import type { Contract } from '../../src/core/contracts/contract.js';
+import { ContractService } from '../../src/core/contracts/service.js';
+import type { Clock, SettingsRepository } from '../../src/core/ports.js';
+import { DEFAULT_TIME_ZONE } from '../../src/core/settings.js';
+import { loadPack } from '../../src/core/triage/pack-loader.js';
+import type { View } from '../../src/core/view.js';
+import type { Logger } from '../../src/log.js';
+import type { EmbeddedDeps } from '../../src/scheduler/embedded.js';
+import type { ChannelPoster, DigestOccurrence, DigestTarget } from '../../src/scheduler/types.js';
+import { DEFAULT_PACK } from '../../src/service.js';
+import { KeyvContractRepository } from '../../src/store/contract-repository.js';
+import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
+import { KeyvDigestRepository } from '../../src/store/digest-repository.js';
+import { StoreLocker } from '../../src/store/locks.js';
+import { openStore, type StoreHandle } from '../../src/store/open-store.js';
+import { Pacer } from '../../src/store/pacer.js';
+import { KeyvPackRepository } from '../../src/store/pack-repository.js';
+import { Records } from '../../src/store/records.js';
+import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
+import { quietLogger } from '../helpers/backends.js';
+import type { FakeSlack, FakeSlackCall } from '../support/fake-slack.js';
+
+export interface Stack {
+  store: StoreHandle;
+  records: Records;
+  settings: KeyvSettingsRepository;
+  digests: KeyvDigestRepository;
+  contractRepository: KeyvContractRepository;
+  contracts: ContractService;
+  /** The scheduler's short-lease lock, as service.ts makes it. */
+  deliveryLocker: StoreLocker;
+  /** The digest for an occurrence, exactly as service.ts builds it. */
+  build(occurrence: DigestOccurrence): Promise<View | undefined>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  clock: Clock;
+  namespace: string;
+  logger?: Logger;
+  /**
+   * Whether locks also claim in the store. service.ts turns this on for Redis and PostgreSQL only; a test of two
+   * handles on one SQLite file turns it on to have the store's claims decide, as with the shared backends.
+   */
+  crossProcess?: boolean;
+}
+
+export async function openStack(url: string, options: StackOptions): Promise<Stack> {
+  const logger = options.logger ?? quietLogger;
+  const store = await openStore(url, { logger, namespace: options.namespace });
+  const records = new Records(store.keyv, store.atomic);
+  const crossProcess = options.crossProcess ?? store.kind !== 'sqlite';
+  const locker = new StoreLocker(records, { crossProcess });
+  const settings = new KeyvSettingsRepository(records);
+  const digests = new KeyvDigestRepository(records, locker);
+  const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
+    digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
+  );
+  const pack = await loadPack(DEFAULT_PACK);
+  const contracts = new ContractService({
+    contracts: contractRepository,
+    dialogues: new KeyvDialogueRepository(records),
+    settings,
+    packs: new KeyvPackRepository(records, { pack, text: await readFile(DEFAULT_PACK, 'utf8'), source: DEFAULT_PACK }),
+    locker,
+    clock: options.clock,
+  });
+  return {
+    store,
+    records,
+    settings,
+    digests,
+    contractRepository,
+    contracts,
+    deliveryLocker: new StoreLocker(records, { crossProcess, ttlMs: 15_000, waitMs: 30_000 }),
+    build: digestBuilder(settings, contracts),
+    close: () => store.close(),
+  };
+}
+
+/** The digest for an occurrence, exactly as src/service.ts builds it. */
+export function digestBuilder(
+  settings: Pick<SettingsRepository, 'get'>,
+  contracts: ContractService,
+): (occurrence: DigestOccurrence) => Promise<View | undefined> {
+  return async (occurrence) => {
+    const { timeZone = DEFAULT_TIME_ZONE } = await settings.get(occurrence.tenant);
+    const digest = await contracts.digestFor({
+      tenant: occurrence.tenant,
+      channel: occurrence.channel,
+      date: occurrence.date,
+      timeZone,
+      kpiCommand: occurrence.platform === 'slack' ? '/aiprocure kpi' : 'kpi',
+    });
+    return digest?.view;
+  };
+}
+
+/**
+ * The real Slack poster on the fake Web API, with the Web API client options of src/channels/slack/app.ts.
+ * `paceMs` is the per-channel interval (1 s in production).
+ */
+export function slackPosterFor(stack: Stack, fake: FakeSlack, paceMs = 1000): SlackPoster {
+  const client = new WebClient('xoxb-test', {
+    slackApiUrl: fake.url,
+    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5000 },
+  });
+  return new SlackPoster(client, new Pacer(stack.records, paceMs));
+}
+
+export function schedulerDeps(
+  stack: Stack,
+  posters: Partial<Record<DigestTarget['platform'], ChannelPoster>>,
+  clock: Clock,
+): EmbeddedDeps {
+  return {
+    digests: stack.digests,
+    settings: stack.settings,
+    locker: stack.deliveryLocker,
+    posters,
+    clock,
+    logger: quietLogger,
+    build: stack.build,
+  };
+}
+
+/** The occurrence key a Slack digest carries in its message metadata. */
+export function metadataKey(call: FakeSlackCall): string | undefined {
+  const metadata = call.args.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
+  const key = metadata?.event_payload?.key;
+  return metadata?.event_type === 'aiprocure_digest' && typeof key === 'string' ? key : undefined;
+}
+
+/** Successful digest posts seen by the fake Slack. */
+export function digestPosts(fake: FakeSlack): FakeSlackCall[] {
+  return fake
+    .callsOf('chat.postMessage')
+    .filter((call) => call.status === 200 && call.response.ok === true && metadataKey(call) !== undefined);
+}
+
+/** The `<@U…>` mentions in a posted message. */
+export function mentionsIn(call: FakeSlackCall): Set<string> {
+  return new Set([...JSON.stringify(call.args.blocks ?? []).matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]!));
+}
+
+/** `contractId|obligationKey` of every item in a posted digest, read from its "Record result" buttons. */
+export function itemsIn(call: FakeSlackCall): Set<string> {
+  const items = new Set<string>();
+  const blocks = (call.args.blocks as Array<{ type?: string; elements?: Array<Record<string, unknown>> }>) ?? [];
+  for (const block of blocks) {
+    if (block.type !== 'actions') continue;
+    for (const element of block.elements ?? []) {
+      if (!String(element.action_id).startsWith('reminder_record')) continue;
+      const value = JSON.parse(String(element.value)) as { c: string; k: string };
+      items.add(`${value.c}|${value.k}`);
+    }
+  }
+  return items;
+}
+
+/** Saves contracts as registration does (the first one in a channel makes the channel a digest target). */
+export async function saveAll(stack: Pick<Stack, 'contractRepository'>, contracts: Contract[]): Promise<void> {
+  for (const contract of contracts) await stack.contractRepository.save(contract);
+}
