@@ -7,12 +7,13 @@ import type { TeamsChannel } from './channels/teams/app.js';
 import type { Config } from './config.js';
 import { ContractService } from './core/contracts/service.js';
 import { type Clock, systemClock } from './core/ports.js';
-import { DEFAULT_TIME_ZONE, SettingsService } from './core/settings.js';
+import { SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
 import { Downloads } from './http/downloads.js';
 import { createHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
+import { digestBuilder } from './scheduler/build.js';
 import { startScheduler } from './scheduler/start.js';
 import type { ChannelPoster, Scheduler } from './scheduler/types.js';
 import { KeyvContractRepository } from './store/contract-repository.js';
@@ -86,7 +87,7 @@ export async function startService(
     packs,
     locker,
     clock,
-    defaultProcurementChannel: config.procurementChannel,
+    defaultProcurementChannels: { slack: config.procurementChannel },
   });
   const contracts = new ContractService({
     contracts: contractRepository,
@@ -95,7 +96,7 @@ export async function startService(
     packs,
     locker,
     clock,
-    defaultProcurementChannel: config.procurementChannel,
+    defaultProcurementChannels: { slack: config.procurementChannel },
   });
   const settings = new SettingsService({ settings: settingsRepository, clock });
 
@@ -153,17 +154,7 @@ export async function startService(
           posters,
           clock,
           logger,
-          build: async (occurrence) => {
-            const { timeZone = DEFAULT_TIME_ZONE } = await settingsRepository.get(occurrence.tenant);
-            const digest = await contracts.digestFor({
-              tenant: occurrence.tenant,
-              channel: occurrence.channel,
-              date: occurrence.date,
-              timeZone,
-              kpiCommand: occurrence.platform === 'slack' ? '/aiprocure kpi' : 'kpi',
-            });
-            return digest?.view;
-          },
+          build: digestBuilder(settingsRepository, contracts),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
 

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { systemClock } from '../../src/core/ports.js';
+import { digestBuilder } from '../../src/scheduler/build.js';
 import { type DeliveryDeps, deliverOccurrence } from '../../src/scheduler/deliver.js';
 import { dueOccurrences } from '../../src/scheduler/plan.js';
 import { type ChannelPoster, type DigestOccurrence, occurrenceKey } from '../../src/scheduler/types.js';
@@ -21,7 +22,7 @@ import { SlackHarness } from '../helpers/slack-harness.js';
 import { TeamsHarness } from '../helpers/teams-harness.js';
 import { BOT, CHANNEL_ID, TENANT_ID } from '../support/teams-activities.js';
 import { makeContract } from '../unit/contracts/helpers.js';
-import { digestBuilder, digestPosts, metadataKey } from './stack.js';
+import { digestPosts, metadataKey } from './stack.js';
 
 const SLACK_TENANT = 'slack_T111';
 const CHANNEL = 'CPROCURE1';

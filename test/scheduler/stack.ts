@@ -8,11 +8,11 @@ import { WebClient } from '@slack/web-api';
 import { SlackPoster } from '../../src/channels/slack/poster.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { ContractService } from '../../src/core/contracts/service.js';
-import type { Clock, SettingsRepository } from '../../src/core/ports.js';
-import { DEFAULT_TIME_ZONE } from '../../src/core/settings.js';
+import type { Clock } from '../../src/core/ports.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
 import type { View } from '../../src/core/view.js';
 import type { Logger } from '../../src/log.js';
+import { digestBuilder } from '../../src/scheduler/build.js';
 import type { EmbeddedDeps } from '../../src/scheduler/embedded.js';
 import type { ChannelPoster, DigestOccurrence, DigestTarget } from '../../src/scheduler/types.js';
 import { DEFAULT_PACK } from '../../src/service.js';
@@ -83,24 +83,6 @@ export async function openStack(url: string, options: StackOptions): Promise<Sta
     deliveryLocker: new StoreLocker(records, { crossProcess, ttlMs: 15_000, waitMs: 30_000 }),
     build: digestBuilder(settings, contracts),
     close: () => store.close(),
-  };
-}
-
-/** The digest for an occurrence, exactly as src/service.ts builds it. */
-export function digestBuilder(
-  settings: Pick<SettingsRepository, 'get'>,
-  contracts: ContractService,
-): (occurrence: DigestOccurrence) => Promise<View | undefined> {
-  return async (occurrence) => {
-    const { timeZone = DEFAULT_TIME_ZONE } = await settings.get(occurrence.tenant);
-    const digest = await contracts.digestFor({
-      tenant: occurrence.tenant,
-      channel: occurrence.channel,
-      date: occurrence.date,
-      timeZone,
-      kpiCommand: occurrence.platform === 'slack' ? '/aiprocure kpi' : 'kpi',
-    });
-    return digest?.view;
   };
 }
 

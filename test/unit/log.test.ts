@@ -20,7 +20,7 @@ describe('logs never carry secrets', () => {
     logger.error({ err: new Error('call failed with Bearer abc.def.ghi for xoxb-123-456-xyz') }, 'boom');
     logger.warn({ headers: { authorization: 'Bearer zzz' }, nested: { deeper: { note: 'app token xapp-1-A1-xyz' } } });
     logger.info('message with xoxp-999-888 inside');
-    logger.info({ sig: 'v0=' + 'a'.repeat(64) }, 'signature');
+    logger.info({ sig: `v0=${'a'.repeat(64)}` }, 'signature');
     const out = text();
     for (const secret of [
       'xoxb-111-222-abc',

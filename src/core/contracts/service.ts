@@ -37,8 +37,8 @@ export interface ContractDeps {
   packs: PackRepository;
   locker: Locker;
   clock: Clock;
-  /** Slack only (PROCUREMENT_CHANNEL): where reminders go when the workspace has not chosen a channel. */
-  defaultProcurementChannel?: string;
+  /** Per platform (PROCUREMENT_CHANNEL is Slack's): where reminders go when a tenant has not chosen a channel. */
+  defaultProcurementChannels?: Partial<Record<Contract['platform'], string>>;
   /** New contract ids; random by default (tests pass a sequence). */
   newId?: () => string;
 }
@@ -307,10 +307,10 @@ export class ContractService {
     return pack;
   }
 
-  /** The tenant's procurement channel; else (Slack) the configured default; else where the triage ran. */
+  /** The tenant's procurement channel; else the platform's configured default; else where the triage ran. */
   private async reminderChannel(dialogue: Dialogue): Promise<string> {
     const settings = await this.deps.settings.get(dialogue.tenant);
-    const fallback = dialogue.platform === 'slack' ? this.deps.defaultProcurementChannel : undefined;
+    const fallback = this.deps.defaultProcurementChannels?.[dialogue.platform];
     return settings.procurementChannel ?? fallback ?? dialogue.channel;
   }
 

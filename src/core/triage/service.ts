@@ -33,8 +33,8 @@ export interface TriageDeps {
   packs: PackRepository;
   locker: Locker;
   clock: Clock;
-  /** Used when a tenant has not chosen a procurement channel (PROCUREMENT_CHANNEL). */
-  defaultProcurementChannel?: string;
+  /** Per platform (PROCUREMENT_CHANNEL is Slack's): used when a tenant has not chosen a procurement channel. */
+  defaultProcurementChannels?: Partial<Record<Dialogue['platform'], string>>;
 }
 
 interface Caller {
@@ -310,7 +310,7 @@ export class TriageService {
     summary.thread = await surface.postInThread(root, summaryView(dialogue, outcome));
     await surface.update(root, rootView(dialogue));
     const settings = await this.deps.settings.get(dialogue.tenant);
-    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannel;
+    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[dialogue.platform];
     if (!channel) {
       await surface.postInThread(
         root,
