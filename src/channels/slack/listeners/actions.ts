@@ -4,6 +4,7 @@ import { dispatchTriageAction } from '../../../core/triage/dispatch.js';
 import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
+import { safeJson } from '../safe-json.js';
 import { SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
 
@@ -47,15 +48,6 @@ export function registerTriageActions(app: App, deps: SlackDeps) {
       }
     });
   });
-}
-
-function safeJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The options ticked in the message's checkbox group, read from the state Slack sends with every click. */

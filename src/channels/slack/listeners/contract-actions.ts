@@ -15,6 +15,7 @@ import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
 import { renderMessage } from '../render/blocks.js';
 import { modalErrors, modalValues, renderModal } from '../render/modal.js';
+import { safeJson } from '../safe-json.js';
 import { SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
 import { userTimeZone } from '../user-zone.js';
@@ -142,13 +143,4 @@ function errorForm(title: string, message: string) {
     fields: [],
     submit: { id: 'contract_noop', label: 'Close', value: {} },
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
