@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import type { Config } from './config.js';
 
 /**
  * Logs are JSON lines from pino. Secrets never reach them: known secret fields are redacted by path, and any
@@ -38,41 +39,68 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bv0=[a-f0-9]{64}\b/g,
 ];
 
-export function maskSecrets(text: string): string {
+/**
+ * Masks token-shaped strings and, exactly, each configured secret value (the Teams app password or a store
+ * password has no recognisable shape). Values shorter than 8 characters are ignored: masking them would garble logs.
+ */
+export function maskSecrets(text: string, secrets: readonly string[] = []): string {
   let masked = text;
   for (const pattern of SECRET_PATTERNS) masked = masked.replace(pattern, '[REDACTED]');
+  for (const secret of secrets) if (secret.length >= 8) masked = masked.replaceAll(secret, '[REDACTED]');
   return masked;
 }
 
-function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskSecrets(value);
+function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
+  if (typeof value === 'string') return maskSecrets(value, secrets);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { type: value.name, message: maskSecrets(value.message), stack: value.stack && maskSecrets(value.stack) };
+    return {
+      type: value.name,
+      message: maskSecrets(value.message, secrets),
+      stack: value.stack && maskSecrets(value.stack, secrets),
+    };
   }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => scrub(item, secrets, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, depth + 1);
+  for (const [key, item] of Object.entries(value)) out[key] = scrub(item, secrets, depth + 1);
   return out;
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  options: { secrets?: readonly (string | undefined)[] } = {},
+): Logger {
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
   return pino(
     {
       level,
       base: { service: 'aiprocure-bot' },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      formatters: { log: (object) => scrub(object) as Record<string, unknown> },
+      formatters: { log: (object) => scrub(object, secrets) as Record<string, unknown> },
       hooks: {
         // Mask secrets in the message string too, not only in the merged object.
         logMethod(args, method) {
-          const masked = args.map((arg) => (typeof arg === 'string' ? maskSecrets(arg) : arg)) as typeof args;
+          const masked = args.map((arg) => (typeof arg === 'string' ? maskSecrets(arg, secrets) : arg)) as typeof args;
           method.apply(this, masked);
         },
       },
     },
     destination,
   );
+}
+
+/** Every secret value in the configuration, for `createLogger`'s exact-value masking. */
+export function configuredSecrets(config: Pick<Config, 'storeUrl' | 'slack' | 'teams'>): string[] {
+  const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken];
+  secrets.push(config.teams.credentials?.password);
+  try {
+    const password = new URL(config.storeUrl).password;
+    if (password) secrets.push(decodeURIComponent(password), password);
+  } catch {
+    // Not a URL (a SQLite path): no password in it.
+  }
+  return secrets.filter((s): s is string => Boolean(s));
 }
 
 export type { Logger };

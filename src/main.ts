@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
 import { type Playground, startPlayground } from './local/playground.js';
-import { createLogger } from './log.js';
+import { configuredSecrets, createLogger } from './log.js';
 import { startService } from './service.js';
 
 // A local .env is a convenience for development; real deployments set the environment.
@@ -18,7 +18,7 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { secrets: configuredSecrets(config) });
   const service = await startService(config, logger);
   let playground: Playground | undefined;
   if (config.playground.enabled) {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
 import type { TeamsChannel } from './channels/teams/app.js';
+import { splitThread } from './channels/teams/tenant.js';
 import type { Config } from './config.js';
 import { ContractService } from './core/contracts/service.js';
 import { type Clock, systemClock } from './core/ports.js';
@@ -97,6 +98,7 @@ export async function startService(
     locker,
     clock,
     defaultProcurementChannels: { slack: config.procurementChannel },
+    channelOfConversation: { teams: (conversation) => splitThread(conversation).channel },
   });
   const settings = new SettingsService({ settings: settingsRepository, clock });
 

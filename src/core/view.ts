@@ -121,7 +121,7 @@ export type FormField =
       optional?: boolean;
       hint?: string;
     }
-  /** A person. Slack offers its user picker (the value is a user id); elsewhere it is a typed name. */
+  /** A person. Slack offers its user picker (submitted as `user:<id>`); elsewhere it is a typed name. */
   | { kind: 'user'; id: string; label: string; initial?: UserRef; optional?: boolean; hint?: string };
 
 export type FormValues = Record<string, string | string[] | undefined>;

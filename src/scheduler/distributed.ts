@@ -61,6 +61,8 @@ export class DistributedScheduler implements Scheduler {
       stalledInterval: Math.max(1000, Math.floor((this.deps.lockDurationMs ?? 15_000) / 2)),
       maxStalledCount: 5,
     });
+    // Without listeners a Redis blip would be an unhandled 'error' event, which ends the process.
+    this.queue.on('error', (error) => this.deps.logger.error({ err: error }, 'digest queue error'));
     this.worker.on('error', (error) => this.deps.logger.error({ err: error }, 'digest worker error'));
     this.worker.on('failed', (job, error) =>
       this.deps.logger.error({ err: error, job: job?.id, attempts: job?.attemptsMade }, 'digest job failed'),

@@ -8,6 +8,8 @@ export interface Atomic {
   claim(key: string, token: string, ttlMs: number): Promise<boolean>;
   /** Releases a claim, only if `token` still holds it. */
   release(key: string, token: string): Promise<void>;
+  /** Extends a live claim `token` still holds to `ttlMs` from now; false if it was lost. */
+  renew(key: string, token: string, ttlMs: number): Promise<boolean>;
 }
 
 type Query = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
@@ -67,6 +69,15 @@ export function postgresAtomic(query: Query, prefix: string): Atomic {
       await ready();
       await query(`DELETE FROM ${TABLE} WHERE key = $1 AND token = $2`, [prefix + key, token]);
     },
+    async renew(key, token, ttlMs) {
+      await ready();
+      const now = Date.now();
+      const rows = await query(
+        `UPDATE ${TABLE} SET expires_at = $3 WHERE key = $1 AND token = $2 AND expires_at > $4 RETURNING key`,
+        [prefix + key, token, now + ttlMs, now],
+      );
+      return rows.length === 1;
+    },
   };
 }
 
@@ -77,6 +88,8 @@ export interface RedisLike {
 }
 
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0";
+const RENEW_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0";
 
 export function redisAtomic(client: () => Promise<RedisLike>, prefix: string): Atomic {
   return {
@@ -87,6 +100,10 @@ export function redisAtomic(client: () => Promise<RedisLike>, prefix: string): A
     async release(key, token) {
       const redis = await client();
       await redis.eval(RELEASE_SCRIPT, { keys: [`${prefix}${key}`], arguments: [token] });
+    },
+    async renew(key, token, ttlMs) {
+      const redis = await client();
+      return (await redis.eval(RENEW_SCRIPT, { keys: [`${prefix}${key}`], arguments: [token, String(ttlMs)] })) === 1;
     },
   };
 }

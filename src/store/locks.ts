@@ -51,9 +51,19 @@ export class StoreLocker implements Locker {
       await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 200);
     }
+    // Work can outlast the lease (a slow Slack, a Retry-After): keep renewing it while the holder is alive, so no
+    // other replica takes a lock whose holder is still working. A holder that dies stops renewing and loses it.
+    const renewal = setInterval(
+      () => {
+        this.records.renew(claimKey, token, ttlMs).catch(() => undefined);
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
+    renewal.unref();
     try {
       return await work();
     } finally {
+      clearInterval(renewal);
       await this.records.release(claimKey, token).catch(() => undefined);
     }
   }

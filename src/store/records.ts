@@ -56,6 +56,10 @@ export class Records {
     await this.bounded(this.atomic.release(key, token));
   }
 
+  renew(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.bounded(this.atomic.renew(key, token, ttlMs));
+  }
+
   private async bounded<T>(operation: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -43,6 +43,9 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
          WHERE aiprocure_claims.expires_at <= ?`,
       ),
       release: this.db.prepare<[string, string]>('DELETE FROM aiprocure_claims WHERE key = ? AND token = ?'),
+      renew: this.db.prepare<[number, string, string, number]>(
+        'UPDATE aiprocure_claims SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?',
+      ),
       sweep: this.db.prepare<[number]>('DELETE FROM aiprocure_claims WHERE expires_at <= ?'),
     };
   }
@@ -146,6 +149,11 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
       release: async (key, token) => {
         await this.write(() => this.statements.release.run(prefix + key, token));
       },
+      renew: (key, token, ttlMs) =>
+        this.write(() => {
+          const now = Date.now();
+          return this.statements.renew.run(now + ttlMs, prefix + key, token, now).changes === 1;
+        }),
     };
   }
 }

@@ -89,9 +89,44 @@ describe('Slack: commands and bad input', () => {
     expect(ack.status).toBe(200);
     const confirmation = await harness.fake.waitForCalls('respond', 1);
     expect(JSON.stringify(confirmation[0]!.args)).toContain('<#CPROC99>');
+    const [welcome] = harness.messages().filter((m) => m.channel === 'CPROC99');
+    expect(welcome && textOf(welcome)).toContain('will now receive AI procurement triage summaries');
     const root = await triageUntil(harness, '__end__');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(true);
-    expect(harness.messages().filter((m) => m.channel === 'CPROC99')).toHaveLength(1);
+    const procurement = harness.messages().filter((m) => m.channel === 'CPROC99');
+    expect(procurement).toHaveLength(2);
+    // The summary a procurement officer acts on: tier, each regime's classification, what the buyer must do.
+    const summary = textOf(procurement[1]!);
+    for (const part of ['AI procurement triage: High', 'Annex III', 'ATRS record expected', 'High-impact AI']) {
+      expect(summary).toContain(part);
+    }
+    expect(summary).toMatch(/\d+ gates · \d+ clauses · \d+ KPIs · \d+ evidence items/);
+    expect(summary).toContain('Open the triage thread');
+  });
+
+  it('refuses a procurement channel the bot was not invited to, saying how to invite it', async () => {
+    const fake = await startFakeSlack({ teamId: TEAM, notInChannels: ['CNOTJOINED'] });
+    const harness = await start({ fake });
+    await harness.command('config channel <#CNOTJOINED|elsewhere>');
+    const [reply] = await harness.fake.waitForCalls('respond', 1);
+    expect(JSON.stringify(reply!.args)).toContain('/invite @aiprocure');
+    // Nothing was saved: a finished triage still says no channel is set.
+    const root = await triageUntil(harness, '__end__');
+    expect(harness.thread(root.ts).some((m) => textOf(m).includes('No procurement channel is set'))).toBe(true);
+  });
+
+  it('explains how to invite the bot when a triage starts in a channel it has not joined', async () => {
+    const fake = await startFakeSlack({ teamId: TEAM, notInChannels: [CHANNEL] });
+    const harness = await start({ fake });
+    await harness.command('triage Chatbot for the council');
+    await harness.fake.waitFor((calls) =>
+      calls.some(
+        (c) =>
+          (c.method === 'respond' || c.method === 'chat.postEphemeral') &&
+          JSON.stringify(c.args).includes('/invite @aiprocure'),
+      ),
+    );
+    expect(harness.messages()).toHaveLength(0);
   });
 
   it('keeps the summary in the thread and says how to set a procurement channel when none is set', async () => {
@@ -105,7 +140,7 @@ describe('Slack: commands and bad input', () => {
     const harness = await start({ fake, procurementChannel: 'CPRIVATE' });
     const root = await triageUntil(harness, '__end__');
     const notice = harness.thread(root.ts).find((m) => textOf(m).includes('could not post the summary'));
-    expect(notice && textOf(notice)).toContain('Add the bot');
+    expect(notice && textOf(notice)).toContain('/invite @aiprocure');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(true);
   });
 });
@@ -200,6 +235,32 @@ describe('Slack: nothing doubled, nothing lost', () => {
     expect(
       harness.messages().filter((m) => textOf(m).includes('Answer: *Decides or acts without case review*')),
     ).toHaveLength(1);
+  });
+
+  it('finishes a summary cut short by a Slack failure on the next click, without repeating what went out', async () => {
+    const fake = await startFakeSlack({ teamId: TEAM });
+    const harness = await start({ fake, procurementChannel: PROCUREMENT });
+    const root = await triageUntil(harness, 'contract_value');
+    const last = harness.currentQuestion(root.ts)!;
+    // Slack refuses the triage channel as the last answer comes in: the answer is saved, the end is not posted.
+    fake.options.notInChannels = [CHANNEL];
+    await harness.reply(root.ts, '£6.2m');
+    await harness.settle();
+    expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(false);
+    fake.options.notInChannels = [];
+    // The next click on the triage (here a late one on the last question) finishes it.
+    const dontKnow = buttons(last).find((b) => b.actionId.startsWith('triage_dont_know'))!;
+    await harness.click(last, dontKnow);
+    await harness.settle();
+    expect(harness.thread(root.ts).filter((m) => textOf(m).includes('Triage result'))).toHaveLength(1);
+    expect(textOf(harness.rootOf('Benefit fraud scoring'))).toContain('Result:');
+    expect(harness.messages().filter((m) => m.channel === PROCUREMENT)).toHaveLength(1);
+    // Once finished, later clicks point at the summary and post nothing more.
+    const posts = harness.fake.callsOf('chat.postMessage').length;
+    await harness.click(last, dontKnow);
+    await harness.settle();
+    expect(harness.fake.callsOf('chat.postMessage')).toHaveLength(posts);
+    expect(textOf({ blocks: harness.ephemerals().at(-1)!.args.blocks })).toContain('the summary is in the thread');
   });
 
   it('rejects an unreadable free-text answer where the user is looking, and keeps the question open', async () => {

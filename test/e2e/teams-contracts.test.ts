@@ -238,6 +238,23 @@ describe('Teams: reminders', () => {
     expectCardsClean(teams);
   });
 
+  it('with no procurement channel set, posts the digest as a new post in the channel the triage ran in', async () => {
+    const teams = await TeamsContracts.start();
+    t = teams;
+    const { thread, summary } = await teams.triage();
+    const { form } = await openForm(teams, summary);
+    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics', sro: 'Sam Senior' };
+    kept(await teams.execute(form, cardAction(form.cards[0], 'contract_submit'), inputs));
+    const [contract] = await teams.stored();
+    const triageChannel = thread.split(';messageid=')[0]!;
+    expect(contract?.channel).toBe(triageChannel);
+    const [digest] = await teams.tickAt(londonNine(FIRST_DUE), triageChannel);
+    expect(digest?.conversationId.startsWith(`${triageChannel};messageid=`)).toBe(true);
+    expect(digest?.conversationId).not.toBe(thread);
+    expect(cardLines(digest?.cards[0])[0]).toBe(`${DIGEST_HEADING}: 3 due today`);
+    expect(teams.connector.calls.filter((c) => c.status >= 400)).toEqual([]);
+  });
+
   it('records a result with a form card, snoozes, and opens the contract from the digest', async () => {
     const { teams, contract } = await registered();
     const [digest] = await teams.tickAt(londonNine(FIRST_DUE));

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
-import { createLogger } from '../../src/log.js';
+import { configuredSecrets, createLogger } from '../../src/log.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
 import { blockAction, messageEvent, type PostResult, postToSlackApp, slashCommand } from '../support/slack-requests.js';
@@ -74,7 +74,7 @@ export class SlackHarness {
       ocdsPrefix: 'ocds-test00',
       ...options.env,
     };
-    const service = await startService(config, createLogger('debug', sink), {
+    const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
       namespace: options.namespace ?? testNamespace(),
       host: '127.0.0.1',
       clock: options.clock,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
-import { createLogger } from '../../src/log.js';
+import { configuredSecrets, createLogger } from '../../src/log.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { cardsIn } from '../support/adaptive-cards.js';
 import { type ConnectorMessage, type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
@@ -82,7 +82,7 @@ export class TeamsHarness {
       ocdsPrefix: 'ocds-test00',
       ...options.env,
     };
-    const service = await startService(config, createLogger('debug', sink), {
+    const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
       namespace: options.namespace ?? testNamespace(),
       host: '127.0.0.1',
       clock: options.clock,

@@ -17,6 +17,10 @@ import type { EmbeddedDeps } from '../../src/scheduler/embedded.js';
 import type { ChannelPoster, DigestOccurrence, DigestTarget } from '../../src/scheduler/types.js';
 import { DEFAULT_PACK } from '../../src/service.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';
+import {
+  KeyvConversationReferenceRepository,
+  type StoredConversationReference,
+} from '../../src/store/conversation-reference-repository.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { KeyvDigestRepository } from '../../src/store/digest-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
@@ -26,7 +30,9 @@ import { KeyvPackRepository } from '../../src/store/pack-repository.js';
 import { Records } from '../../src/store/records.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
 import { quietLogger } from '../helpers/backends.js';
+import type { ConnectorCall } from '../support/fake-connector.js';
 import type { FakeSlack, FakeSlackCall } from '../support/fake-slack.js';
+import { BOT } from '../support/teams-activities.js';
 
 export interface Stack {
   store: StoreHandle;
@@ -98,6 +104,58 @@ export function slackPosterFor(stack: Stack, fake: FakeSlack, paceMs = 1000): Sl
   return new SlackPoster(client, new Pacer(stack.records, paceMs));
 }
 
+/**
+ * The real Teams poster on the fake Bot Connector: botbuilder's TeamsAdapter in local mode (no credentials, loopback
+ * service URLs only), as src/channels/teams/app.ts makes it, posting through the conversation references kept in the
+ * stack's store. Loaded on demand: botbuilder is heavy and the Slack tests do not need it.
+ */
+export async function teamsPosterFor(stack: Stack, paceMs = 1000): Promise<ChannelPoster> {
+  const [{ TeamsAdapter }, { TeamsPoster }, { loopbackOnly }] = await Promise.all([
+    import('@microsoft/teams-ai'),
+    import('../../src/channels/teams/poster.js'),
+    import('../../src/channels/teams/middleware.js'),
+  ]);
+  const adapter = new TeamsAdapter({});
+  adapter.use(loopbackOnly);
+  return new TeamsPoster({
+    adapter,
+    botAppId: '',
+    references: new KeyvConversationReferenceRepository(stack.records),
+    pacer: new Pacer(stack.records, paceMs),
+  });
+}
+
+/** A Teams channel's conversation reference as the bot keeps it on hearing from the channel (middleware.ts). */
+export function teamsChannelReference(input: {
+  serviceUrl: string;
+  /** The Entra tenant id (the bot's tenant is `teams_<id>`). */
+  tenantId: string;
+  channel: string;
+  timezone: string;
+  locale: string;
+}): StoredConversationReference {
+  return {
+    serviceUrl: input.serviceUrl,
+    channelId: 'msteams',
+    conversation: { id: input.channel, tenantId: input.tenantId, conversationType: 'channel', isGroup: true },
+    bot: { ...BOT },
+    locale: input.locale,
+    timezone: input.timezone,
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+/** Saves a conversation reference in the stack's store, under the bot's tenant `teams_<tenantId>`. */
+export async function saveTeamsReference(
+  stack: Pick<Stack, 'records'>,
+  reference: StoredConversationReference,
+): Promise<void> {
+  await new KeyvConversationReferenceRepository(stack.records).save(
+    `teams_${reference.conversation.tenantId}`,
+    reference,
+  );
+}
+
 export function schedulerDeps(
   stack: Stack,
   posters: Partial<Record<DigestTarget['platform'], ChannelPoster>>,
@@ -151,4 +209,16 @@ export function itemsIn(call: FakeSlackCall): Set<string> {
 /** Saves contracts as registration does (the first one in a channel makes the channel a digest target). */
 export async function saveAll(stack: Pick<Stack, 'contractRepository'>, contracts: Contract[]): Promise<void> {
   for (const contract of contracts) await stack.contractRepository.save(contract);
+}
+
+/** The channel a Teams `createConversation` (a new channel post) went to. */
+export function teamsChannelOf(call: ConnectorCall): string | undefined {
+  const body = call.body as { channelData?: { channel?: { id?: unknown } } } | undefined;
+  const id = body?.channelData?.channel?.id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** New channel posts the fake Bot Connector accepted (a Teams digest is one), in order. */
+export function teamsChannelPosts(calls: ConnectorCall[]): ConnectorCall[] {
+  return calls.filter((call) => call.method === 'create' && call.status === 201 && teamsChannelOf(call) !== undefined);
 }

@@ -86,6 +86,36 @@ describe.each(backends)('store contract: $name', ({ url }) => {
     expect(await records.claim('short', 'c', 5000)).toBe(true);
   });
 
+  it('renews a live claim past its lease, but not one that was lost', async () => {
+    expect(await records.claim('lease', 'a', 200)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await records.renew('lease', 'a', 200)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // 270 ms after the claim, the renewed lease still holds.
+    expect(await otherReplica.claim('lease', 'b', 200)).toBe(false);
+    expect(await otherReplica.renew('lease', 'b', 200)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await records.renew('lease', 'a', 200)).toBe(false);
+    expect(await otherReplica.claim('lease', 'b', 200)).toBe(true);
+  });
+
+  it('keeps a lock whose work outlasts its lease from being taken by another replica', async () => {
+    const slow = new StoreLocker(records, { ttlMs: 300, waitMs: 5000 });
+    const other = new StoreLocker(otherReplica, { ttlMs: 300, waitMs: 5000 });
+    const order: string[] = [];
+    const first = slow.withLock('long', async () => {
+      order.push('first starts');
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      order.push('first ends');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = other.withLock('long', async () => {
+      order.push('second runs');
+    });
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first starts', 'first ends', 'second runs']);
+  });
+
   it('serialises work under one lock key across replicas, so no update is lost', async () => {
     const lockA = new StoreLocker(records, { ttlMs: 5000, waitMs: 20_000 });
     const lockB = new StoreLocker(otherReplica, { ttlMs: 5000, waitMs: 20_000 });

@@ -210,6 +210,9 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
           const id = `a:created-${nextId()}`;
           return { answer: { status: 201, body: { id } }, conversationId: id };
         }
+        // Teams answers a thread id (`…;messageid=…`) given as a channel with an error: a post goes to a channel.
+        if (typeof channel === 'string' && channel.includes(';messageid='))
+          return { answer: fail(400, 'BadArgument', 'Invalid channel id') };
         // New channel post: its thread's conversation id embeds the root message id.
         const activityId = nextId();
         const conv = typeof channel === 'string' ? `${channel};messageid=${activityId}` : `a:created-${activityId}`;

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { applicableQuestions, evaluate, nextQuestion } from '../../src/core/triage/engine.js';
 import type { Question } from '../../src/core/triage/pack-schema.js';
 import { answerPoints } from '../../src/core/triage/scoring.js';
-import { type Answers, type AnswerValue, type Tier, tierRank } from '../../src/core/triage/types.js';
+import { type Answers, type AnswerValue, type EuCategory, type Tier, tierRank } from '../../src/core/triage/types.js';
+
+const EU_SEVERITY: EuCategory[] = ['minimal', 'transparency', 'high-risk', 'prohibited'];
+
 import { DK, pack } from './triage-helpers.js';
 
 const AMOUNTS = ['£6.2m', '£4,999,999', '5,000,001 GBP', '€3 million', '$750k', 'CAD 12m', '£120k'];
@@ -112,6 +115,24 @@ describe('engine properties', () => {
             const after = evaluate(pack, { ...answers, [question.id]: candidate }, { partial: true }).score;
             expect(after, `${question.id}: ${JSON.stringify(candidate)}`).toBeGreaterThanOrEqual(before);
           }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a "Don\'t know" never gives a less cautious EU or US class than the answer it replaces', () => {
+    const rank = (c: EuCategory) => EU_SEVERITY.indexOf(c);
+    fc.assert(
+      fc.property(openPath, ({ answers }) => {
+        const before = evaluate(pack, answers).classification;
+        for (const question of applicableQuestions(pack, answers)) {
+          // Questions the "Don't know" brings back (explainability) count as "Don't know" too.
+          const after = evaluate(pack, { ...answers, [question.id]: DK }, { partial: true }).classification;
+          expect(rank(after.eu.category), question.id).toBeGreaterThanOrEqual(rank(before.eu.category));
+          if (before.us.highImpact) expect(after.us.highImpact, question.id).toBe(true);
+          if (after.eu.category !== before.eu.category || after.us.highImpact !== before.us.highImpact)
+            expect(`${after.eu.basis} ${after.us.basis}`).toContain('Provisional: ');
         }
       }),
       { numRuns: 100 },

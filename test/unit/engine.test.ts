@@ -303,6 +303,98 @@ describe('classification', () => {
   });
 });
 
+describe('classification with "Don\'t know" answers', () => {
+  const DONT_KNOW = "“Don't know”";
+
+  it('takes the worst class unknown answers could lead to, short of prohibited, and says it is provisional', () => {
+    const outcome = evaluate(pack, {}, { partial: true });
+    expect(outcome.tier).toBe('critical');
+    expect(outcome.classification.eu).toEqual({
+      category: 'high-risk',
+      basis:
+        `Provisional: depends on answers still ${DONT_KNOW} (prohibited, role, domains, data). ` +
+        'Treated as high-risk until they are answered, as these could apply: High-risk under Art. 6(2); ' +
+        'High-risk under Art. 6(2) (Annex III point 1: remote biometric identification). ' +
+        'Not yet ruled out: Prohibited practice under Art. 5.',
+    });
+    expect(outcome.classification.eu.basis).not.toContain('identified'); // the "nothing found" text would reassure
+    expect(outcome.classification.us.highImpact).toBe(true);
+    expect(outcome.classification.us.provisional).toBe(true);
+    expect(outcome.classification.us.basis).toMatch(
+      new RegExp(
+        `^Provisional: depends on answers still ${DONT_KNOW} \\(role, domains, effect, data\\)\\. Treated as high-impact`,
+      ),
+    );
+    // Triggers, gates and clauses follow the cautious class until the answers come in.
+    expect(ids(outcome.triggers)).toEqual(
+      expect.arrayContaining(['prohibited_unconfirmed', 'eu_high_risk', 'us_high_impact']),
+    );
+    expect(ids(outcome.gates)).toEqual(expect.arrayContaining(['G22', 'G23']));
+    expect(ids(outcome.clauses)).toContain('C17');
+  });
+
+  it('names only the unknown answers that could change the class: domains, when the tool recommends', () => {
+    const outcome = evaluate(pack, { ...benefits(), domains: DK });
+    expect(outcome.classification.eu).toEqual({
+      category: 'high-risk',
+      basis:
+        `Provisional: depends on answers still ${DONT_KNOW} (domains). ` +
+        'Treated as high-risk until they are answered, as this could apply: High-risk under Art. 6(2).',
+    });
+    // The effect answer alone makes it US high-impact, whatever the domains (only their references are missing).
+    expect(outcome.classification.us).toEqual({
+      highImpact: true,
+      basis:
+        'High-impact (OMB M-25-21): the output is a principal basis for decisions with legal, material, binding or significant effects on rights or safety.',
+    });
+    // When the tool does not take part in decisions, the domains cannot make it high-risk: nothing changes.
+    const none = { ...benefits(), role: option('none') };
+    const unknownDomains = evaluate(pack, { ...none, domains: DK }).classification;
+    expect(unknownDomains.eu).toEqual(evaluate(pack, { ...none, domains: options('none') }).classification.eu);
+    expect(unknownDomains.eu.category).toBe('minimal');
+    expect(unknownDomains.eu.basis).not.toContain('Provisional');
+  });
+
+  it('keeps a class the answers settle, adding what is not yet ruled out', () => {
+    const { eu } = evaluate(pack, { ...benefits(), prohibited: DK }).classification;
+    expect(eu.category).toBe('high-risk');
+    expect(eu.basis).toBe(
+      'High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits). ' +
+        `Provisional: depends on answers still ${DONT_KNOW} (prohibited). Not yet ruled out: Prohibited practice under Art. 5.`,
+    );
+    // Public-facing is settled as transparency; the unknown domains could make it high-risk.
+    const chatbot = fixture('citizen-faq-chatbot').answers;
+    const recommends = { ...chatbot, role: option('recommends'), contestability: option('planned') };
+    const raised = evaluate(pack, { ...recommends, domains: DK }).classification.eu;
+    expect(raised.category).toBe('high-risk');
+    expect(raised.basis).toMatch(/^Provisional: .* As answered: Transparency duties under Art\. 50/);
+  });
+
+  it('leaves the classification of complete answers as it was: no unknowns, nothing provisional', () => {
+    for (const name of [
+      'internal-drafting-aid',
+      'citizen-faq-chatbot',
+      'benefits-scoring',
+      'automated-enforcement',
+    ] as const) {
+      const { eu, us } = evaluate(pack, fixture(name).answers).classification;
+      expect(`${eu.basis} ${us.basis}`, name).not.toContain('Provisional');
+    }
+    expect(evaluate(pack, benefits()).classification.eu).toEqual({
+      category: 'high-risk',
+      basis: 'High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits).',
+    });
+    expect(evaluate(pack, fixture('internal-drafting-aid').answers).classification).toMatchObject({
+      eu: {
+        category: 'transparency',
+        basis:
+          'Transparency duties under Art. 50: tell people they are dealing with AI, and disclose or mark generated content.',
+      },
+      us: { highImpact: false },
+    });
+  });
+});
+
 describe('gates, clauses, KPIs and evidence', () => {
   it('gives a Low tier the standard addendum, three KPIs and the basic evidence', () => {
     const answers: Answers = {

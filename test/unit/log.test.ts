@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, maskSecrets } from '../../src/log.js';
+import { configuredSecrets, createLogger, maskSecrets } from '../../src/log.js';
 
 function capture() {
   const lines: string[] = [];
@@ -41,5 +41,40 @@ describe('logs never carry secrets', () => {
 
   it('leaves ordinary text alone', () => {
     expect(maskSecrets('Chatbot for council tax queries')).toBe('Chatbot for council tax queries');
+  });
+});
+
+describe('configured secrets are masked by value', () => {
+  const config = {
+    storeUrl: 'postgresql://bot:S3cret%2Fpass@db.internal:5432/aiprocure',
+    slack: { botToken: 'xoxb-1-2-3', signingSecret: '8f14e45fceea167a5a36dedd4bea2543', socketMode: false },
+    teams: {
+      enabled: true,
+      credentials: { appId: 'app-id', password: 'Qx8~shapeless.password_value', type: 'MultiTenant' as const },
+    },
+  };
+
+  it('masks the Teams app password, the signing secret and a store password wherever they appear', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logger = createLogger('debug', sink, { secrets: configuredSecrets(config) });
+    logger.error({ err: new Error('token request failed: client_secret=Qx8~shapeless.password_value') }, 'auth');
+    logger.info({ url: 'postgresql://bot:S3cret/pass@db.internal/aiprocure' }, 'store');
+    logger.info('computed with 8f14e45fceea167a5a36dedd4bea2543 as key');
+    const out = lines.join('');
+    for (const secret of ['Qx8~shapeless.password_value', 'S3cret/pass', '8f14e45fceea167a5a36dedd4bea2543']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('token request failed');
+    expect(out).toContain('db.internal');
+  });
+
+  it('leaves short values alone so logs stay readable', () => {
+    expect(maskSecrets('status ok', ['ok'])).toBe('status ok');
   });
 });

@@ -8,7 +8,7 @@ import type { Answers } from '../../src/core/triage/types.js';
 import { questionView, summaryView } from '../../src/core/triage/views.js';
 import type { View } from '../../src/core/view.js';
 import { findBroadcastMentions, validateMessage } from '../support/blockkit.js';
-import { pack } from './triage-helpers.js';
+import { fixture, pack } from './triage-helpers.js';
 
 const dialogue = (title: string): Dialogue => ({
   v: 1,
@@ -117,5 +117,16 @@ describe('Slack rendering', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('a summary with answers still "Don\'t know"', () => {
+  it('marks the cautious US class as provisional, and a settled one as plain', () => {
+    const unknown = renderMessage(summaryView(dialogue('Unknowns'), evaluate(pack, {}, { partial: true })));
+    expect(JSON.stringify(unknown.blocks)).toContain('High-impact AI (provisional)');
+    const benefits = fixture('benefits-scoring');
+    const settled = renderMessage(summaryView(dialogue(benefits.title), evaluate(pack, benefits.answers)));
+    expect(JSON.stringify(settled.blocks)).toContain('High-impact AI');
+    expect(JSON.stringify(settled.blocks)).not.toContain('High-impact AI (provisional)');
   });
 });

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { DomainError } from '../../core/errors.js';
 import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { UserRef, View } from '../../core/view.js';
@@ -12,7 +13,7 @@ export class SlackSurface implements ConversationSurface {
   ) {}
 
   async postRoot(channel: string, view: View): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({ channel, ...renderMessage(view) });
+    const result = await this.client.chat.postMessage({ channel, ...renderMessage(view) }).catch(explainMembership);
     return { channel: result.channel ?? channel, id: required(result.ts, 'ts') };
   }
 
@@ -57,6 +58,21 @@ export class SlackSurface implements ConversationSurface {
       content: file.content,
     });
   }
+}
+
+/**
+ * The bot reads thread replies and posts summaries only where it is a member: a channel it was never invited to
+ * answers not_in_channel (or, if private, channel_not_found). Say how to fix that, where the user is looking.
+ */
+export function explainMembership(error: unknown): never {
+  const code = (error as { data?: { error?: unknown } }).data?.error;
+  if (code === 'not_in_channel' || code === 'channel_not_found') {
+    throw new DomainError(
+      'forbidden',
+      'I am not a member of that channel yet. Add me with /invite @aiprocure in the channel, then try again.',
+    );
+  }
+  throw error;
 }
 
 function required<T>(value: T | undefined, name: string): T {

@@ -1,7 +1,7 @@
 /**
  * Reading submitted form values. Platforms differ in small ways: a Slack modal sends multi-selects as lists and
- * its user picker as a user id; a Teams card sends a multi-select as one comma-separated string and a person as
- * a typed name. These helpers accept both.
+ * a person picked in its user picker as `user:<id>`; a Teams card sends a multi-select as one comma-separated
+ * string and a person as a typed name. These helpers accept both.
  */
 import type { FormValues, UserRef } from '../view.js';
 
@@ -19,21 +19,24 @@ export function listValue(values: FormValues, id: string): string[] {
   return [...new Set(items.map((item) => item.trim()).filter(Boolean))];
 }
 
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
+/** How a platform submits a person picked from its user picker: `user:<platform user id>`. */
+export const PICKED_USER = 'user:';
 export const USER_MAX = 100;
 
 /**
- * A person from a user field: someone already known (by id or, as typed in Teams, by name), a Slack user id from
- * the user picker, or else a name typed by hand, kept as a name ('name:' marks that the id is not a platform id).
+ * A person from a user field. The platform says what it sends: `user:<id>` is someone picked by id (known people
+ * keep their names); anything else is a name typed by hand, matched to a known person by name or else kept as a
+ * name ('name:' marks that the id is not a platform id). So a typed "WALES" is never read as a Slack id.
  */
 export function resolveUser(raw: string, known: UserRef[]): UserRef | undefined {
   const value = raw.trim();
+  if (value.startsWith(PICKED_USER)) {
+    const id = value.slice(PICKED_USER.length).trim();
+    return id ? (known.find((ref) => ref.id === id) ?? { id }) : undefined;
+  }
   if (!value) return undefined;
   const lower = value.toLowerCase();
-  const match = known.find((ref) => ref.id === value || ref.name?.trim().toLowerCase() === lower);
-  if (match) return match;
-  if (SLACK_USER_ID.test(value)) return { id: value };
-  return { id: `name:${value}`, name: value };
+  return known.find((ref) => ref.name?.trim().toLowerCase() === lower) ?? { id: `name:${value}`, name: value };
 }
 
 /** The value a user field shows when the form is drawn again: the id for a platform user, else the name. */

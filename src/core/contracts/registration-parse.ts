@@ -4,6 +4,7 @@ import type { FormValues, UserRef } from '../view.js';
 import { addMonths, formatLocalDate, isLocalDate, isValidTimeZone, type LocalDate, localDateOf } from './calendar.js';
 import {
   type Contract,
+  type ContractKpi,
   ContractSchema,
   CURRENCIES,
   type Currency,
@@ -17,6 +18,7 @@ import {
 import { type FieldErrors, listValue, resolveUser, textValue, tooLong, USER_MAX } from './form-values.js';
 import {
   AMOUNT_MAX,
+  cadenceField,
   RegistrationFields,
   SUPPLIER_MAX,
   TARGET_MAX,
@@ -184,12 +186,19 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
   }
 
   const targets = new Map<string, string>();
+  const cadences = new Map<string, ContractKpi['cadence']>();
+  const offered = new Map(prefill.cadences.map((c) => [c.id, c]));
   for (const id of kpiIds) {
     const field = targetField(id);
     const typed = textValue(values, field);
     const long = tooLong(typed, TARGET_MAX, 'the target');
     if (long) errors[field] = long;
     targets.set(id, typed || prefill.targets[id] || (library.get(id)?.target ?? ''));
+    // No cadence field (a KPI added from the library, or a form drawn before there was one): the library's.
+    const chosen = textValue(values, cadenceField(id));
+    const cadence = chosen ? offered.get(chosen)?.cadence : library.get(id)?.cadence;
+    if (cadence) cadences.set(id, cadence);
+    else if (chosen) errors[cadenceField(id)] = `“${chosen}” is not a review cadence: choose one from the list.`;
   }
 
   if (Object.keys(errors).length || !money || !dates || !owner || !sro || !jurisdiction) {
@@ -221,7 +230,7 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
         title: kpi?.title ?? id,
         measure: kpi?.measure ?? '',
         target: targets.get(id) ?? '',
-        cadence: kpi?.cadence ?? { months: 12 },
+        cadence: cadences.get(id) ?? { months: 12 },
         material: material.includes(id),
       };
     }),
@@ -239,10 +248,11 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
   if (!checked.success) {
     const fieldErrors: FieldErrors = {};
     for (const issue of checked.error.issues) {
-      const [first, index] = issue.path;
+      const [first, index, part] = issue.path;
+      const kpiField = part === 'cadence' ? cadenceField : targetField;
       const field =
         first === 'kpis' && typeof index === 'number'
-          ? targetField(kpiIds[index] ?? '')
+          ? kpiField(kpiIds[index] ?? '')
           : typeof first === 'string' && first in F
             ? first
             : F.title;

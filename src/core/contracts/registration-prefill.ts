@@ -20,12 +20,20 @@ const ZONE_FOR: Record<Jurisdiction, string> = {
 
 const JURISDICTION_FOR: Record<Currency, Jurisdiction> = { GBP: 'UK', EUR: 'EU', USD: 'US', CAD: 'CA' };
 
-/** A KPI of the pack's library, with the cadence it would have on this contract. */
+/** A KPI of the pack's library, with the cadence it would have on this contract (and its pack id, if any). */
 export interface LibraryKpi {
   id: string;
   title: string;
   measure: string;
   target: string;
+  cadence: ContractKpi['cadence'];
+  cadenceId?: string;
+}
+
+/** A review cadence the pack offers, as a contract stores it. */
+export interface CadenceChoice {
+  id: string;
+  label: string;
   cadence: ContractKpi['cadence'];
 }
 
@@ -42,6 +50,8 @@ export interface RegistrationPrefill {
   timeZone: string;
   /** Every KPI the pack offers, in pack order. */
   library: LibraryKpi[];
+  /** The review cadences the pack offers, in pack order. */
+  cadences: CadenceChoice[];
   /** The KPIs selected at first (the triage outcome's KPI pack), their targets, and the material ones. */
   kpis: string[];
   targets: Record<string, string>;
@@ -57,11 +67,10 @@ function cadenceOf(cadence: Cadence): ContractKpi['cadence'] {
 }
 
 /** The cadence the engine gives a KPI at a tier: the tier's, or the KPI's own when that is more frequent. */
-function libraryCadence(pack: Pack, kpi: Pack['rules']['kpis'][number], tier: ScoredTier): ContractKpi['cadence'] {
+function libraryCadence(pack: Pack, kpi: Pack['rules']['kpis'][number], tier: ScoredTier): Cadence | undefined {
   const tierCadence = pack.cadences.find((c) => c.id === pack.tiers[tier].cadence);
   const own = pack.cadences.find((c) => c.id === kpi.cadence);
-  const chosen = own && (!tierCadence || moreFrequent(own, tierCadence)) ? own : tierCadence;
-  return chosen ? cadenceOf(chosen) : { months: 12 };
+  return own && (!tierCadence || moreFrequent(own, tierCadence)) ? own : tierCadence;
 }
 
 /** As the engine compares cadences: the first interval, then the later one. */
@@ -91,13 +100,14 @@ export function prefillFromTriage(input: {
   const fromOutcome = new Map(outcome.kpis.map((k) => [k.id, k]));
   const library = pack.rules.kpis.map((kpi): LibraryKpi => {
     const chosen = fromOutcome.get(kpi.id);
-    const cadence = pack.cadences.find((c) => c.id === chosen?.cadenceId);
+    const cadence = pack.cadences.find((c) => c.id === chosen?.cadenceId) ?? libraryCadence(pack, kpi, tier);
     return {
       id: kpi.id,
       title: kpi.title,
       measure: kpi.measure,
       target: chosen?.target ?? kpi.target,
-      cadence: cadence ? cadenceOf(cadence) : libraryCadence(pack, kpi, tier),
+      cadence: cadence ? cadenceOf(cadence) : { months: 12 },
+      ...(cadence ? { cadenceId: cadence.id } : {}),
     };
   });
   const kpis = outcome.kpis.map((k) => k.id);
@@ -113,6 +123,7 @@ export function prefillFromTriage(input: {
     jurisdiction,
     timeZone,
     library,
+    cadences: pack.cadences.map((c) => ({ id: c.id, label: c.label, cadence: cadenceOf(c) })),
     kpis,
     targets: Object.fromEntries(outcome.kpis.map((k) => [k.id, k.target])),
     material: kpis.slice(0, MATERIAL_KPIS),

@@ -39,6 +39,11 @@ export interface ContractDeps {
   clock: Clock;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): where reminders go when a tenant has not chosen a channel. */
   defaultProcurementChannels?: Partial<Record<Contract['platform'], string>>;
+  /**
+   * Per platform: the channel a triage's conversation belongs to, when reminders fall back to it (a Teams triage
+   * runs in a thread of a channel, and a digest is a new post in the channel, not a reply in that thread).
+   */
+  channelOfConversation?: Partial<Record<Contract['platform'], (conversation: string) => string>>;
   /** New contract ids; random by default (tests pass a sequence). */
   newId?: () => string;
 }
@@ -311,7 +316,8 @@ export class ContractService {
   private async reminderChannel(dialogue: Dialogue): Promise<string> {
     const settings = await this.deps.settings.get(dialogue.tenant);
     const fallback = this.deps.defaultProcurementChannels?.[dialogue.platform];
-    return settings.procurementChannel ?? fallback ?? dialogue.channel;
+    const own = this.deps.channelOfConversation?.[dialogue.platform]?.(dialogue.channel) ?? dialogue.channel;
+    return settings.procurementChannel ?? fallback ?? own;
   }
 
   private async freeId(tenant: string): Promise<string> {

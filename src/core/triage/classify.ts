@@ -1,7 +1,17 @@
-/** The regulatory class per jurisdiction, worked out from the answers by the pack's classification rules. */
+/**
+ * The regulatory class per jurisdiction, worked out from the answers by the pack's classification rules.
+ *
+ * "Don't know" is never reassuring. As in scoring, where it counts as the worst answer, an EU or US class that
+ * hangs on answers still "Don't know" is the worst those answers could still lead to (a rule that could match
+ * is taken to match), and its basis starts "Provisional:" naming those questions, the rules that could apply and
+ * what the answers given establish. Triggers, gates and clauses follow that class until the answers come in.
+ * One exception: a prohibited practice (Art. 5) is only ever concluded from an answer, as STOP is, so one that
+ * cannot be ruled out is said in the basis rather than made the category (the pack's own trigger raises the tier).
+ * Questions that cannot change the class (role = none makes the Annex III domains moot) are not mentioned.
+ */
 import { type ConditionFacts, matches } from './conditions.js';
-import type { Pack } from './pack-schema.js';
-import type { Answers, CaLevel, Outcome } from './types.js';
+import type { Condition, Pack } from './pack-schema.js';
+import type { Answers, CaLevel, EuCategory, Outcome } from './types.js';
 
 type Classification = Outcome['classification'];
 
@@ -16,38 +26,151 @@ function cited(pack: Pack, answers: Answers, questionId: string | undefined, fie
   return question.options.filter((o) => ids.includes(o.id) && o[field]).map((o) => o[field]!);
 }
 
-function withCites(basis: string, cites: string[]): string {
-  return sentence(cites.length ? `${basis} (${cites.join('; ')})` : basis);
+/** A rule's basis followed by the references of the options selected for its cited question (no full stop). */
+function basisOf(pack: Pack, answers: Answers, rule: { basis: string; cite?: string }, field: 'eu' | 'us'): string {
+  const cites = cited(pack, answers, rule.cite, field);
+  return cites.length ? `${rule.basis} (${cites.join('; ')})` : rule.basis;
+}
+
+/** Settled (true or false) by the answers, or else the "Don't know" questions the outcome hangs on. */
+type Settled = boolean | Set<string>;
+
+function hangingOn(parts: Settled[]): Set<string> {
+  const ids = new Set<string>();
+  for (const part of parts) if (typeof part !== 'boolean') for (const id of part) ids.add(id);
+  return ids;
+}
+
+/** Three-valued matching: a "Don't know" answer could be any option (or amount), so a test of it is open. */
+function settle(condition: Condition, answers: Answers): Settled {
+  if ('all' in condition) {
+    const parts = condition.all.map((c) => settle(c, answers));
+    if (parts.includes(false)) return false;
+    const ids = hangingOn(parts);
+    return ids.size ? ids : true;
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map((c) => settle(c, answers));
+    if (parts.includes(true)) return true;
+    const ids = hangingOn(parts);
+    return ids.size ? ids : false;
+  }
+  if ('not' in condition) {
+    const part = settle(condition.not, answers);
+    return typeof part === 'boolean' ? !part : part;
+  }
+  if ('in' in condition && answers[condition.q]?.kind === 'dontKnow') return new Set([condition.q]);
+  if ('money' in condition && answers[condition.money.q]?.kind === 'dontKnow') return new Set([condition.money.q]);
+  return matches(condition, { answers });
+}
+
+type Rule = Pack['rules']['classification']['us']['rules'][number];
+
+interface OpenRule<R extends Rule> {
+  rule: R;
+  /** The "Don't know" questions it hangs on. */
+  on: Set<string>;
+}
+
+/** Rules that could still match. `firstOnly`: none after the first that surely matches (that one would win). */
+function openRules<R extends Rule>(rules: R[], answers: Answers, firstOnly: boolean): OpenRule<R>[] {
+  const open: OpenRule<R>[] = [];
+  for (const rule of rules) {
+    const settled = settle(rule.when, answers);
+    if (settled === true && firstOnly) break;
+    if (typeof settled !== 'boolean') open.push({ rule, on: settled });
+  }
+  return open;
+}
+
+/**
+ * The basis of a class that hangs on "Don't know" answers: "Provisional: depends on …", what it is treated as and
+ * the rules that make it so (`raising`), and rules not yet ruled out though not concluded (`notRuledOut`).
+ */
+function provisional(
+  pack: Pack,
+  answers: Answers,
+  field: 'eu' | 'us',
+  treatedAs: string,
+  raising: OpenRule<Rule>[],
+  notRuledOut: OpenRule<Rule>[] = [],
+): string[] {
+  const on = new Set([...raising, ...notRuledOut].flatMap((o) => [...o.on]));
+  const ids = pack.questions.filter((q) => on.has(q.id)).map((q) => q.id);
+  const bases = (open: OpenRule<Rule>[]) => [...new Set(open.map((o) => basisOf(pack, answers, o.rule, field)))];
+  const parts = [sentence(`Provisional: depends on answers still “Don't know” (${ids.join(', ')})`)];
+  const could = bases(raising);
+  if (could.length) {
+    const these = could.length === 1 ? 'this could apply' : 'these could apply';
+    parts.push(sentence(`Treated as ${treatedAs} until they are answered, as ${these}: ${could.join('; ')}`));
+  }
+  if (notRuledOut.length) parts.push(sentence(`Not yet ruled out: ${bases(notRuledOut).join('; ')}`));
+  return parts;
+}
+
+const SEVERITY: EuCategory[] = ['minimal', 'transparency', 'high-risk', 'prohibited'];
+const EU_TREATED_AS: Record<EuCategory, string> = {
+  prohibited: 'prohibited',
+  'high-risk': 'high-risk',
+  transparency: 'subject to transparency duties',
+  minimal: 'minimal risk',
+};
+
+function euClass(pack: Pack, answers: Answers): Classification['eu'] {
+  const rules = pack.rules.classification.eu;
+  const facts: ConditionFacts = { answers };
+  const matched = rules.rules.filter((rule) => matches(rule.when, facts));
+  const answered = matched[0]?.category ?? 'minimal';
+  const found = matched.length
+    ? matched.filter((r) => r.category === answered).map((r) => sentence(basisOf(pack, answers, r, 'eu')))
+    : [sentence(rules.otherwise)];
+  const notes = rules.notes.filter((note) => matches(note.when, facts)).map((note) => sentence(note.text));
+
+  // The worst category rules that could still match lead to, short of prohibited (see the top of the file).
+  const rank = (c: EuCategory) => SEVERITY.indexOf(c);
+  const open = openRules(rules.rules, answers, true);
+  const raising = open.filter((o) => o.rule.category !== 'prohibited' && rank(o.rule.category) > rank(answered));
+  const category = raising.reduce((w, o) => (rank(o.rule.category) > rank(w) ? o.rule.category : w), answered);
+  const worst = raising.filter((o) => o.rule.category === category);
+  const prohibited = answered === 'prohibited' ? [] : open.filter((o) => o.rule.category === 'prohibited');
+  if (!worst.length && !prohibited.length) return { category, basis: [...found, ...notes].join(' ') };
+
+  const head = provisional(pack, answers, 'eu', EU_TREATED_AS[category], worst, prohibited);
+  // Raised: the head comes first, and the pack's "nothing identified" (`otherwise`) would only reassure.
+  const parts = worst.length
+    ? [...head, ...(matched.length ? [`As answered: ${found.join(' ')}`] : [])]
+    : [...found, ...head];
+  return { category, basis: [...parts, ...notes].join(' ') };
+}
+
+function usClass(pack: Pack, answers: Answers): Classification['us'] {
+  const rules = pack.rules.classification.us;
+  const matched = rules.rules.filter((rule) => matches(rule.when, { answers }));
+  if (matched.length) {
+    return {
+      highImpact: true,
+      basis: [...new Set(matched.map((r) => sentence(basisOf(pack, answers, r, 'us'))))].join(' '),
+    };
+  }
+  const open = openRules(rules.rules, answers, false);
+  if (open.length) {
+    return {
+      highImpact: true,
+      provisional: true,
+      basis: provisional(pack, answers, 'us', 'high-impact', open).join(' '),
+    };
+  }
+  return { highImpact: false, basis: sentence(rules.otherwise) };
 }
 
 /** EU, UK and US classes depend only on the answers, so triggers may use them. */
 export function classifyAnswers(pack: Pack, answers: Answers): Omit<Classification, 'ca'> {
   const rules = pack.rules.classification;
   const facts: ConditionFacts = { answers };
-
-  const euMatched = rules.eu.rules.filter((rule) => matches(rule.when, facts));
-  const category = euMatched[0]?.category ?? 'minimal';
-  const euParts = euMatched.length
-    ? euMatched
-        .filter((r) => r.category === category)
-        .map((r) => withCites(r.basis, cited(pack, answers, r.cite, 'eu')))
-    : [sentence(rules.eu.otherwise)];
-  for (const note of rules.eu.notes) if (matches(note.when, facts)) euParts.push(sentence(note.text));
-
   const atrsExpected = matches(rules.uk.atrs.when, facts);
   const kpiDuty = matches(rules.uk.kpiDuty.when, facts);
   const duties = [...(atrsExpected ? [rules.uk.atrs.duty] : []), ...(kpiDuty ? rules.uk.kpiDuty.duties : [])];
-
-  const usMatched = rules.us.rules.filter((rule) => matches(rule.when, facts));
-  const usParts = usMatched.map((r) => withCites(r.basis, cited(pack, answers, r.cite, 'us')));
-
-  return {
-    eu: { category, basis: euParts.join(' ') },
-    uk: { atrsExpected, kpiDuty, duties },
-    us: usMatched.length
-      ? { highImpact: true, basis: [...new Set(usParts)].join(' ') }
-      : { highImpact: false, basis: sentence(rules.us.otherwise) },
-  };
+  return { eu: euClass(pack, answers), uk: { atrsExpected, kpiDuty, duties }, us: usClass(pack, answers) };
 }
 
 const LEVELS: CaLevel[] = ['I', 'II', 'III', 'IV'];

@@ -48,11 +48,15 @@ export const DialogueSchema = z.object({
   status: z.enum(['open', 'complete', 'stopped']),
   result: z.object({ tier: z.enum(TIERS), score: z.number(), max: z.number(), provisional: z.boolean() }).optional(),
   completedAt: z.string().optional(),
+  /** How far the end of the triage got: each step is recorded as it is done (see TriageService.finish). */
   summary: z
     .object({
       thread: MessageRefSchema.optional(),
+      rootUpdated: z.boolean().optional(),
       procurement: MessageRefSchema.optional(),
       procurementError: z.string().optional(),
+      /** The procurement channel has had its post (or the thread its note about why not). */
+      shared: z.boolean().optional(),
     })
     .optional(),
   events: z.array(EventSchema),

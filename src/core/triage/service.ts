@@ -221,6 +221,13 @@ export class TriageService {
   /** A repeated, late or concurrent click: say politely what happened, and heal a question left unposted. */
   private async explainStale(dialogue: Dialogue, pack: Pack, input: Caller & { questionId?: string }) {
     if (dialogue.status !== 'open') {
+      if (!this.summaryComplete(dialogue)) {
+        // The end was cut short (a crash, the platform down): finish it now, instead of pointing at a summary
+        // that is not there.
+        await input.surface.notifyUser(input.by, noticeView('This triage is complete; posting its summary now.'));
+        await this.finish(dialogue, evaluate(pack, answersOf(dialogue)), input.surface);
+        return;
+      }
       await input.surface.notifyUser(
         input.by,
         noticeView('This triage is already complete: the summary is in the thread.'),
@@ -303,12 +310,27 @@ export class TriageService {
     return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answers).length };
   }
 
+  /**
+   * The end of a triage: the summary in the thread, the root message updated, the summary in the procurement
+   * channel. Each step is recorded as it is done, so after a crash or a failing platform the next click on the
+   * triage finishes the rest without repeating what already went out.
+   */
   private async finish(dialogue: Dialogue, outcome: Outcome, surface: ConversationSurface) {
     const root = dialogue.root;
     if (!root) return;
-    const summary: NonNullable<Dialogue['summary']> = {};
-    summary.thread = await surface.postInThread(root, summaryView(dialogue, outcome));
-    await surface.update(root, rootView(dialogue));
+    dialogue.summary ??= {};
+    const summary = dialogue.summary;
+    const save = () => this.deps.dialogues.save(dialogue);
+    if (!summary.thread) {
+      summary.thread = await surface.postInThread(root, summaryView(dialogue, outcome));
+      await save();
+    }
+    if (!summary.rootUpdated) {
+      await surface.update(root, rootView(dialogue));
+      summary.rootUpdated = true;
+      await save();
+    }
+    if (summary.shared) return;
     const settings = await this.deps.settings.get(dialogue.tenant);
     const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[dialogue.platform];
     if (!channel) {
@@ -327,8 +349,12 @@ export class TriageService {
         await surface.postInThread(root, postFailedView(summary.procurementError));
       }
     }
-    dialogue.summary = summary;
-    await this.deps.dialogues.save(dialogue);
+    summary.shared = true;
+    await save();
+  }
+
+  private summaryComplete(dialogue: Dialogue): boolean {
+    return Boolean(dialogue.summary?.thread && dialogue.summary.rootUpdated && dialogue.summary.shared);
   }
 
   private async packOf(dialogue: Dialogue): Promise<Pack> {

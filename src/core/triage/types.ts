@@ -47,7 +47,8 @@ export interface Outcome {
   classification: {
     eu: { category: EuCategory; basis: string };
     uk: { atrsExpected: boolean; kpiDuty: boolean; duties: string[] };
-    us: { highImpact: boolean; basis: string };
+    /** `provisional`: high-impact only because answers that could make it so are still "Don't know". */
+    us: { highImpact: boolean; basis: string; provisional?: boolean };
     ca: { level: CaLevel; basis: string };
   };
   gates: { id: string; text: string }[];

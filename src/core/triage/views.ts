@@ -176,7 +176,10 @@ function classificationFacts(outcome: Outcome): { label: string; value: Paragrap
     // The pack's basis names the class itself ("High-risk under Art. 6(2) (Annex III point 5(a) …)").
     { label: 'EU AI Act', value: [eu.basis || EU_LABEL[eu.category]] },
     { label: 'UK', value: [ukDuties.join('; ')] },
-    { label: 'US federal (OMB M-25-21)', value: [us.highImpact ? 'High-impact AI' : 'Not high-impact'] },
+    {
+      label: 'US federal (OMB M-25-21)',
+      value: [us.highImpact ? (us.provisional ? 'High-impact AI (provisional)' : 'High-impact AI') : 'Not high-impact'],
+    },
     { label: 'Canada (AIA estimate)', value: [`Impact level ${ca.level}`] },
   ];
 }
@@ -264,6 +267,15 @@ export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, lin
     heading: `AI procurement triage: ${TIER_LABEL[outcome.tier]}`,
     blocks,
   };
+}
+
+/** Posted in a channel as it becomes the procurement channel. */
+export function procurementWelcomeView(by: UserRef): View {
+  return noticeView(
+    'This channel will now receive AI procurement triage summaries and the daily AI contract reminder digest (set by ',
+    { user: by },
+    ').',
+  );
 }
 
 export function noticeView(text: string, ...more: Paragraph): View {

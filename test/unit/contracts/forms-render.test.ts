@@ -26,8 +26,10 @@ const prefill = prefillFromTriage({
   timeZone: 'Europe/London',
   now: NOW,
 });
+const cadenceOf = (id: string) => prefill.library.find((k) => k.id === id)?.cadence;
+
 describe('contract forms on each platform', () => {
-  it('parses a Slack registration modal submitted as drawn (user ids from the picker, lists of choices)', () => {
+  it('parses a Slack registration modal submitted as drawn (people from the picker, lists of choices)', () => {
     const form = registrationForm({ ...prefill, owner: { id: 'U0CLERK1' }, sro: { id: 'U0SRO001' } });
     const modal = renderModal(form, JSON.stringify(form.submit.value));
     expect(modal.callback_id).toBe(form.submit.id);
@@ -55,10 +57,14 @@ describe('contract forms on each platform', () => {
       { id: 'C-7K2M9Q', tenant: 'slack_T1', platform: 'slack', channel: 'C0PROCURE', prefill, by: CLERK, now: NOW },
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-    // The registering person is known by id, so their name comes along.
+    // modalValues sends a picked person as `user:<id>`; the registering person is known by id, so their name
+    // comes along.
+    expect(modalValues(state).owner).toBe('user:U0CLERK1');
     expect([parsed.contract.owner, parsed.contract.sro]).toEqual([CLERK, { id: 'U0SRO001' }]);
     expect(parsed.contract.kpis.map((k) => k.id)).toEqual(prefill.kpis);
     expect(parsed.contract.kpis.filter((k) => k.material)).toHaveLength(3);
+    expect(parsed.contract.kpis.map((k) => k.cadence)).toEqual(prefill.kpis.map((id) => cadenceOf(id)));
+    expect(parsed.contract.kpis.find((k) => k.id === 'K2')?.cadence).toEqual({ months: 1, thenMonths: 3 });
   });
 
   it('parses a Teams registration card submitted as drawn (typed names, comma-separated choices)', () => {
@@ -90,6 +96,7 @@ describe('contract forms on each platform', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     expect(parsed.contract.owner).toEqual({ id: '29:1abc', name: 'Cleo Clerk' });
     expect(parsed.contract.kpis.map((k) => k.id)).toEqual(prefill.kpis);
+    expect(parsed.contract.kpis.map((k) => k.cadence)).toEqual(prefill.kpis.map((id) => cadenceOf(id)));
     expect(parsed.contract.cpnDuty).toBe(true);
   });
 });
@@ -109,6 +116,26 @@ describe('contract forms within each platform’s limits', () => {
     for (const form of forms) {
       expect(validateView(renderModal(form, JSON.stringify(form.submit.value))), form.title).toEqual([]);
       expect(validateCard(renderFormCard(form)), form.title).toEqual([]);
+    }
+  });
+
+  it('draws every field of the largest registration form (critical tier, a target and a cadence per KPI)', () => {
+    expect(prefill.triage?.tier).toBe('critical');
+    const everyKpi = { ...prefill, kpis: prefill.library.map((k) => k.id) };
+    for (const p of [prefill, everyKpi]) {
+      const form = registrationForm(p);
+      expect(form.fields.filter((f) => f.id.startsWith('cadence_'))).toHaveLength(p.kpis.length);
+      const modal = renderModal(form, JSON.stringify(form.submit.value));
+      expect(validateView(modal)).toEqual([]);
+      // renderModal would drop blocks past 100: the intro and one input per field must all be there.
+      const blocks = modal.blocks as { block_id?: string }[];
+      expect(blocks).toHaveLength(form.fields.length + 1);
+      expect(blocks.length).toBeLessThanOrEqual(100);
+      expect(blocks.at(-1)?.block_id).toBe(form.fields.at(-1)?.id);
+      const card = renderFormCard(form);
+      expect(validateCard(card)).toEqual([]);
+      // Teams refuses a message over about 28 KB, the activity around the card included.
+      expect(JSON.stringify(card).length).toBeLessThan(26_000);
     }
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractActions } from '../../../src/core/contracts/actions.js';
 import { ContractSchema } from '../../../src/core/contracts/contract.js';
 import {
+  cadenceField,
   RegistrationFields as F,
   registrationForm,
   targetField,
@@ -19,12 +20,15 @@ const dialogue = completedDialogue(pack, benefits);
 const outcome = evaluate(pack, benefits.answers);
 const prefill = prefillFromTriage({ dialogue, outcome, pack, by: CLERK, timeZone: 'Europe/London', now: NOW });
 
-/** What a person submits when they accept the prefilled form as it stands (plus the supplier, which is blank). */
+/**
+ * What a person submits when they accept the prefilled form as it stands (plus the supplier, which is blank);
+ * people as a user picker sends them.
+ */
 function initialValues(form: FormView): FormValues {
   const values: FormValues = {};
   for (const field of form.fields) {
     if (field.kind === 'multiselect') values[field.id] = field.initial ?? [];
-    else if (field.kind === 'user') values[field.id] = field.initial?.id;
+    else if (field.kind === 'user') values[field.id] = field.initial && `user:${field.initial.id}`;
     else values[field.id] = field.initial;
   }
   return { ...values, [F.supplier]: 'Acme Analytics Ltd' };
@@ -69,7 +73,20 @@ describe('prefill from a completed triage', () => {
     const cadence = (id: string) => prefill.library.find((k) => k.id === id)?.cadence;
     expect(cadence('K1')).toEqual({ months: 1 }); // its own monthly cadence beats the tier's quarterly
     expect(cadence('K3')).toEqual({ months: 3 }); // high tier: quarterly
+    const cadenceId = (id: string) => prefill.library.find((k) => k.id === id)?.cadenceId;
+    expect([cadenceId('K1'), cadenceId('K3')]).toEqual(['monthly', 'quarterly']);
     expect(prefill.library.map((k) => k.id)).toEqual(pack.rules.kpis.map((k) => k.id));
+    expect(prefill.cadences).toEqual([
+      { id: 'monthly', label: 'Monthly', cadence: { months: 1 } },
+      {
+        id: 'monthly_then_quarterly',
+        label: 'Monthly for the first 6 months, then quarterly',
+        cadence: { months: 1, thenMonths: 3 },
+      },
+      { id: 'quarterly', label: 'Quarterly', cadence: { months: 3 } },
+      { id: 'six_monthly', label: 'Every 6 months', cadence: { months: 6 } },
+      { id: 'annual', label: 'Annually', cadence: { months: 12 } },
+    ]);
   });
 
   it('reads other currencies as their jurisdictions and falls back to a zone for the jurisdiction', () => {
@@ -102,7 +119,7 @@ describe('prefill from a completed triage', () => {
 describe('the registration form', () => {
   const form = registrationForm(prefill);
 
-  it('has every field, the KPI library to choose from, and a target per prefilled KPI', () => {
+  it('has every field, the KPI library to choose from, and a target and cadence per prefilled KPI', () => {
     expect(form.title.length).toBeLessThanOrEqual(24);
     expect(form.submit).toEqual({
       id: ContractActions.submitRegistration,
@@ -124,7 +141,9 @@ describe('the registration form', () => {
       ['kpis', 'multiselect'],
       ['material', 'multiselect'],
     ]);
-    expect(form.fields.slice(12).map((f) => f.id)).toEqual(outcome.kpis.map((k) => targetField(k.id)));
+    expect(form.fields.slice(12).map((f) => f.id)).toEqual(
+      outcome.kpis.flatMap((k) => [targetField(k.id), cadenceField(k.id)]),
+    );
     expect(field(form, F.value)).toMatchObject({ initial: '6,200,000' });
     expect(field(form, F.kpis)).toMatchObject({ initial: prefill.kpis });
     const kpiOptions = field(form, F.kpis);
@@ -134,6 +153,10 @@ describe('the registration form', () => {
     });
     expect(field(form, F.material)).toMatchObject({ max: 3, initial: ['K1', 'K3', 'K4'] });
     expect(field(form, targetField('K3'))).toMatchObject({ optional: true, initial: prefill.targets.K3 });
+    const cadence = field(form, cadenceField('K1'));
+    expect(cadence).toMatchObject({ kind: 'select', label: 'Review cadence: K1', initial: 'monthly' });
+    expect(cadence?.kind === 'select' && cadence.options.map((o) => o.id)).toEqual(pack.cadences.map((c) => c.id));
+    expect(field(form, cadenceField('K3'))).toMatchObject({ initial: 'quarterly' });
     expect(form.errors).toBeUndefined();
   });
 
@@ -144,8 +167,11 @@ describe('the registration form', () => {
       prefillFromTriage({ dialogue: d, outcome: evaluate(pack, critical.answers), pack, by: CLERK, now: NOW }),
     );
     expect(big.fields.length).toBeGreaterThan(30);
-    // One input block per field, plus the intro: Slack allows 100 blocks in a modal.
+    // One input block per field, plus the intro: Slack allows 100 blocks in a modal. Even with every library KPI
+    // prefilled (a target and a cadence each) the form stays inside it.
     expect(big.fields.length + 1).toBeLessThanOrEqual(100);
+    const everyKpi = registrationForm({ ...prefill, kpis: prefill.library.map((k) => k.id) });
+    expect(everyKpi.fields.length + 1).toBeLessThanOrEqual(100);
     expect(big.title.length).toBeLessThanOrEqual(24);
     expect(big.submit.label.length).toBeLessThanOrEqual(24);
     expect(JSON.stringify(big.submit.value).length).toBeLessThanOrEqual(3000);
@@ -269,6 +295,11 @@ describe('parsing a registration', () => {
       'K7 is not among the KPIs to track: add it there or remove it here.',
     ],
     [{ [targetField('K3')]: 'y'.repeat(201) }, targetField('K3'), 'Keep the target under 200 characters (it is 201).'],
+    [
+      { [cadenceField('K3')]: 'weekly' },
+      cadenceField('K3'),
+      '“weekly” is not a review cadence: choose one from the list.',
+    ],
   ] as [FormValues, string, string][])('%j → %s', (patch, id, message) => {
     expect(errorsFor(patch)).toEqual({ [id]: message });
   });
@@ -315,9 +346,49 @@ describe('parsing a registration', () => {
     });
   });
 
+  it('takes the review cadence chosen for each prefilled KPI, the two-speed one included', () => {
+    const parsed = parseRegistration(
+      {
+        ...accepted,
+        [cadenceField('K1')]: 'quarterly',
+        [cadenceField('K3')]: 'monthly_then_quarterly',
+        [cadenceField('K4')]: 'annual',
+      },
+      ctx(),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const cadence = (id: string) => parsed.contract.kpis.find((k) => k.id === id)?.cadence;
+    expect(cadence('K1')).toEqual({ months: 3 });
+    expect(cadence('K3')).toEqual({ months: 1, thenMonths: 3 });
+    expect(cadence('K4')).toEqual({ months: 12 });
+  });
+
+  it('keeps the library cadence of a KPI without a cadence field (added from the library, or an older form)', () => {
+    const { [cadenceField('K3')]: _dropped, ...older } = accepted;
+    const parsed = parseRegistration(
+      { ...older, kpis: [...prefill.kpis, 'K11'], [cadenceField('K11')]: undefined },
+      ctx(),
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const cadence = (id: string) => parsed.contract.kpis.find((k) => k.id === id)?.cadence;
+    expect(cadence('K3')).toEqual({ months: 3 });
+    expect(cadence('K11')).toEqual(prefill.library.find((k) => k.id === 'K11')?.cadence);
+    expect(field(registrationForm(prefill), cadenceField('K11'))).toBeUndefined();
+  });
+
+  it('draws a chosen cadence again beside the errors', () => {
+    const values = { ...accepted, [F.title]: '', [cadenceField('K3')]: 'annual' };
+    const again = registrationForm(prefill, { title: 'Give the contract a title.' }, values);
+    expect(field(again, cadenceField('K3'))).toMatchObject({ initial: 'annual' });
+    expect(field(again, cadenceField('K1'))).toMatchObject({ initial: 'monthly' });
+  });
+
   it('reads people from a Slack user picker and from names typed in Teams, and Teams multi-selects as text', () => {
-    const slack = parseRegistration({ ...accepted, owner: 'U0123ABC', sro: SRO.id }, ctx());
+    const slack = parseRegistration({ ...accepted, owner: 'user:U0123ABC', sro: `user:${SRO.id}` }, ctx());
     expect(slack.ok && [slack.contract.owner, slack.contract.sro]).toEqual([{ id: 'U0123ABC' }, { id: SRO.id }]);
+    // A picked person who is already known keeps their name.
+    const known = parseRegistration({ ...accepted, owner: `user:${CLERK.id}` }, ctx());
+    expect(known.ok && known.contract.owner).toEqual(CLERK);
     const teamsPrefill = {
       ...prefill,
       owner: { id: '29:1abc', name: 'Cleo Clerk' },
@@ -331,6 +402,20 @@ describe('parsing a registration', () => {
     expect(teams.contract.owner).toEqual({ id: '29:1abc', name: 'Cleo Clerk' });
     expect(teams.contract.sro).toEqual({ id: 'name:Sam Senior', name: 'Sam Senior' });
     expect(teams.contract.kpis.map((k) => k.id)).toEqual(['K1', 'K3', 'K4']);
+  });
+
+  it('reads a typed name that looks like a Slack user id as a name, and only `user:<id>` as a picked person', () => {
+    const parsed = parseRegistration({ ...accepted, owner: 'WALES', sro: 'UNDP' }, ctx({ platform: 'teams' }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    expect(parsed.contract.owner).toEqual({ id: 'name:WALES', name: 'WALES' });
+    expect(parsed.contract.sro).toEqual({ id: 'name:UNDP', name: 'UNDP' });
+    // A raw id is a name too; an empty pick is no choice.
+    expect(errorsFor({ owner: 'user:', sro: 'user:  ' })).toEqual({
+      owner: 'Choose the contract owner.',
+      sro: 'Choose the senior responsible owner (SRO).',
+    });
+    const raw = parseRegistration({ ...accepted, owner: 'U0123ABC' }, ctx());
+    expect(raw.ok && raw.contract.owner).toEqual({ id: 'name:U0123ABC', name: 'U0123ABC' });
   });
 
   it('counts "today" in the chosen zone, for the tracking date and the ended-contract check', () => {

@@ -48,7 +48,8 @@ function accept(form: FormView, patch: FormValues = {}): FormValues {
   const values: FormValues = {};
   for (const field of form.fields) {
     if (field.kind === 'multiselect') values[field.id] = field.initial ?? [];
-    else if (field.kind === 'user') values[field.id] = field.initial?.id;
+    else if (field.kind === 'user')
+      values[field.id] = field.initial && `user:${field.initial.id}`; // as a picker sends
     else values[field.id] = field.initial;
   }
   return { ...values, [F.supplier]: 'Acme Analytics Ltd', ...patch };
@@ -90,7 +91,7 @@ describe('registering a contract from a triage', () => {
       tenant: TENANT,
       dialogueId: 'dlg-benefits',
       platform: 'slack',
-      values: accept(form, { [F.owner]: OWNER.id }),
+      values: accept(form, { [F.owner]: `user:${OWNER.id}` }),
       by: CLERK,
     });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.form.errors));

@@ -1,12 +1,12 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { TriageService } from '../../../core/triage/service.js';
-import { helpView, usageView } from '../../../core/triage/views.js';
+import { helpView, procurementWelcomeView, usageView } from '../../../core/triage/views.js';
 import type { View } from '../../../core/view.js';
 import { showFailure } from '../../failures.js';
 import { parseSlackCommand } from '../command-parser.js';
 import { onFirstDelivery, type SlackDeps, slackCommandStyle } from '../deps.js';
 import { renderMessage } from '../render/blocks.js';
-import { SlackSurface } from '../surface.js';
+import { explainMembership, SlackSurface } from '../surface.js';
 import { slackTenant } from '../tenant.js';
 import { userTimeZone } from '../user-zone.js';
 
@@ -51,11 +51,17 @@ export function registerCommand(app: App, deps: SlackDeps) {
             });
             return;
           }
-          case 'config-channel':
+          case 'config-channel': {
+            // Say hello in the channel first: it tells its members, and fails (with a clear message) if the bot
+            // was not invited, before anything is saved.
+            await client.chat
+              .postMessage({ channel: parsed.channel, ...renderMessage(procurementWelcomeView(by)) })
+              .catch(explainMembership);
             await reply(
               await deps.settings.setProcurementChannel(tenant, parsed.channel, by, await userTimeZone(client, by.id)),
             );
             return;
+          }
           case 'config-timezone':
             await reply(await deps.settings.setTimeZone(tenant, parsed.timeZone));
             return;

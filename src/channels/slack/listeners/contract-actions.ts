@@ -52,7 +52,8 @@ export function registerContractActions(app: App, deps: SlackDeps) {
           actionId,
           payload,
           platform: 'slack',
-          timeZone: actionId === ContractActions.register ? await userTimeZone(client, by.id) : undefined,
+          // Short wait: the modal must open within Slack's 3 s trigger window; without it the form proposes the jurisdiction's zone.
+          timeZone: actionId === ContractActions.register ? await userTimeZone(client, by.id, 800) : undefined,
           ocidPrefix: deps.ocdsPrefix,
         });
         if (!reply) return;

@@ -101,7 +101,9 @@ export function modalValues(values: Record<string, Record<string, StateValue>>):
     if (state.selected_options) out[blockId] = state.selected_options.map((o) => o.value ?? '').filter(Boolean);
     else if (state.selected_option !== undefined) out[blockId] = state.selected_option?.value ?? undefined;
     else if (state.selected_date !== undefined) out[blockId] = state.selected_date ?? undefined;
-    else if (state.selected_user !== undefined) out[blockId] = state.selected_user ?? undefined;
+    // A picked person arrives as `user:<id>`; the core reads anything else as a typed name.
+    else if (state.selected_user !== undefined)
+      out[blockId] = state.selected_user ? `user:${state.selected_user}` : undefined;
     else out[blockId] = state.value ?? undefined;
   }
   return out;
