@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import KeyvPostgres from '@keyv/postgres';
 import KeyvRedis, { createClient } from '@keyv/redis';
 import Keyv from 'keyv';
 import type { Logger } from '../log.js';
 import { type Atomic, postgresAtomic, type RedisLike, redisAtomic } from './atomic.js';
+import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres';
@@ -70,7 +70,7 @@ export async function openStore(
     };
   }
 
-  const store = new KeyvPostgres({ uri: url, table: 'aiprocure_kv', connectionTimeoutMillis: 2000 });
+  const store = new PostgresStore({ uri: url, table: 'aiprocure_kv', connectionTimeoutMillis: 2000 }, onError);
   store.on('error', onError);
   const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
   keyv.on('error', onError);
