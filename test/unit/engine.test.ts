@@ -370,6 +370,24 @@ describe('classification with "Don\'t know" answers', () => {
     expect(raised.basis).toMatch(/^Provisional: .* As answered: Transparency duties under Art\. 50/);
   });
 
+  it('expects the UK duties that unknown answers could bring, marked provisional', () => {
+    const drafting = fixture('internal-drafting-aid').answers;
+    const { uk } = evaluate(pack, { ...drafting, exposure: DK, contract_value: DK }).classification;
+    expect(uk).toMatchObject({ atrsExpected: true, atrsProvisional: true, kpiDuty: true, kpiDutyProvisional: true });
+    expect(uk.duties).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Publish an Algorithmic Transparency Recording Standard/),
+        `Provisional: depends on answers still ${DONT_KNOW} (exposure).`,
+        expect.stringMatching(/at least 3 KPIs/),
+        `Provisional: depends on answers still ${DONT_KNOW} (contract_value).`,
+      ]),
+    );
+    // Answered, the same tool owes neither.
+    const answered = evaluate(pack, drafting).classification.uk;
+    expect(answered).toMatchObject({ atrsExpected: false, kpiDuty: false, duties: [] });
+    expect(answered).not.toHaveProperty('atrsProvisional');
+  });
+
   it('leaves the classification of complete answers as it was: no unknowns, nothing provisional', () => {
     for (const name of [
       'internal-drafting-aid',

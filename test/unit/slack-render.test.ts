@@ -121,12 +121,17 @@ describe('Slack rendering', () => {
 });
 
 describe('a summary with answers still "Don\'t know"', () => {
-  it('marks the cautious US class as provisional, and a settled one as plain', () => {
+  it('marks the cautious US class and UK duties as provisional, and settled ones as plain', () => {
     const unknown = renderMessage(summaryView(dialogue('Unknowns'), evaluate(pack, {}, { partial: true })));
     expect(JSON.stringify(unknown.blocks)).toContain('High-impact AI (provisional)');
+    expect(JSON.stringify(unknown.blocks)).toContain(
+      'ATRS record expected (provisional); Procurement Act 2023 KPI duty (over £5m) (provisional)',
+    );
     const benefits = fixture('benefits-scoring');
     const settled = renderMessage(summaryView(dialogue(benefits.title), evaluate(pack, benefits.answers)));
     expect(JSON.stringify(settled.blocks)).toContain('High-impact AI');
     expect(JSON.stringify(settled.blocks)).not.toContain('High-impact AI (provisional)');
+    expect(JSON.stringify(settled.blocks)).toContain('Procurement Act 2023 KPI duty (over £5m)');
+    expect(JSON.stringify(settled.blocks)).not.toContain('(over £5m) (provisional)');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The regulatory class per jurisdiction, worked out from the answers by the pack's classification rules.
  *
- * "Don't know" is never reassuring. As in scoring, where it counts as the worst answer, an EU or US class that
+ * "Don't know" is never reassuring. As in scoring, where it counts as the worst answer, an EU or US class (or a UK duty) that
  * hangs on answers still "Don't know" is the worst those answers could still lead to (a rule that could match
  * is taken to match), and its basis starts "Provisional:" naming those questions, the rules that could apply and
  * what the answers given establish. Triggers, gates and clauses follow that class until the answers come in.
@@ -165,12 +165,31 @@ function usClass(pack: Pack, answers: Answers): Classification['us'] {
 
 /** EU, UK and US classes depend only on the answers, so triggers may use them. */
 export function classifyAnswers(pack: Pack, answers: Answers): Omit<Classification, 'ca'> {
-  const rules = pack.rules.classification;
-  const facts: ConditionFacts = { answers };
-  const atrsExpected = matches(rules.uk.atrs.when, facts);
-  const kpiDuty = matches(rules.uk.kpiDuty.when, facts);
-  const duties = [...(atrsExpected ? [rules.uk.atrs.duty] : []), ...(kpiDuty ? rules.uk.kpiDuty.duties : [])];
-  return { eu: euClass(pack, answers), uk: { atrsExpected, kpiDuty, duties }, us: usClass(pack, answers) };
+  return { eu: euClass(pack, answers), uk: ukDuties(pack, answers), us: usClass(pack, answers) };
+}
+
+/** UK duties, like the EU and US classes: one that "Don't know" answers could still bring is expected, provisionally. */
+function ukDuties(pack: Pack, answers: Answers): Classification['uk'] {
+  const rules = pack.rules.classification.uk;
+  const atrs = settle(rules.atrs.when, answers);
+  const kpi = settle(rules.kpiDuty.when, answers);
+  const atrsExpected = atrs !== false;
+  const kpiDuty = kpi !== false;
+  const note = (settled: Settled) =>
+    typeof settled === 'boolean'
+      ? []
+      : [`Provisional: depends on answers still “Don't know” (${[...settled].join(', ')}).`];
+  const duties = [
+    ...(atrsExpected ? [rules.atrs.duty, ...note(atrs)] : []),
+    ...(kpiDuty ? [...rules.kpiDuty.duties, ...note(kpi)] : []),
+  ];
+  return {
+    atrsExpected,
+    kpiDuty,
+    duties,
+    ...(typeof atrs !== 'boolean' && { atrsProvisional: true }),
+    ...(typeof kpi !== 'boolean' && { kpiDutyProvisional: true }),
+  };
 }
 
 const LEVELS: CaLevel[] = ['I', 'II', 'III', 'IV'];

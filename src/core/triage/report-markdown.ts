@@ -74,8 +74,10 @@ export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outc
     minimal: 'Minimal risk',
   };
   const ukResult = [
-    uk.atrsExpected ? 'ATRS record expected' : 'No ATRS record expected',
-    uk.kpiDuty ? 'Procurement Act KPI duty applies' : 'No Procurement Act KPI duty found',
+    uk.atrsExpected ? `ATRS record expected${uk.atrsProvisional ? ' (provisional)' : ''}` : 'No ATRS record expected',
+    uk.kpiDuty
+      ? `Procurement Act KPI duty applies${uk.kpiDutyProvisional ? ' (provisional)' : ''}`
+      : 'No Procurement Act KPI duty found',
   ].join('; ');
   add('## Regulatory classification', '');
   add(

@@ -46,7 +46,14 @@ export interface Outcome {
   triggers: { id: string; label: string; minTier: Tier }[];
   classification: {
     eu: { category: EuCategory; basis: string };
-    uk: { atrsExpected: boolean; kpiDuty: boolean; duties: string[] };
+    /** `atrsProvisional` / `kpiDutyProvisional`: expected only because answers that could bring it are "Don't know". */
+    uk: {
+      atrsExpected: boolean;
+      kpiDuty: boolean;
+      duties: string[];
+      atrsProvisional?: boolean;
+      kpiDutyProvisional?: boolean;
+    };
     /** `provisional`: high-impact only because answers that could make it so are still "Don't know". */
     us: { highImpact: boolean; basis: string; provisional?: boolean };
     ca: { level: CaLevel; basis: string };

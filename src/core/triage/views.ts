@@ -170,8 +170,9 @@ export function rootView(dialogue: Dialogue): View {
 
 function classificationFacts(outcome: Outcome): { label: string; value: Paragraph }[] {
   const { eu, uk, us, ca } = outcome.classification;
-  const ukDuties = [uk.atrsExpected ? 'ATRS record expected' : 'No ATRS record expected'];
-  if (uk.kpiDuty) ukDuties.push('Procurement Act 2023 KPI duty (over £5m)');
+  const maybe = (provisional: boolean | undefined) => (provisional ? ' (provisional)' : '');
+  const ukDuties = [uk.atrsExpected ? `ATRS record expected${maybe(uk.atrsProvisional)}` : 'No ATRS record expected'];
+  if (uk.kpiDuty) ukDuties.push(`Procurement Act 2023 KPI duty (over £5m)${maybe(uk.kpiDutyProvisional)}`);
   return [
     // The pack's basis names the class itself ("High-risk under Art. 6(2) (Annex III point 5(a) …)").
     { label: 'EU AI Act', value: [eu.basis || EU_LABEL[eu.category]] },
