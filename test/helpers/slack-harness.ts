@@ -1,11 +1,7 @@
-import { Writable } from 'node:stream';
-import type { Config } from '../../src/config.js';
-import type { Clock } from '../../src/core/ports.js';
-import { configuredSecrets, createLogger } from '../../src/log.js';
-import { type RunningService, startService } from '../../src/service.js';
+import type { RunningService } from '../../src/service.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
 import { blockAction, messageEvent, type PostResult, postToSlackApp, slashCommand } from '../support/slack-requests.js';
-import { sqliteUrl, testNamespace } from './backends.js';
+import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
 
 export const SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234';
@@ -44,42 +40,18 @@ export class SlackHarness {
   }
 
   static async start(
-    options: {
-      storeUrl?: string;
-      procurementChannel?: string;
-      namespace?: string;
-      fake?: FakeSlack;
-      env?: Partial<Config>;
-      /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
-      clock?: Clock;
-    } = {},
+    options: LoggedServiceOptions & { procurementChannel?: string; fake?: FakeSlack } = {},
   ): Promise<SlackHarness> {
     const fake = options.fake ?? (await startFakeSlack({ teamId: TEAM }));
-    const logs: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
+    const { service, baseUrl, logs } = await startLoggedService(
+      {
+        procurementChannel: options.procurementChannel,
+        slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
+        teams: { enabled: false },
       },
-    });
-    const config: Config = {
-      port: 0,
-      storeUrl: options.storeUrl ?? sqliteUrl(),
-      logLevel: 'debug',
-      procurementChannel: options.procurementChannel,
-      slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
-      teams: { enabled: false },
-      playground: { enabled: false, port: 0 },
-      scheduler: 'off',
-      ocdsPrefix: 'ocds-test00',
-      ...options.env,
-    };
-    const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
-      namespace: options.namespace ?? testNamespace(),
-      host: '127.0.0.1',
-      clock: options.clock,
-    });
-    return new SlackHarness(fake, service, `http://127.0.0.1:${service.port}`, logs);
+      options,
+    );
+    return new SlackHarness(fake, service, baseUrl, logs);
   }
 
   async close(closeFake = true) {

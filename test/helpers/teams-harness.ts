@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
-import type { Config } from '../../src/config.js';
-import type { Clock } from '../../src/core/ports.js';
-import { configuredSecrets, createLogger } from '../../src/log.js';
-import { type RunningService, startService } from '../../src/service.js';
+import type { RunningService } from '../../src/service.js';
 import { cardsIn } from '../support/adaptive-cards.js';
 import { type ConnectorMessage, type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
 import {
@@ -17,7 +13,7 @@ import {
   postActivity,
   type TeamsUser,
 } from '../support/teams-activities.js';
-import { sqliteUrl, testNamespace } from './backends.js';
+import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
 
 export interface CardAction {
   title: string;
@@ -54,40 +50,10 @@ export class TeamsHarness {
     readonly logs: string[],
   ) {}
 
-  static async start(
-    options: {
-      storeUrl?: string;
-      namespace?: string;
-      connector?: FakeConnector;
-      env?: Partial<Config>;
-      /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
-      clock?: Clock;
-    } = {},
-  ) {
+  static async start(options: LoggedServiceOptions & { connector?: FakeConnector } = {}) {
     const connector = options.connector ?? (await startFakeConnector());
-    const logs: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    });
-    const config: Config = {
-      port: 0,
-      storeUrl: options.storeUrl ?? sqliteUrl(),
-      logLevel: 'debug',
-      teams: { enabled: true },
-      playground: { enabled: false, port: 0 },
-      scheduler: 'off',
-      ocdsPrefix: 'ocds-test00',
-      ...options.env,
-    };
-    const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
-      namespace: options.namespace ?? testNamespace(),
-      host: '127.0.0.1',
-      clock: options.clock,
-    });
-    return new TeamsHarness(connector, service, `http://127.0.0.1:${service.port}`, logs);
+    const { service, baseUrl, logs } = await startLoggedService({ teams: { enabled: true } }, options);
+    return new TeamsHarness(connector, service, baseUrl, logs);
   }
 
   async close(closeConnector = true) {

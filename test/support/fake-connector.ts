@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cardsIn, validateCard } from './adaptive-cards.js';
+import { CallLog } from './call-log.js';
 
 export type ConnectorMethod = 'send' | 'reply' | 'create' | 'update' | 'delete' | 'members' | 'other';
 
@@ -150,11 +151,11 @@ const DEFAULT_MEMBER: ConnectorMember = {
 };
 
 export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promise<FakeConnector> {
-  const calls: ConnectorCall[] = [];
+  const log = new CallLog<ConnectorCall>('fake connector', (): string => describeCalls());
+  const calls = log.calls;
   const violations: ConnectorViolation[] = [];
   const messages: ConnectorMessage[] = [];
   const failures = new Map<ConnectorMethod, { times: number; status: number; retryAfterSeconds: number }>();
-  const waiters = new Set<() => void>();
   let seq = 0;
   // Teams message ids are epoch-ms-like numeric strings; these are fixed and increasing so tests are deterministic.
   const nextId = () => String(1_790_000_000_000 + ++seq);
@@ -290,9 +291,8 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
       response: a.body,
     };
     // Recorded just before answering, like the fake Slack: a waitFor never resolves on a call the fake hasn't handled.
-    calls.push(call);
     if (errors && !injectedFailure) violations.push({ call, errors });
-    for (const wake of waiters) wake();
+    log.record(call);
     res.writeHead(a.status, { 'content-type': 'application/json; charset=utf-8', ...a.headers });
     res.end(JSON.stringify(a.body));
   }
@@ -306,7 +306,7 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  const describeCalls = () => {
+  const describeCalls = (): string => {
     if (calls.length === 0) return 'none';
     const shown = calls.slice(-20).map((c) => `${c.method} ${c.conversationId ?? c.path} → ${c.status}`);
     return `${calls.length}${calls.length > 20 ? ' (last 20)' : ''}: ${shown.join(', ')}`;
@@ -327,30 +327,8 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
         .filter((m) => m.conversationId === conversationId || (m.conversationId === channel && m.activityId === root))
         .map(snapshot);
     },
-    waitFor(predicate, timeoutMs = 5000, label = 'condition') {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!predicate(calls)) return;
-          cleanup();
-          resolve(calls);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`fake connector: ${label} not met within ${timeoutMs} ms; calls seen: ${describeCalls()}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-    async waitForCalls(method, count, timeoutMs = 5000) {
-      const has = (cs: ConnectorCall[]) => cs.filter((c) => c.method === method).length >= count;
-      await fake.waitFor(has, timeoutMs, `${count} × ${method}`);
-      return fake.callsOf(method);
-    },
+    waitFor: (predicate, timeoutMs, label) => log.waitFor(predicate, timeoutMs, label),
+    waitForCalls: (method, count, timeoutMs) => log.waitForCalls(method, count, timeoutMs),
     failNext(method, times, status, { retryAfterSeconds = 1 } = {}) {
       failures.set(method, { times, status, retryAfterSeconds });
     },

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateMessage, validateView } from './blockkit.js';
+import { CallLog } from './call-log.js';
 
 export interface FakeSlackCall {
   /** Web API method (`chat.postMessage`), `respond` for response_url posts, `upload` for file bytes. */
@@ -140,11 +141,11 @@ async function uploadedText(contentType: string, raw: Buffer): Promise<string> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
-  const calls: FakeSlackCall[] = [];
+  const log = new CallLog<FakeSlackCall>('fake Slack', (): string => summary());
+  const calls = log.calls;
   const files: FakeSlackFile[] = [];
   const violations: FakeSlackViolation[] = [];
   const limits = new Map<string, { times: number; retryAfterSeconds: number }>();
-  const waiters = new Set<() => void>();
   let seq = 100;
   let idSeq = 0;
   let base = '';
@@ -338,8 +339,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : str(args.token);
     const status = result.status ?? 200;
     // Recorded just before answering, so a test woken by waitFor never races ahead of the bot seeing the reply's data.
-    calls.push({ method, token, args, at, target, status, response: result.body });
-    for (const wake of waiters) wake();
+    log.record({ method, token, args, at, target, status, response: result.body });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...result.headers });
     res.end(JSON.stringify(result.body));
   }
@@ -354,7 +354,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}/`;
 
-  const summary = () => {
+  const summary = (): string => {
     const counts = new Map<string, number>();
     for (const c of calls) counts.set(c.method, (counts.get(c.method) ?? 0) + 1);
     return counts.size ? [...counts].map(([m, n]) => `${m}×${n}`).join(', ') : 'none';
@@ -368,30 +368,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     files,
     violations,
     callsOf: (method) => calls.filter((c) => c.method === method),
-    waitFor(predicate, timeoutMs = 5000, label = 'condition') {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (!predicate(calls)) return;
-          cleanup();
-          resolve(calls);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`fake Slack: ${label} not met within ${timeoutMs} ms; calls seen: ${summary()}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-    async waitForCalls(method, count, timeoutMs = 5000) {
-      const has = (cs: FakeSlackCall[]) => cs.filter((c) => c.method === method).length >= count;
-      await fake.waitFor(has, timeoutMs, `${count} × ${method}`);
-      return fake.callsOf(method);
-    },
+    waitFor: (predicate, timeoutMs, label) => log.waitFor(predicate, timeoutMs, label),
+    waitForCalls: (method, count, timeoutMs) => log.waitForCalls(method, count, timeoutMs),
     responseUrl: (id) => `${base}respond/${encodeURIComponent(id)}`,
     rateLimit(method, { times, retryAfterSeconds }) {
       limits.set(method, { times, retryAfterSeconds });

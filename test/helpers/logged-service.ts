@@ -1,0 +1,47 @@
+import { Writable } from 'node:stream';
+import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/ports.js';
+import { configuredSecrets, createLogger } from '../../src/log.js';
+import { type RunningService, startService } from '../../src/service.js';
+import { sqliteUrl, testNamespace } from './backends.js';
+
+export interface LoggedServiceOptions {
+  storeUrl?: string;
+  namespace?: string;
+  env?: Partial<Config>;
+  /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
+  clock?: Clock;
+}
+
+/**
+ * The real service as the harnesses run it: on loopback, a free port, its own store namespace, no scheduler unless
+ * asked, and its log (debug, secrets masked as in production) kept in `logs` for tests to read.
+ */
+export async function startLoggedService(
+  channels: Pick<Config, 'teams'> & Partial<Pick<Config, 'slack' | 'procurementChannel'>>,
+  options: LoggedServiceOptions,
+): Promise<{ service: RunningService; baseUrl: string; logs: string[] }> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const config: Config = {
+    port: 0,
+    storeUrl: options.storeUrl ?? sqliteUrl(),
+    logLevel: 'debug',
+    playground: { enabled: false, port: 0 },
+    scheduler: 'off',
+    ocdsPrefix: 'ocds-test00',
+    ...channels,
+    ...options.env,
+  };
+  const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
+    namespace: options.namespace ?? testNamespace(),
+    host: '127.0.0.1',
+    clock: options.clock,
+  });
+  return { service, baseUrl: `http://127.0.0.1:${service.port}`, logs };
+}

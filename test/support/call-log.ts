@@ -1,0 +1,45 @@
+/**
+ * The calls a fake cloud (Slack Web API, Bot Connector) has answered, and tests waiting on them: a waiter is woken
+ * after each recorded call, and a timeout names what was awaited and what the fake saw instead.
+ */
+export class CallLog<C extends { method: string }> {
+  readonly calls: C[] = [];
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    private readonly fakeName: string,
+    private readonly describe: (calls: C[]) => string,
+  ) {}
+
+  record(call: C): void {
+    this.calls.push(call);
+    for (const wake of this.waiters) wake();
+  }
+
+  waitFor(predicate: (calls: C[]) => boolean, timeoutMs = 5000, label = 'condition'): Promise<C[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate(this.calls)) return;
+        cleanup();
+        resolve(this.calls);
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const seen = this.describe(this.calls);
+        reject(new Error(`${this.fakeName}: ${label} not met within ${timeoutMs} ms; calls seen: ${seen}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  async waitForCalls(method: C['method'], count: number, timeoutMs = 5000): Promise<C[]> {
+    const has = (calls: C[]) => calls.filter((c) => c.method === method).length >= count;
+    await this.waitFor(has, timeoutMs, `${count} × ${method}`);
+    return this.calls.filter((c) => c.method === method);
+  }
+}
