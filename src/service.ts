@@ -46,6 +46,11 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
+/** The Slack slash command (as in manifests/slack/manifest.yaml). */
+const SLACK_COMMAND = '/aiprocure';
+/** The kpi command as a digest's readers type it: Slack's slash command; Teams, to the bot (chats need no mention). */
+export const KPI_COMMANDS = { slack: `${SLACK_COMMAND} kpi`, teams: 'kpi' } as const;
+
 export interface ServiceOptions {
   clock?: Clock;
   /** Keyv namespace (tests isolate themselves with their own). */
@@ -116,7 +121,7 @@ export async function startService(
   const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};
   let slack: SlackChannel | undefined;
   if (config.slack) {
-    slack = createSlackChannel(config.slack, http, { ...shared, command: '/aiprocure', pacer });
+    slack = createSlackChannel(config.slack, http, { ...shared, command: SLACK_COMMAND, pacer });
     posters.slack = slack.poster;
     await slack.start();
     logger.info({ mode: config.slack.socketMode ? 'socket' : 'http' }, 'Slack channel ready');
@@ -156,7 +161,7 @@ export async function startService(
           posters,
           clock,
           logger,
-          build: digestBuilder(settingsRepository, contracts),
+          build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
 

@@ -1,5 +1,7 @@
 import { isValidTimeZone } from './contracts/calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
+import { BadInputError } from './errors.js';
+import { TriageService } from './triage/service.js';
 
 /**
  * The bot's commands, as typed after `/aiprocure` in Slack or to the bot in Teams. Platforms parse their own
@@ -45,6 +47,23 @@ export function parseCommand(raw: string): Command {
       return parseConfig(arg(0).toLowerCase(), rest.slice(1).join(' '));
     default:
       return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
+  }
+}
+
+type Usage = Extract<Command, { kind: 'usage' }>;
+
+/**
+ * A parsed command (shared or a platform's own) as it can run: a triage whose title is empty or too long becomes
+ * the usage answer with the problem, as other bad input already is. Both platforms call it right after parsing.
+ */
+export function checkCommand<C extends { kind: string; title?: unknown }>(command: C): C | Usage {
+  if (command.kind !== 'triage' || typeof command.title !== 'string') return command;
+  try {
+    TriageService.checkTitle(command.title);
+    return command;
+  } catch (error) {
+    if (error instanceof BadInputError) return { kind: 'usage', problem: error.message };
+    throw error;
   }
 }
 

@@ -1,3 +1,4 @@
+import { isValidTimeZone } from './contracts/calendar.js';
 import type { Clock, SettingsRepository, TenantSettings } from './ports.js';
 import { noticeView } from './triage/views.js';
 import type { UserRef, View } from './view.js';
@@ -23,7 +24,9 @@ export class SettingsService {
       procurementChannel: channel,
       procurementChannelSetBy: by,
       procurementChannelSetAt: this.deps.clock.now().toISOString(),
-      ...(current.timeZone || !timeZone ? {} : { timeZone }),
+      // The zone comes from the platform (a Slack profile, a Teams client); one Intl rejects would be stored and
+      // then break date formatting for the tenant, so it is ignored.
+      ...(current.timeZone || !timeZone || !isValidTimeZone(timeZone) ? {} : { timeZone }),
     });
     return noticeView(
       'Triage summaries and the daily reminder digest will now be posted to ',

@@ -8,16 +8,18 @@ import type { DigestOccurrence } from './types.js';
 export function digestBuilder(
   settings: Pick<SettingsRepository, 'get'>,
   contracts: ContractService,
+  /** How the kpi command is typed where each platform's digests are read, e.g. Slack '/aiprocure kpi'. */
+  kpiCommands: Record<DigestOccurrence['platform'], string>,
 ): (occurrence: DigestOccurrence) => Promise<View | undefined> {
   return async (occurrence) => {
-    const { timeZone = DEFAULT_TIME_ZONE } = await settings.get(occurrence.tenant);
+    // The planner's zone; settings are read only for a job queued before occurrences carried it.
+    const timeZone = occurrence.timeZone ?? (await settings.get(occurrence.tenant)).timeZone ?? DEFAULT_TIME_ZONE;
     const digest = await contracts.digestFor({
       tenant: occurrence.tenant,
       channel: occurrence.channel,
       date: occurrence.date,
       timeZone,
-      // How the "kpi" command is typed where the digest is read.
-      kpiCommand: occurrence.platform === 'slack' ? '/aiprocure kpi' : 'kpi',
+      kpiCommand: kpiCommands[occurrence.platform],
     });
     return digest?.view;
   };

@@ -1,15 +1,11 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { SettingsRepository } from '../core/ports.js';
-import type { Logger } from '../log.js';
-import type { KeyvDigestRepository } from '../store/digest-repository.js';
 import { type DeliveryDeps, deliverOccurrence } from './deliver.js';
 import { dueOccurrences } from './plan.js';
 import type { DigestOccurrence, Scheduler } from './types.js';
 
 export interface DistributedDeps extends DeliveryDeps {
   settings: SettingsRepository;
-  digests: KeyvDigestRepository;
-  logger: Logger;
   /** The Redis of STORE_URL. */
   redisUrl: string;
   /** Queue name; tests isolate themselves with their own. */
@@ -70,7 +66,13 @@ export class DistributedScheduler implements Scheduler {
     await this.queue.upsertJobScheduler(
       'digest-planner',
       { every: this.deps.planEveryMs ?? 60_000 },
-      { name: 'plan', data: { kind: 'plan' } },
+      {
+        name: 'plan',
+        data: { kind: 'plan' },
+        // Not the digests' defaults: the next minute's plan is the retry, and ~10,000 finished plans a week
+        // would otherwise sit in Redis. A few failures are kept to look at.
+        opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+      },
     );
     // Catch up at once: what fell due while every replica was down goes out now, not in a minute.
     await this.plan();
@@ -91,7 +93,7 @@ export class DistributedScheduler implements Scheduler {
     if (!queue) return 0;
     const due = await dueOccurrences(this.deps.clock.now(), this.deps);
     if (due.length === 0) return 0;
-    const jobs = await queue.addBulk(
+    await queue.addBulk(
       due.map((occurrence) => ({
         name: 'digest',
         data: { kind: 'digest' as const, occurrence },
@@ -100,16 +102,17 @@ export class DistributedScheduler implements Scheduler {
     );
     // Adding an id that exists is a no-op, so a digest that used up its attempts (Slack down for minutes) would
     // stay failed all day: give it a fresh start, but not every minute for a channel that always fails.
+    // Usually nothing has failed: one count then, rather than a lookup per due digest every minute.
+    if ((await queue.getFailedCount()) === 0) return due.length;
+    const dueIds = new Set(due.map((occurrence) => jobId(occurrence.key)));
     const retryAfter = this.deps.retryFailedAfterMs ?? 15 * 60_000;
-    for (const job of jobs) {
-      const existing = job.id ? await queue.getJob(job.id) : undefined;
-      if (existing && (await existing.isFailed()) && Date.now() - (existing.finishedOn ?? 0) > retryAfter) {
-        this.deps.logger.warn(
-          { key: existing.data.kind === 'digest' ? existing.data.occurrence.key : existing.id },
-          'retrying a failed digest',
-        );
-        await existing.retry('failed', { resetAttemptsMade: true });
-      }
+    for (const failed of await queue.getFailed()) {
+      if (!failed.id || !dueIds.has(failed.id) || Date.now() - (failed.finishedOn ?? 0) <= retryAfter) continue;
+      this.deps.logger.warn(
+        { key: failed.data.kind === 'digest' ? failed.data.occurrence.key : failed.id },
+        'retrying a failed digest',
+      );
+      await failed.retry('failed', { resetAttemptsMade: true });
     }
     return due.length;
   }

@@ -1,15 +1,10 @@
-import type { Clock, SettingsRepository } from '../core/ports.js';
-import type { Logger } from '../log.js';
-import type { KeyvDigestRepository } from '../store/digest-repository.js';
+import type { SettingsRepository } from '../core/ports.js';
 import { type DeliveryDeps, deliverOccurrence } from './deliver.js';
 import { dueOccurrences } from './plan.js';
 import type { Scheduler } from './types.js';
 
 export interface EmbeddedDeps extends DeliveryDeps {
   settings: SettingsRepository;
-  digests: KeyvDigestRepository;
-  clock: Clock;
-  logger: Logger;
   intervalMs?: number;
 }
 

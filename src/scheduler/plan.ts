@@ -1,7 +1,15 @@
-import { addDays, localTimeOf } from '../core/contracts/calendar.js';
-import type { SettingsRepository, TenantSettings } from '../core/ports.js';
+import { addDays, isValidTimeZone, localTimeOf } from '../core/contracts/calendar.js';
+import type { SettingsRepository } from '../core/ports.js';
+import { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE } from '../core/settings.js';
+import type { Logger } from '../log.js';
 import type { KeyvDigestRepository } from '../store/digest-repository.js';
-import { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE, type DigestOccurrence, occurrenceKey } from './types.js';
+import { type DigestOccurrence, occurrenceKey } from './types.js';
+
+interface PlanDeps {
+  digests: KeyvDigestRepository;
+  settings: SettingsRepository;
+  logger?: Logger;
+}
 
 /**
  * The digests owed at `now`: for each channel, the latest local date whose digest hour has passed in the tenant's
@@ -10,27 +18,50 @@ import { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE, type DigestOccurrence, occurren
  * A channel that has never had one (every planned date, even an empty one, is recorded) is new: it is owed
  * today's digest once the hour has come, never yesterday's, a day it was not there for.
  */
-export async function dueOccurrences(
-  now: Date,
-  deps: { digests: KeyvDigestRepository; settings: SettingsRepository },
-): Promise<DigestOccurrence[]> {
-  const settingsByTenant = new Map<string, Promise<TenantSettings>>();
+export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestOccurrence[]> {
+  const scheduleByTenant = new Map<string, Promise<Schedule | undefined>>();
   const due: DigestOccurrence[] = [];
   const targets = await deps.digests.targets();
   const lastSent = await deps.digests.lastSentMany(targets);
   for (const [i, target] of targets.entries()) {
-    let settings = settingsByTenant.get(target.tenant);
-    if (!settings) {
-      settings = deps.settings.get(target.tenant);
-      settingsByTenant.set(target.tenant, settings);
+    let schedule = scheduleByTenant.get(target.tenant);
+    if (!schedule) {
+      schedule = scheduleOf(target.tenant, deps);
+      scheduleByTenant.set(target.tenant, schedule);
     }
-    const { timeZone = DEFAULT_TIME_ZONE, digestHour = DEFAULT_DIGEST_HOUR } = await settings;
+    const resolved = await schedule;
+    if (!resolved) continue;
+    const { timeZone, digestHour } = resolved;
     const local = localTimeOf(now, timeZone);
     const date = local.hour >= digestHour ? local.date : addDays(local.date, -1);
     const last = lastSent[i];
     if (last && last >= date) continue;
     if (!last && date !== local.date) continue;
-    due.push({ ...target, date, key: occurrenceKey(target, date) });
+    due.push({ ...target, date, key: occurrenceKey(target, date), timeZone });
   }
   return due;
+}
+
+interface Schedule {
+  timeZone: string;
+  digestHour: number;
+}
+
+/**
+ * A tenant's digest zone and hour. One tenant's bad settings must not stop every other tenant's digests: a zone
+ * Intl rejects falls back to the default (a digest at the wrong hour beats none), and a tenant whose settings
+ * cannot be read is left for the next round.
+ */
+async function scheduleOf(tenant: string, deps: PlanDeps): Promise<Schedule | undefined> {
+  try {
+    const { timeZone, digestHour = DEFAULT_DIGEST_HOUR } = await deps.settings.get(tenant);
+    if (timeZone === undefined || isValidTimeZone(timeZone)) {
+      return { timeZone: timeZone ?? DEFAULT_TIME_ZONE, digestHour };
+    }
+    deps.logger?.warn({ tenant, timeZone }, `invalid digest time zone; planning in ${DEFAULT_TIME_ZONE}`);
+    return { timeZone: DEFAULT_TIME_ZONE, digestHour };
+  } catch (error) {
+    deps.logger?.warn({ err: error, tenant }, 'could not read tenant settings; their digests wait a round');
+    return undefined;
+  }
 }

@@ -10,7 +10,7 @@ export async function startScheduler(
   if (mode === 'distributed') {
     // Loaded only when used.
     const { DistributedScheduler } = await import('./distributed.js');
-    scheduler = new DistributedScheduler({ ...deps, redisUrl: deps.storeUrl, queueName: deps.queueName });
+    scheduler = new DistributedScheduler({ ...deps, redisUrl: deps.storeUrl });
   } else {
     scheduler = new EmbeddedScheduler(deps);
   }

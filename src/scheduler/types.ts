@@ -13,6 +13,11 @@ export interface DigestTarget {
 export interface DigestOccurrence extends DigestTarget {
   date: LocalDate;
   key: string;
+  /**
+   * The zone the planner placed `date` in, so the digest dates its items alike without reading settings again.
+   * Optional: digest jobs queued in Redis by an earlier version lack it.
+   */
+  timeZone?: string;
 }
 
 /** Posts to a channel without being spoken to. */
@@ -30,8 +35,6 @@ export interface Scheduler {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
-
-export { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE } from '../core/settings.js';
 
 export function occurrenceKey(target: DigestTarget, date: LocalDate): string {
   return `${target.tenant}|${target.platform}|${target.channel}|${date}`;

@@ -15,7 +15,7 @@ export class KeyvContractRepository implements ContractRepository {
   constructor(
     private readonly records: Records,
     private readonly locker: Locker,
-    /** Called once per new contract (the composition root registers its channel for digests). */
+    /** Called per new contract, again if its save is retried (the composition root registers its channel for digests). */
     private readonly onNew: (contract: Contract) => Promise<void> = async () => undefined,
   ) {}
 
@@ -23,14 +23,20 @@ export class KeyvContractRepository implements ContractRepository {
     return this.records.get(tenantKey(tenant, 'contract', id), ContractSchema);
   }
 
+  /**
+   * The record goes last: a contract is "new" until it exists, so if an index write fails a resubmit redoes them
+   * all (each is idempotent) rather than finding the record and leaving the channel without its digests. Until
+   * then the listings skip the id, whose record is missing.
+   */
   async save(contract: Contract): Promise<void> {
     const isNew = (await this.get(contract.tenant, contract.id)) === undefined;
+    if (isNew) {
+      await this.addId(tenantKey(contract.tenant, 'contracts'), contract.id);
+      await this.addId(channelKey(contract.tenant, contract.channel), contract.id);
+      await this.records.set(`sys:contract:${contract.id}`, { tenant: contract.tenant });
+      await this.onNew(contract);
+    }
     await this.records.set(tenantKey(contract.tenant, 'contract', contract.id), contract);
-    if (!isNew) return;
-    await this.addId(tenantKey(contract.tenant, 'contracts'), contract.id);
-    await this.addId(channelKey(contract.tenant, contract.channel), contract.id);
-    await this.records.set(`sys:contract:${contract.id}`, { tenant: contract.tenant });
-    await this.onNew(contract);
   }
 
   async listByTenant(tenant: string): Promise<Contract[]> {

@@ -11,7 +11,6 @@ export const OccurrenceStateSchema = z.object({
   state: z.enum(['posting', 'sent', 'empty']),
   startedAt: z.number(),
   message: MessageRefSchema.optional(),
-  items: z.number().int().nonnegative().optional(),
 });
 export type OccurrenceState = z.infer<typeof OccurrenceStateSchema>;
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../src/core/triage/types.js';
 import type { RunningService } from '../../src/service.js';
@@ -7,6 +6,7 @@ import { Records } from '../../src/store/records.js';
 import { buttons, SlackHarness, TEAM } from '../helpers/slack-harness.js';
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
 import { CHANNEL_ID, TENANT_ID } from '../support/teams-activities.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
 async function outcomeOf(service: RunningService, tenant: string, dialogueId: string): Promise<Outcome> {
   const dialogue = await new KeyvDialogueRepository(new Records(service.store.keyv, service.store.atomic)).get(
@@ -19,14 +19,10 @@ async function outcomeOf(service: RunningService, tenant: string, dialogueId: st
 }
 
 describe('one core, two platforms', () => {
-  it.each(['benefits-scoring', 'citizen-faq-chatbot', 'partial-caseworker-summaries'])(
+  it.each(['benefits-scoring', 'citizen-faq-chatbot', 'partial-caseworker-summaries'] as const)(
     'the same answers give the same outcome in Slack and in Teams (%s)',
     async (fixture) => {
-      const { answers } = JSON.parse(
-        readFileSync(new URL(`../fixtures/answers/${fixture}.json`, import.meta.url), 'utf8'),
-      ) as {
-        answers: Record<string, string | string[]>;
-      };
+      const answers = rawAnswers(fixture);
       const answer = (id: string) => answers[id] ?? 'dontKnow';
 
       const slack = await SlackHarness.start();
@@ -45,7 +41,7 @@ describe('one core, two platforms', () => {
         await teams.say('triage Same answers', { rootId: '1790000777000' });
         const thread = `${CHANNEL_ID};messageid=1790000777000`;
         await teams.connector.waitFor(() => teams.currentQuestion(thread) !== undefined);
-        const teamsDialogue = cardActions(messageCard(teams.currentQuestion(thread)!))[0]!.data.d;
+        const teamsDialogue = String(cardActions(messageCard(teams.currentQuestion(thread)!))[0]!.data.d);
         for (let i = 0; i < 20; i++) {
           const question = teams.currentQuestion(thread);
           if (!question) break;

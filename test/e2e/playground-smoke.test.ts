@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { type BrowserContext, chromium, type Locator, type Page } from 'playwrig
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
 import type { Question } from '../../src/core/triage/pack-schema.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
 /**
  * The whole triage as a person would run it on a fresh clone: `npm start` with no accounts brings up the bot and
@@ -20,9 +21,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test/artifacts');
 const TITLE = 'Chatbot for council tax queries';
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/answers/citizen-faq-chatbot.json', import.meta.url), 'utf8'),
-) as { answers: Record<string, string | string[]> };
+const fixture = { answers: rawAnswers('citizen-faq-chatbot') };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {

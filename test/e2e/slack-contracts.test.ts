@@ -4,13 +4,13 @@
  * digest in the procurement channel, its buttons, escalation, the commands, the OCDS export and breaches.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/core/contracts/calendar.js';
 import {
   DIGEST_HEADING,
   type FieldValue,
   londonNine,
   modalInitial,
   modalState,
-  plusDays,
   SlackContracts,
   type SlackModal,
   START,
@@ -239,7 +239,7 @@ describe('Slack: reminders', () => {
     expect(await slack.tickAt(new Date(londonNine(FIRST_DUE).getTime() + 3 * 3_600_000))).toEqual([]);
     expect(await slack.tickAt(`${FIRST_DUE}T22:59:00Z`)).toEqual([]);
     // The next day's comes at 09:00 London (08:00 UTC in summer time), not a minute before.
-    const next = plusDays(FIRST_DUE, 1);
+    const next = addDays(FIRST_DUE, 1);
     expect(await slack.tickAt(new Date(londonNine(next).getTime() - 60_000))).toEqual([]);
     const [overdue] = await slack.tickAt(londonNine(next));
     expect(overdue?.text).toBe(`${DIGEST_HEADING}: 3 overdue`);
@@ -248,7 +248,7 @@ describe('Slack: reminders', () => {
     );
     // A later digest hour moves the next day's digest.
     expect((await slack.command('config hour 10')).reply.text).toContain('posted at 10:00 in Europe/London');
-    const third = plusDays(FIRST_DUE, 2);
+    const third = addDays(FIRST_DUE, 2);
     expect(await slack.tickAt(londonNine(third))).toEqual([]);
     expect(await slack.tickAt(new Date(londonNine(third).getTime() + 3_600_000))).toHaveLength(1);
     expect(slack.digests()).toHaveLength(3);
@@ -301,7 +301,7 @@ describe('Slack: reminders', () => {
     await slack.click(digest!, snooze!);
     const snoozed = await slack.nextEphemeral(beforeSnooze);
     expect(slackText(snoozed)).toBe(
-      `<@UANA> snoozed ${MONTHLY[1]} on *${TRIAGE_TITLE}* until ${dateToken(plusDays(FIRST_DUE, 7))}2026-05-08 UTC>.`,
+      `<@UANA> snoozed ${MONTHLY[1]} on *${TRIAGE_TITLE}* until ${dateToken(addDays(FIRST_DUE, 7))}2026-05-08 UTC>.`,
     );
 
     // Open contract: the details, only for the clicker.
@@ -326,10 +326,10 @@ describe('Slack: reminders', () => {
 
     // The recorded item is gone from the next digest, the snoozed one stays away until 7 days on, then returns.
     for (const day of [1, 6]) {
-      const [later] = await slack.tickAt(londonNine(plusDays(FIRST_DUE, day)));
+      const [later] = await slack.tickAt(londonNine(addDays(FIRST_DUE, day)));
       expect(itemLines(later!)).toEqual([expect.stringContaining(MONTHLY[2]!)]);
     }
-    const [back] = await slack.tickAt(londonNine(plusDays(FIRST_DUE, 7)));
+    const [back] = await slack.tickAt(londonNine(addDays(FIRST_DUE, 7)));
     expect(itemLines(back!).map((line) => line.split(' · ')[1])).toEqual([MONTHLY[1], MONTHLY[2]]);
     expect(itemFor(back!, MONTHLY[1]!).text).toContain(`overdue since ${dateToken(FIRST_DUE)}`);
     expectClean(slack);
@@ -338,7 +338,7 @@ describe('Slack: reminders', () => {
   it('mentions the owner from 7 days overdue and the SRO from 14', async () => {
     const { slack } = await registered();
     const line = async (days: number) => {
-      const [digest] = await slack.tickAt(londonNine(plusDays(FIRST_DUE, days)));
+      const [digest] = await slack.tickAt(londonNine(addDays(FIRST_DUE, days)));
       return itemFor(digest!, MONTHLY[0]!).text;
     };
     expect(await line(0)).not.toContain('<@');
@@ -367,7 +367,7 @@ describe('Slack: commands and the OCDS export', () => {
     expect(slackText((await slack.command('kpi')).reply)).toBe(
       `${DIGEST_HEADING}\nNothing is overdue or due in the next 7 days for your AI contracts.`,
     );
-    slack.clock.set(londonNine(plusDays(FIRST_DUE, -4)));
+    slack.clock.set(londonNine(addDays(FIRST_DUE, -4)));
     const due = (await slack.command('kpi')).reply;
     expect(due.text).toBe(`${DIGEST_HEADING}: 3 due this week`);
     expect(slackItems(due).map((i) => i.text)).toEqual(
@@ -485,7 +485,7 @@ describe('Slack: a simulated year', () => {
     // What an independent reading of the schedule expects, keyed by the day it first shows (a week ahead).
     const expected = new Map<string, string[]>();
     const expectOn = (due: string, title: string) => {
-      const day = plusDays(due, -7);
+      const day = addDays(due, -7);
       expected.set(day, [...(expected.get(day) ?? []), title]);
     };
     for (let month = 1; month <= 12; month++) {
@@ -520,7 +520,7 @@ describe('Slack: a simulated year', () => {
           await slack.nextEphemeral(before);
         }
       }
-      day = plusDays(day, 1);
+      day = addDays(day, 1);
     }
     expect([...seen.keys()]).toEqual([...expected.keys()]);
     for (const [date, titles] of expected) expect(seen.get(date), date).toEqual(titles);

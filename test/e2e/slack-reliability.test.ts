@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ContractActions } from '../../src/core/contracts/actions.js';
 import { REDIS_URL, testNamespace } from '../helpers/backends.js';
 import {
   BOT_TOKEN,
@@ -13,10 +13,10 @@ import {
 } from '../helpers/slack-harness.js';
 import { findBroadcastMentions } from '../support/blockkit.js';
 import { startFakeSlack } from '../support/fake-slack.js';
-import { blockAction, postToSlackApp } from '../support/slack-requests.js';
+import { blockAction, postToSlackApp, viewSubmission } from '../support/slack-requests.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
-const benefits = JSON.parse(readFileSync(new URL('../fixtures/answers/benefits-scoring.json', import.meta.url), 'utf8'))
-  .answers as Record<string, string | string[]>;
+const benefits = rawAnswers('benefits-scoring');
 
 const harnesses: SlackHarness[] = [];
 async function start(options: Parameters<typeof SlackHarness.start>[0] = {}) {
@@ -27,6 +27,24 @@ async function start(options: Parameters<typeof SlackHarness.start>[0] = {}) {
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close();
 });
+
+/** A signed "Record a result" modal submission for contract C-7K2M9Q, which this tenant does not have. */
+function submitResultModal(harness: SlackHarness) {
+  return postToSlackApp(
+    harness.baseUrl,
+    'form',
+    viewSubmission({
+      callbackId: ContractActions.submitResult,
+      privateMetadata: JSON.stringify({ p: { c: 'C-7K2M9Q', k: 'kpi:K1:2026-05-01' }, c: CHANNEL }),
+      stateValues: {},
+      userId: 'UANA',
+      userName: 'ana',
+      teamId: TEAM,
+      view: { title: { type: 'plain_text', text: 'Record a result' } },
+    }),
+    { secret: SECRET },
+  );
+}
 
 /** Starts a triage and answers from the benefits fixture until `stopAt` is the current question. */
 async function triageUntil(harness: SlackHarness, stopAt: string, title = 'Benefit fraud scoring') {
@@ -341,6 +359,23 @@ describe('Slack: store trouble', () => {
     expect(harness.logs.join('')).toMatch(/"level":50.*store unavailable/);
     const help = await harness.command('help');
     expect(help.status).toBe(200);
+  });
+
+  it('says on the modal itself when a submitted form cannot be saved, and logs the outage', async () => {
+    const harness = await start({ storeUrl: 'redis://127.0.0.1:1' });
+    const answer = await submitResultModal(harness);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ response_action: 'update' });
+    expect(answer.body).toContain('temporarily unavailable');
+    expect(harness.logs.join('')).toMatch(/"level":50.*store unavailable/);
+  });
+
+  it('says on the modal itself when the contract a form was for is gone', async () => {
+    const harness = await start();
+    const answer = await submitResultModal(harness);
+    expect(answer.json).toMatchObject({ response_action: 'update' });
+    expect(answer.body).toContain('C-7K2M9Q');
+    expect(answer.body).not.toContain('Something went wrong');
   });
 
   it('serialises concurrent clicks across two replicas sharing Redis', async () => {

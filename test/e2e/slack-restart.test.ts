@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteUrl } from '../helpers/backends.js';
 import { type ChildService, startChildService } from '../helpers/child-service.js';
 import { BOT_TOKEN, PROCUREMENT, SECRET, SlackHarness, TEAM, textOf } from '../helpers/slack-harness.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
-const answers = JSON.parse(
-  readFileSync(new URL('../fixtures/answers/citizen-faq-chatbot.json', import.meta.url), 'utf8'),
-).answers as Record<string, string | string[]>;
+const answers = rawAnswers('citizen-faq-chatbot');
 
 let fake: FakeSlack | undefined;
 const children: ChildService[] = [];

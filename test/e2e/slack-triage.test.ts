@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answersFromFile } from '../../src/core/triage/answers-file.js';
 import { evaluate } from '../../src/core/triage/engine.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
 import { DEFAULT_PACK } from '../../src/service.js';
 import { buttons, CHANNEL, PROCUREMENT, SlackHarness, textOf } from '../helpers/slack-harness.js';
-
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../fixtures/answers/${name}.json`, import.meta.url), 'utf8')) as {
-    answers: Record<string, string | string[]>;
-  };
+import { rawAnswers } from '../unit/triage-helpers.js';
 
 let harness: SlackHarness | undefined;
 afterEach(async () => {
@@ -20,7 +15,7 @@ afterEach(async () => {
 describe('Slack: a whole triage', () => {
   it('runs from the slash command to the summary in the thread and in the procurement channel', async () => {
     harness = await SlackHarness.start({ procurementChannel: PROCUREMENT });
-    const { answers } = fixture('benefits-scoring');
+    const answers = rawAnswers('benefits-scoring');
     const ack = await harness.command('triage Housing benefit claim risk scoring');
     expect(ack.status).toBe(200);
     expect(ack.ms).toBeLessThan(1000);

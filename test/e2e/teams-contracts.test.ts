@@ -4,6 +4,7 @@
  * digest card posted proactively to the procurement channel, its actions, the commands and the OCDS export.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { addDays } from '../../src/core/contracts/calendar.js';
 import {
   cardAction,
   cardInputs,
@@ -14,7 +15,6 @@ import {
   invokeMessage,
   londonNine,
   PROCUREMENT_CHANNEL,
-  plusDays,
   TeamsContracts,
   TRIAGE_TITLE,
 } from '../helpers/contracts-driver.js';
@@ -226,11 +226,11 @@ describe('Teams: reminders', () => {
     expect(await teams.tickAt(new Date(londonNine(FIRST_DUE).getTime() + 8 * 3_600_000))).toEqual([]);
 
     // A week overdue: the owner's name, and from 14 days the SRO's, as plain bold text (never a mention).
-    const [week] = await teams.tickAt(londonNine(plusDays(FIRST_DUE, 7)));
+    const [week] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 7)));
     expect(itemFor(week!, MONTHLY[0]!).text).toBe(
       `1. ${TRIAGE_TITLE} · ${MONTHLY[0]} · overdue since 1 May 2026 (7 days) · owner Alice Jones`,
     );
-    const [fortnight] = await teams.tickAt(londonNine(plusDays(FIRST_DUE, 14)));
+    const [fortnight] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 14)));
     expect(itemFor(fortnight!, MONTHLY[0]!).text).toBe(
       `1. ${TRIAGE_TITLE} · ${MONTHLY[0]} · overdue since 1 May 2026 (14 days) · owner Alice Jones · SRO <\u200bat>Sam<\u200b/at> Senior`,
     );
@@ -297,10 +297,10 @@ describe('Teams: reminders', () => {
     expect(detailLines).toContain(`• ${MONTHLY[0]}: 99.7 · Good · Alice Jones · 1 May 2026 · One outage`);
 
     // The next day: the recorded and the snoozed items are gone.
-    const [next] = await teams.tickAt(londonNine(plusDays(FIRST_DUE, 1)));
+    const [next] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 1)));
     expect(itemTitles(next!)).toEqual([MONTHLY[2]]);
     expect(itemFor(next!, MONTHLY[2]!).text).toContain('overdue since 1 May 2026 (1 day)');
-    const [back] = await teams.tickAt(londonNine(plusDays(FIRST_DUE, 7)));
+    const [back] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 7)));
     expect(itemTitles(back!)).toEqual([MONTHLY[1], MONTHLY[2]]);
     expectCardsClean(teams);
   });

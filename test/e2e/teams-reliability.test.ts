@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackUrl } from '../../src/channels/teams/local-mode.js';
 import { sqliteUrl, testNamespace } from '../helpers/backends.js';
@@ -7,9 +6,9 @@ import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness
 import { cardText, findMentions, validateCard } from '../support/adaptive-cards.js';
 import { startFakeConnector } from '../support/fake-connector.js';
 import { ALICE, BOB, CHANNEL_ID, channelMessage, personalMessage, postActivity } from '../support/teams-activities.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
-const benefits = JSON.parse(readFileSync(new URL('../fixtures/answers/benefits-scoring.json', import.meta.url), 'utf8'))
-  .answers as Record<string, string | string[]>;
+const benefits = rawAnswers('benefits-scoring');
 const text = (card: unknown) => cardText(card).replace(/\s*\n\s*/g, ' ');
 const invokeText = (body: unknown) => {
   const b = body as { type?: string; value?: unknown };
@@ -56,7 +55,7 @@ describe('Teams: commands', () => {
     expect(replies[2]).toContain('Give the purchase a title');
   });
 
-  it('runs a triage in a personal chat, with multi-select and free-text answers on the card', async () => {
+  it('runs a triage in a personal chat, with an exclusive option and a multi-select answer on the card', async () => {
     const harness = await start();
     const user = { ...ALICE };
     await postActivity(
@@ -65,7 +64,8 @@ describe('Teams: commands', () => {
     );
     const chat = `a:1personal-${ALICE.id.replace(/\W+/g, '-')}`;
     await harness.connector.waitFor(() => harness.currentQuestion(chat) !== undefined, 5000, 'first question');
-    await harness.answer(chat, ['manipulation', 'social_scoring'].slice(0, 0).concat(['none']));
+    // "None of these" is a button of its own on the multi-select card.
+    await harness.answer(chat, ['none']);
     await harness.answer(chat, 'recommends');
     const domains = harness.currentQuestion(chat)!;
     expect(harness.questionIdOf(domains)).toBe('domains');
@@ -74,7 +74,7 @@ describe('Teams: commands', () => {
       .thread(chat)
       .find((m) => text(messageCard(m)).includes('Benefits or public services, Health or care'));
     expect(collapsed).toBeDefined();
-    // An empty selection is refused politely and the question stays.
+    // The bot moved on to the next question.
     const effect = harness.currentQuestion(chat)!;
     expect(harness.questionIdOf(effect)).toBe('effect');
   });

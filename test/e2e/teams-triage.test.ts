@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
 import { CONFORMANCE_MISSING_MESSAGE, cardText, loadCardValidator, validateCard } from '../support/adaptive-cards.js';
 import { BOB, CHANNEL_ID, type PostResult } from '../support/teams-activities.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 
 const PROCUREMENT_CHANNEL = '19:procurement-team@thread.tacv2';
-const answers = JSON.parse(readFileSync(new URL('../fixtures/answers/benefits-scoring.json', import.meta.url), 'utf8'))
-  .answers as Record<string, string | string[]>;
+const answers = rawAnswers('benefits-scoring');
 
 /** A card's visible text with runs joined, as a reader sees it. */
 const text = (card: unknown) => cardText(card).replace(/\s*\n\s*/g, ' ');

@@ -4,33 +4,18 @@
  * scheduler posts as a MutableClock moves, the buttons under them, and the commands. It reads back only what a
  * user would see (messages, modals, cards, files); tests may also peek at the store to count records.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import type { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
-import type { Scheduler } from '../../src/scheduler/types.js';
 import { cardsIn } from '../support/adaptive-cards.js';
 import type { ConnectorMessage } from '../support/fake-connector.js';
 import type { FakeSlackCall, FakeSlackFile } from '../support/fake-slack.js';
-import {
-  blockAction,
-  type PostResult,
-  postToSlackApp,
-  type StateValues,
-  viewSubmission,
-} from '../support/slack-requests.js';
-import {
-  ALICE,
-  actionExecute,
-  type ConversationType,
-  postActivity,
-  TENANT_ID,
-  type PostResult as TeamsPostResult,
-  type TeamsUser,
-} from '../support/teams-activities.js';
+import { type PostResult, postToSlackApp, type StateValues, viewSubmission } from '../support/slack-requests.js';
+import { ALICE, TENANT_ID, type PostResult as TeamsPostResult, type TeamsUser } from '../support/teams-activities.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 import { MutableClock } from './clock.js';
+import { schedulerOf } from './logged-service.js';
 import { CHANNEL, PROCUREMENT, SECRET, SlackHarness, type SlackMessage, TEAM } from './slack-harness.js';
-import { TeamsHarness } from './teams-harness.js';
+import { type CardAction, cardActions, TeamsHarness } from './teams-harness.js';
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -44,11 +29,7 @@ export const TEAMS_TENANT = `teams_${TENANT_ID}`;
 export const DIGEST_HEADING = 'AI contract reminders';
 
 /** The fixture's answers by question id (a high-tier triage of a £6.2m UK contract). */
-export const ANSWERS = (
-  JSON.parse(readFileSync(new URL('../fixtures/answers/benefits-scoring.json', import.meta.url), 'utf8')) as {
-    answers: Record<string, string | string[]>;
-  }
-).answers;
+export const ANSWERS = rawAnswers('benefits-scoring');
 
 /** 09:00 on a London date as an instant: 08:00Z in summer time, 09:00Z in winter. */
 export function londonNine(date: string): Date {
@@ -59,27 +40,12 @@ export function londonNine(date: string): Date {
   return new Date(probe.getTime() - (hourThere - 9) * 3_600_000);
 }
 
-/** Adds days to a 'YYYY-MM-DD' date. */
-export function plusDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 async function waitUntil(check: () => boolean, timeoutMs: number, label: string): Promise<void> {
   const started = Date.now();
   while (!check()) {
     if (Date.now() - started > timeoutMs) throw new Error(`${label} not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/**
- * The service's embedded scheduler. The drivers stop its wall-clock timer right after start (its first tick has run,
- * with nothing registered yet), so digests go out only when a test ticks, at the MutableClock's time.
- */
-function embedded(scheduler: Scheduler | undefined): EmbeddedScheduler {
-  if (scheduler?.mode !== 'embedded') throw new Error('start the harness with the embedded scheduler');
-  // The mode says which class it is.
-  return scheduler as EmbeddedScheduler;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -325,23 +291,7 @@ export class SlackContracts {
 
   /** A signed block_actions click on a button of a message (or of an ephemeral message). */
   click(message: SlackMessage, button: SlackButton, user = 'UANA', stateValues?: StateValues): Promise<PostResult> {
-    return postToSlackApp(
-      this.harness.baseUrl,
-      'form',
-      blockAction({
-        actionId: button.actionId,
-        value: button.value,
-        userId: user,
-        userName: user.toLowerCase(),
-        channelId: message.channel,
-        teamId: TEAM,
-        messageTs: message.ts,
-        threadTs: message.threadTs,
-        stateValues,
-        message: { blocks: message.blocks, text: message.text },
-      }),
-      { secret: SECRET },
-    );
+    return this.harness.click(message, button, user, stateValues);
   }
 
   /** Clicks a button that opens a form and returns the modal Slack was asked to open. */
@@ -459,8 +409,12 @@ export class SlackContracts {
     return this.digests().slice(before);
   }
 
+  /**
+   * The service's embedded scheduler. The drivers stop its wall-clock timer right after start (its first tick has
+   * run, with nothing registered yet), so digests go out only when a test ticks, at the MutableClock's time.
+   */
   scheduler(): EmbeddedScheduler {
-    return embedded(this.harness.service?.scheduler);
+    return schedulerOf(this.harness.service);
   }
 
   /** The stored contracts of the workspace (to count what was saved; everything else is read from Slack). */
@@ -501,30 +455,8 @@ export class SlackContracts {
 // ---------------------------------------------------------------------------------------------------------------
 // Teams
 
-export interface CardAction {
-  title: string;
-  verb: string;
-  data: Json;
-}
-
-/** Every Action.Execute on a card, wherever it sits. */
-export function executeActions(card: unknown): CardAction[] {
-  const out: CardAction[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) for (const item of node) walk(item);
-    else if (isRecord(node)) {
-      if (node.type === 'Action.Execute') {
-        out.push({ title: str(node.title), verb: str(node.verb), data: isRecord(node.data) ? node.data : {} });
-      }
-      for (const value of Object.values(node)) walk(value);
-    }
-  };
-  walk(card);
-  return out;
-}
-
 export function cardAction(card: unknown, verb: string, title?: string): CardAction {
-  const found = executeActions(card).find((a) => a.verb === verb && (title === undefined || a.title === title));
+  const found = cardActions(card).find((a) => a.verb === verb && (title === undefined || a.title === title));
   if (!found) throw new Error(`no ${verb} action${title ? ` "${title}"` : ''} on the card`);
   return found;
 }
@@ -560,7 +492,7 @@ export function cardItems(card: unknown): { text: string; actions: CardAction[] 
   body.forEach((block, i) => {
     const next = body[i + 1];
     if (block.type === 'RichTextBlock' && next?.type === 'ActionSet') {
-      items.push({ text: richText(block), actions: executeActions(next) });
+      items.push({ text: richText(block), actions: cardActions(next) });
     }
   });
   return items;
@@ -590,7 +522,7 @@ export class TeamsContracts {
   static async start(at = START): Promise<TeamsContracts> {
     const clock = new MutableClock(new Date(at));
     const harness = await TeamsHarness.start({ env: { scheduler: 'embedded' }, clock });
-    await embedded(harness.service.scheduler).stop();
+    await schedulerOf(harness.service).stop();
     return new TeamsContracts(harness, clock);
   }
 
@@ -621,7 +553,7 @@ export class TeamsContracts {
     const h = this.harness;
     const thread = `19:channel-ai-buying@thread.tacv2;messageid=${rootId}`;
     const summaryOf = () =>
-      this.connector.thread(thread).find((m) => executeActions(m.cards[0]).some((a) => a.verb === 'contract_register'));
+      this.connector.thread(thread).find((m) => cardActions(m.cards[0]).some((a) => a.verb === 'contract_register'));
     await waitUntil(() => h.currentQuestion(thread) !== undefined, 5000, 'the first question');
     for (let i = 0; i < 30 && !summaryOf(); i++) {
       const question = h.currentQuestion(thread);
@@ -632,7 +564,7 @@ export class TeamsContracts {
       const id = h.questionIdOf(question);
       const value = id ? ANSWERS[id] : undefined;
       if (!id || value === undefined) throw new Error(`the fixture has no answer for ${id}`);
-      const actions = executeActions(question.cards[0]);
+      const actions = cardActions(question.cards[0]);
       const option = (o: string) => actions.find((a) => a.verb === 'triage_answer' && a.data.o === o);
       const exclusive = Array.isArray(value) && value.length === 1 ? option(value[0] ?? '') : undefined;
       if (exclusive) await this.execute(question, exclusive);
@@ -674,26 +606,7 @@ export class TeamsContracts {
     inputs?: Record<string, string>,
     user: TeamsUser = ALICE,
   ): Promise<TeamsPostResult> {
-    const conversationType: ConversationType = message.conversationId.includes(';messageid=')
-      ? 'channel'
-      : message.conversationId.startsWith('a:')
-        ? 'personal'
-        : 'groupChat';
-    return postActivity(
-      this.harness.baseUrl,
-      actionExecute({
-        serviceUrl: this.connector.url,
-        user,
-        id: randomUUID(),
-        verb: action.verb,
-        data: action.data,
-        inputs,
-        title: action.title,
-        replyToId: message.activityId,
-        conversationType,
-        conversationId: message.conversationId,
-      }),
-    );
+    return this.harness.click(message, action, user, inputs);
   }
 
   /** Clicks an action that posts a card (a form, a contract) and returns the new message. */
@@ -725,7 +638,7 @@ export class TeamsContracts {
   async tickAt(at: Date | string, channel = PROCUREMENT_CHANNEL): Promise<ConnectorMessage[]> {
     this.clock.set(at);
     const before = this.digests(channel).length;
-    await embedded(this.harness.service.scheduler).tick();
+    await schedulerOf(this.harness.service).tick();
     return this.digests(channel).slice(before);
   }
 

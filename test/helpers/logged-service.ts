@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { configuredSecrets, createLogger } from '../../src/log.js';
+import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { sqliteUrl, testNamespace } from './backends.js';
 
@@ -44,4 +45,11 @@ export async function startLoggedService(
     clock: options.clock,
   });
   return { service, baseUrl: `http://127.0.0.1:${service.port}`, logs };
+}
+
+/** The embedded scheduler the service started (tests tick it instead of waiting for its one-minute timer). */
+export function schedulerOf(service: RunningService | undefined): EmbeddedScheduler {
+  const scheduler = service?.scheduler;
+  if (!(scheduler instanceof EmbeddedScheduler)) throw new Error('expected the embedded scheduler');
+  return scheduler;
 }

@@ -1,6 +1,14 @@
 import type { RunningService } from '../../src/service.js';
+import { untilQuiet } from '../support/call-log.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
-import { blockAction, messageEvent, type PostResult, postToSlackApp, slashCommand } from '../support/slack-requests.js';
+import {
+  blockAction,
+  messageEvent,
+  type PostResult,
+  postToSlackApp,
+  type StateValues,
+  slashCommand,
+} from '../support/slack-requests.js';
 import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
 
 export const SECRET = 'test-signing-secret';
@@ -127,12 +135,13 @@ export class SlackHarness {
     return this.fake.callsOf('chat.postEphemeral').filter((c) => !user || c.args.user === user);
   }
 
+  /** A signed block_actions click on a button of a message (or of an ephemeral message); only its id and value count. */
   click(
     message: SlackMessage,
-    button: Button,
+    button: Pick<Button, 'actionId' | 'value'>,
     user = 'UANA',
-    stateValues?: Record<string, Record<string, Record<string, unknown>>>,
-  ) {
+    stateValues?: StateValues,
+  ): Promise<PostResult> {
     return postToSlackApp(
       this.baseUrl,
       'form',
@@ -206,14 +215,8 @@ export class SlackHarness {
   }
 
   /** Waits until the fake has seen no call for a short while (the bot finished its work after the ack). */
-  async settle(quietMs = 150, timeoutMs = 8000) {
-    const started = Date.now();
-    let count = -1;
-    while (Date.now() - started < timeoutMs) {
-      if (this.fake.calls.length === count) return;
-      count = this.fake.calls.length;
-      await new Promise((resolve) => setTimeout(resolve, quietMs));
-    }
+  settle(quietMs = 150, timeoutMs = 8000): Promise<void> {
+    return untilQuiet(this.fake.calls, quietMs, timeoutMs);
   }
 
   questionIdOf(message: SlackMessage): string | undefined {

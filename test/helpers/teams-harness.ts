@@ -1,36 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '../../src/service.js';
 import { cardsIn } from '../support/adaptive-cards.js';
+import { untilQuiet } from '../support/call-log.js';
 import { type ConnectorMessage, type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
 import {
   ALICE,
   actionExecute,
   CHANNEL_ID,
+  type Common,
   type ConversationType,
   channelMessage,
+  conversationUpdateBotAdded,
   type PostResult,
   personalMessage,
   postActivity,
   type TeamsUser,
+  type Where,
 } from '../support/teams-activities.js';
 import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
 
+/** An Action.Execute as a reader clicks it. Its data is what the card put there: {d, s, q?, o?} on a triage card. */
 export interface CardAction {
   title: string;
   verb: string;
-  data: { d: string; s: number; q?: string; o?: string };
+  data: Record<string, unknown>;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every Action.Execute on a card, wherever it sits. */
 export function cardActions(card: unknown): CardAction[] {
   const out: CardAction[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) for (const item of node) walk(item);
-    else if (node && typeof node === 'object') {
-      const o = node as Record<string, unknown>;
-      if (o.type === 'Action.Execute')
-        out.push({ title: String(o.title), verb: String(o.verb), data: o.data as CardAction['data'] });
-      for (const value of Object.values(o)) walk(value);
+    else if (isRecord(node)) {
+      if (node.type === 'Action.Execute') {
+        out.push({
+          title: typeof node.title === 'string' ? node.title : '',
+          verb: typeof node.verb === 'string' ? node.verb : '',
+          data: isRecord(node.data) ? node.data : {},
+        });
+      }
+      for (const value of Object.values(node)) walk(value);
     }
   };
   walk(card);
@@ -73,6 +84,11 @@ export class TeamsHarness {
     );
   }
 
+  /** The bot added to a personal chat, a group chat or a team, as Teams tells it (a conversationUpdate). */
+  botAdded(where: Omit<Common, 'serviceUrl'> & Where = {}): Promise<PostResult> {
+    return postActivity(this.baseUrl, conversationUpdateBotAdded({ serviceUrl: this.connector.url, ...where }));
+  }
+
   /** The question card waiting for an answer in a conversation (thread), if any. */
   currentQuestion(conversationId: string): ConnectorMessage | undefined {
     return this.connector
@@ -84,16 +100,18 @@ export class TeamsHarness {
   }
 
   questionIdOf(message: ConnectorMessage): string | undefined {
-    return cardActions(messageCard(message)).find((a) => a.data?.q)?.data.q;
+    const q = cardActions(messageCard(message)).find((a) => a.data.q)?.data.q;
+    return typeof q === 'string' ? q : undefined;
   }
 
+  /** An Action.Execute click on the card of `message`, with `inputs` merged into its data as Teams does. */
   click(
     message: ConnectorMessage,
     action: CardAction,
     user: TeamsUser = ALICE,
     inputs?: Record<string, string>,
     id?: string,
-  ) {
+  ): Promise<PostResult> {
     const conversationType: ConversationType = message.conversationId.includes(';messageid=')
       ? 'channel'
       : message.conversationId.startsWith('a:')
@@ -156,14 +174,9 @@ export class TeamsHarness {
     return result;
   }
 
-  async settle(quietMs = 150, timeoutMs = 8000) {
-    const started = Date.now();
-    let count = -1;
-    while (Date.now() - started < timeoutMs) {
-      if (this.connector.calls.length === count) return;
-      count = this.connector.calls.length;
-      await new Promise((resolve) => setTimeout(resolve, quietMs));
-    }
+  /** Waits until the connector has seen no call for a short while (the bot finished its work after the ack). */
+  settle(quietMs = 150, timeoutMs = 8000): Promise<void> {
+    return untilQuiet(this.connector.calls, quietMs, timeoutMs);
   }
 
   /** Every card the bot sent or updated, and every card it answered an invoke with. */

@@ -7,26 +7,20 @@
 import { expect } from 'vitest';
 import type { LocalDate } from '../../src/core/contracts/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
-import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
+import type { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import type { RunningService } from '../../src/service.js';
 import type { MutableClock } from '../helpers/clock.js';
+import { schedulerOf } from '../helpers/logged-service.js';
 import { makeContract } from '../unit/contracts/helpers.js';
 import { LONDON_DIGESTS, NEW_YORK_DIGESTS, type YearTenant } from './year-model.js';
 
 /** Where each tenant's digests go, and when: LONDON_DIGESTS and NEW_YORK_DIGESTS, as the expectations below say. */
 export type CatchUpTenant = Omit<YearTenant, 'id'> & { tenant: string };
-export { LONDON_DIGESTS, NEW_YORK_DIGESTS };
+export { LONDON_DIGESTS, NEW_YORK_DIGESTS, schedulerOf };
 
 /** Each channel's contract has its first monthly review on 1 May and nobody records it: every day has a digest. */
 export function reviewedFrom1May(id: string, platform: Contract['platform'], t: CatchUpTenant): Contract {
   return makeContract({ id, tenant: t.tenant, platform, channel: t.channel, timeZone: t.timeZone });
-}
-
-/** The embedded scheduler the service started (tests tick it instead of waiting for its one-minute timer). */
-export function schedulerOf(service: RunningService | undefined): EmbeddedScheduler {
-  const scheduler = service?.scheduler;
-  if (!(scheduler instanceof EmbeddedScheduler)) throw new Error('expected the embedded scheduler');
-  return scheduler;
 }
 
 /** A digest as a test reads it: the tenant's, the local date it is the digest of, the simulated instant it went out. */

@@ -27,7 +27,7 @@ import {
   tickTogether,
 } from './catch-up-scenario.js';
 import { saveAll, teamsChannelOf, teamsChannelPosts } from './stack.js';
-import { cardDate, cardLines } from './teams-digest-card.js';
+import { cardDate, cardLines, introOf } from './teams-digest-card.js';
 
 interface Tenant extends CatchUpTenant {
   aad: string;
@@ -68,9 +68,9 @@ interface Post {
 
 /** The digest date a card names in its intro ("Daily digest · <date> · …"), among the days around the test. */
 function digestDateOf(card: unknown, t: Tenant): LocalDate | undefined {
-  const intro = cardLines(card).find((line) => line.startsWith('Daily digest · '));
+  const intro = introOf(card);
   const days = Array.from({ length: 20 }, (_, i) => addDays('2026-04-28', i));
-  return days.find((d) => intro?.startsWith(`Daily digest · ${cardDate(d, t.locale)} · `));
+  return days.find((d) => intro.startsWith(`Daily digest · ${cardDate(d, t.locale)} · `));
 }
 
 /** The Teams digests the fake received since `from` (an index into its calls), at the clock's current time. */

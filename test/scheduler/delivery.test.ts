@@ -10,7 +10,7 @@ import { digestBuilder } from '../../src/scheduler/build.js';
 import { type DeliveryDeps, deliverOccurrence } from '../../src/scheduler/deliver.js';
 import { dueOccurrences } from '../../src/scheduler/plan.js';
 import { type ChannelPoster, type DigestOccurrence, occurrenceKey } from '../../src/scheduler/types.js';
-import type { RunningService } from '../../src/service.js';
+import { KPI_COMMANDS, type RunningService } from '../../src/service.js';
 import { KeyvConversationReferenceRepository } from '../../src/store/conversation-reference-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -43,7 +43,7 @@ function deliveryDeps(service: RunningService, posters: DeliveryDeps['posters'])
     digests: service.digests,
     locker: new StoreLocker(records, { crossProcess: service.store.kind !== 'sqlite', ttlMs: 15_000, waitMs: 30_000 }),
     posters,
-    build: digestBuilder(service.settings, service.contracts),
+    build: digestBuilder(service.settings, service.contracts, KPI_COMMANDS),
     // Real time: Slack's message timestamps (which findPosted compares with) are real time.
     clock: systemClock,
     logger: quietLogger,

@@ -112,6 +112,24 @@ describe('distributed scheduler on Redis', () => {
     }
   });
 
+  it('gives a planning round one attempt and keeps none that finished in Redis', { timeout: 60_000 }, async () => {
+    await replica(stacks[0]!, 200).start();
+    await fake.waitFor(() => postedKeys().length >= 4, 20_000, 'four digests');
+    // Ten or so planning rounds.
+    await sleep(2000);
+
+    const queue = new Queue(queueName, { connection: { url: REDIS_URL } });
+    try {
+      const planner = await queue.getJobScheduler('digest-planner');
+      // The next minute's round is the retry; the digests keep their own attempts.
+      expect(planner?.template?.opts).toMatchObject({ attempts: 1, removeOnComplete: true });
+      const completed = await queue.getCompleted();
+      expect(completed.map((job) => job.name).sort()).toEqual(['digest', 'digest', 'digest', 'digest']);
+    } finally {
+      await queue.close();
+    }
+  });
+
   it('sends a digest whose attempts all failed during a Slack outage once Slack is back, and only once', {
     timeout: 90_000,
   }, async () => {

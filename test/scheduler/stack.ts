@@ -15,7 +15,7 @@ import type { Logger } from '../../src/log.js';
 import { digestBuilder } from '../../src/scheduler/build.js';
 import type { EmbeddedDeps } from '../../src/scheduler/embedded.js';
 import type { ChannelPoster, DigestOccurrence, DigestTarget } from '../../src/scheduler/types.js';
-import { DEFAULT_PACK } from '../../src/service.js';
+import { DEFAULT_PACK, KPI_COMMANDS } from '../../src/service.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';
 import {
   KeyvConversationReferenceRepository,
@@ -87,7 +87,7 @@ export async function openStack(url: string, options: StackOptions): Promise<Sta
     contractRepository,
     contracts,
     deliveryLocker: new StoreLocker(records, { crossProcess, ttlMs: 15_000, waitMs: 30_000 }),
-    build: digestBuilder(settings, contracts),
+    build: digestBuilder(settings, contracts, KPI_COMMANDS),
     close: () => store.close(),
   };
 }

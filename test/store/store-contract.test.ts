@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../../src/core/errors.js';
 import type { Dialogue } from '../../src/core/triage/dialogue.js';
+import { KeyvContractRepository } from '../../src/store/contract-repository.js';
 import { KeyvConversationReferenceRepository } from '../../src/store/conversation-reference-repository.js';
 import { Deduper } from '../../src/store/dedupe.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
@@ -10,6 +11,7 @@ import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Records } from '../../src/store/records.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
 import { backends, quietLogger, testNamespace } from '../helpers/backends.js';
+import { makeContract } from '../unit/contracts/helpers.js';
 
 const Note = z.object({ text: z.string(), n: z.number() });
 
@@ -148,6 +150,30 @@ describe.each(backends)('store contract: $name', ({ url }) => {
     expect(await dialogues.get('slack_TB', 'd1')).toBeUndefined();
     expect((await settings.get('slack_TA')).procurementChannel).toBe('CPROC');
     expect(await settings.get('slack_TB')).toEqual({});
+  });
+
+  it('completes a contract save that failed part-way when it is retried, listing nothing half-saved', async () => {
+    let failures = 1;
+    const registered: string[] = [];
+    const contracts = new KeyvContractRepository(records, new StoreLocker(records), async (contract) => {
+      if (failures-- > 0) throw new Error('store hiccup');
+      registered.push(contract.channel);
+    });
+    const contract = makeContract({ id: 'C-SAVE01', tenant: 'slack_TSAVE', channel: 'CSAVE0001' });
+    const ids = (list: { id: string }[]) => list.map((c) => c.id);
+
+    // The channel's digest registration failed: its id is indexed, its record not yet written.
+    await expect(contracts.save(contract)).rejects.toThrow('store hiccup');
+    expect(await contracts.get(contract.tenant, contract.id)).toBeUndefined();
+    expect(await contracts.listByTenant(contract.tenant)).toEqual([]);
+    expect(await contracts.listByChannel(contract.tenant, contract.channel)).toEqual([]);
+
+    // So a resubmit sees a new contract and registers the channel.
+    await contracts.save(contract);
+    expect(registered).toEqual([contract.channel]);
+    expect(ids(await contracts.listByTenant(contract.tenant))).toEqual([contract.id]);
+    expect(ids(await contracts.listByChannel(contract.tenant, contract.channel))).toEqual([contract.id]);
+    expect(await contracts.tenantOf(contract.id)).toBe(contract.tenant);
   });
 
   it('keeps Teams conversation references per tenant, long conversation ids included', async () => {

@@ -43,3 +43,17 @@ export class CallLog<C extends { method: string }> {
     return this.calls.filter((c) => c.method === method);
   }
 }
+
+/**
+ * Resolves once `calls` (a fake's live call list) has not grown for `quietMs`: the bot has finished the work it does
+ * after its ack. Gives up quietly after `timeoutMs`; the test's own checks then say what is missing.
+ */
+export async function untilQuiet(calls: readonly unknown[], quietMs = 150, timeoutMs = 8000): Promise<void> {
+  const started = Date.now();
+  let count = -1;
+  while (Date.now() - started < timeoutMs) {
+    if (calls.length === count) return;
+    count = calls.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}

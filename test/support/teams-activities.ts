@@ -59,7 +59,6 @@ export interface InboundActivity {
   replyToId?: string;
   name?: string;
   value?: unknown;
-  action?: string;
   /** Teams lists added members by id only. */
   membersAdded?: { id: string; name?: string; aadObjectId?: string }[];
 }
@@ -174,11 +173,6 @@ export function channelMessage(opts: Omit<MessageOptions, 'conversationType'>): 
   return message({ ...opts, conversationType: 'channel' }, true);
 }
 
-/** A group chat message mentioning the bot. */
-export function groupMessage(opts: Omit<MessageOptions, 'conversationType'>): InboundActivity {
-  return message({ ...opts, conversationType: 'groupChat' }, true);
-}
-
 export interface ActionExecuteOptions extends Common, Where {
   verb: string;
   data?: Record<string, unknown>;
@@ -218,17 +212,6 @@ export function conversationUpdateBotAdded(opts: Common & Where): InboundActivit
       ? { ...activity.channelData, eventType: 'teamMemberAdded' }
       : activity.channelData;
   return { ...activity, membersAdded: [{ id: activity.recipient.id }], channelData, entities: undefined };
-}
-
-/** The app was installed (`add`) or removed (`remove`). */
-export function installationUpdate(opts: Common & Where & { action?: 'add' | 'remove' }): InboundActivity {
-  const where = installWhere(opts);
-  const activity = base('installationUpdate', { ...opts, ...where });
-  const channelData =
-    (opts.conversationType ?? 'personal') === 'channel'
-      ? { ...activity.channelData, settings: { selectedChannel: { id: opts.channelId ?? CHANNEL_ID } } }
-      : activity.channelData;
-  return { ...activity, action: opts.action ?? 'add', channelData, entities: undefined };
 }
 
 export interface PostResult {

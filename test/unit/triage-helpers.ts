@@ -21,11 +21,22 @@ export function fixturePath(name: (typeof FIXTURES)[number]): string {
   return `test/fixtures/answers/${name}.json`;
 }
 
+const readFixture = (name: (typeof FIXTURES)[number]): unknown =>
+  JSON.parse(readFileSync(new URL(`../fixtures/answers/${name}.json`, import.meta.url), 'utf8'));
+
 export function fixture(name: (typeof FIXTURES)[number]): { title: string; answers: Answers } {
-  const data: unknown = JSON.parse(readFileSync(new URL(`../fixtures/answers/${name}.json`, import.meta.url), 'utf8'));
+  const data = readFixture(name);
   const result = answersFromFile(pack, data);
   if (!result.ok) throw new Error(`fixture ${name}: ${result.problems.join('; ')}`);
   return { title: result.title ?? name, answers: result.answers };
+}
+
+/**
+ * A fixture's answers as the file writes them, in question order: question id → option id, option ids or typed
+ * text ("dontKnow" for Don't know). What the end-to-end tests click and type.
+ */
+export function rawAnswers(name: (typeof FIXTURES)[number]): Record<string, string | string[]> {
+  return (readFixture(name) as { answers: Record<string, string | string[]> }).answers;
 }
 
 export const option = (optionId: string) => ({ kind: 'option', optionId }) as const;

@@ -4,6 +4,7 @@ import type { TriageService } from '../../core/triage/service.js';
 import type { Logger } from '../../log.js';
 import type { Deduper } from '../../store/dedupe.js';
 import type { Pacer } from '../../store/pacer.js';
+import { claimFirstDelivery } from '../first-delivery.js';
 
 /** What the Slack listeners need from the rest of the service. */
 export interface SlackDeps {
@@ -30,17 +31,6 @@ export async function onFirstDelivery(
   deliveryId: string | undefined,
   work: () => Promise<void>,
 ): Promise<void> {
-  if (deliveryId) {
-    let first = true;
-    try {
-      first = await deps.deduper.isFirstDelivery(tenant, deliveryId);
-    } catch (error) {
-      deps.logger.warn({ err: error, deliveryId }, 'dedupe check failed; processing anyway');
-    }
-    if (!first) {
-      deps.logger.info({ deliveryId, tenant }, 'duplicate delivery skipped');
-      return;
-    }
-  }
+  if (deliveryId && !(await claimFirstDelivery(deps, tenant, deliveryId))) return;
   await work();
 }

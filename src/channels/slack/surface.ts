@@ -49,14 +49,13 @@ export class SlackSurface implements ConversationSurface {
     return result.permalink;
   }
 
-  async uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void> {
-    await this.client.filesUploadV2({
-      channel_id: root.channel,
-      thread_ts: root.id,
-      filename: file.filename,
-      title: file.title,
-      content: file.content,
-    });
+  /** Uploads into the thread of `root`, or into the channel itself when no message id is given. */
+  async uploadFile(
+    root: { channel: string; id?: string },
+    file: { filename: string; title: string; content: string },
+  ): Promise<void> {
+    const upload = { channel_id: root.channel, filename: file.filename, title: file.title, content: file.content };
+    await this.client.filesUploadV2(root.id ? { ...upload, thread_ts: root.id } : upload);
   }
 }
 

@@ -45,8 +45,9 @@ export function createTeamsChannel(config: TeamsConfig, http: Http, deps: TeamsD
     );
     adapter.use(loopbackOnly);
   }
-  adapter.use(keepReferences(deps));
+  // Redeliveries are dropped first: they would only rewrite the reference their first delivery stored.
   adapter.use(dropRedeliveries(deps));
+  adapter.use(keepReferences(deps));
 
   // No storage: teams-ai turn state then lives for one turn only; everything that matters is in our store.
   const app = new Application<TurnState>({ adapter, botAppId, startTypingTimer: false, removeRecipientMention: true });

@@ -1,6 +1,7 @@
 import { type Activity, ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
 import type { StoredConversationReference } from '../../store/conversation-reference-repository.js';
 import { shortId } from '../../store/records.js';
+import { claimFirstDelivery } from '../first-delivery.js';
 import type { TeamsDeps } from './deps.js';
 import { isLoopbackUrl } from './local-mode.js';
 import { splitThread, teamsTenant } from './tenant.js';
@@ -68,17 +69,8 @@ export function dropRedeliveries(deps: TeamsDeps): Middleware {
       const activity = ctx.activity;
       const counts = activity.type === ActivityTypes.Message || activity.type === ActivityTypes.Invoke;
       if (counts && activity.id && activity.conversation?.id) {
-        let first = true;
-        try {
-          first = await deps.deduper.isFirstDelivery(
-            teamsTenant(activity),
-            shortId(`${activity.conversation.id}|${activity.id}`),
-          );
-        } catch (error) {
-          deps.logger.warn({ err: error }, 'dedupe check failed; processing anyway');
-        }
-        if (!first) {
-          deps.logger.info({ activityId: activity.id }, 'duplicate Teams activity skipped');
+        const deliveryId = shortId(`${activity.conversation.id}|${activity.id}`);
+        if (!(await claimFirstDelivery(deps, teamsTenant(activity), deliveryId, { activityId: activity.id }))) {
           if (activity.type === ActivityTypes.Invoke) {
             await ctx.sendActivity({
               type: ActivityTypes.InvokeResponse,

@@ -21,6 +21,6 @@ export class TeamsPoster implements ChannelPoster {
       timeZone: stored.timezone,
       locale: stored.locale,
     });
-    return surface.postToChannel(target.channel, view);
+    return surface.postThrough(target.channel, stored, view);
   }
 }

@@ -13,7 +13,10 @@ import type { MessageRef } from '../../core/triage/dialogue.js';
 import { escapeMarkdown } from '../../core/triage/report-markdown.js';
 import type { UserRef, View } from '../../core/view.js';
 import type { Downloads } from '../../http/downloads.js';
-import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
+import type {
+  KeyvConversationReferenceRepository,
+  StoredConversationReference,
+} from '../../store/conversation-reference-repository.js';
 import type { InvokeReply } from './invoke-reply.js';
 import { type CardOptions, plain, renderCard } from './render/cards.js';
 import { splitThread } from './tenant.js';
@@ -77,11 +80,18 @@ export class TeamsSurface implements ConversationSurface {
   async postToChannel(channel: string, view: View): Promise<MessageRef> {
     const stored = await this.deps.references.get(this.tenant, channel);
     if (!stored) throw new Error('no_conversation_reference: the bot has not heard from that channel yet');
+    return this.postThrough(channel, stored, view);
+  }
+
+  /**
+   * Posts to `channel` through its already-loaded conversation reference: a new post (not a reply to an old thread)
+   * when it is a Teams channel, a plain message in a chat.
+   */
+  async postThrough(channel: string, stored: StoredConversationReference, view: View): Promise<MessageRef> {
     const reference = stored as Partial<ConversationReference>;
     if (stored.conversation.conversationType !== 'channel') {
       return { channel, id: await this.send(channel, this.cardActivity(view), reference) };
     }
-    // A new post in the channel, not a reply to an old thread.
     let created: { id: string; activityId: string } | undefined;
     await this.within(
       channel,
@@ -147,13 +157,6 @@ export class TeamsSurface implements ConversationSurface {
   async postCard(conversationId: string, card: Record<string, unknown>, summary: string): Promise<MessageRef> {
     const activity = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), summary: plain(summary) };
     return { channel: conversationId, id: await this.send(conversationId, activity) };
-  }
-
-  /** Replaces a card for everyone (the clicker sees the invoke answer). */
-  async updateCard(ref: MessageRef, card: Record<string, unknown>): Promise<void> {
-    await this.within(ref.channel, async (ctx) => {
-      await ctx.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: ref.id });
-    });
   }
 
   private cardActivity(view: View): Partial<Activity> {

@@ -77,11 +77,7 @@ export function addDays(date: LocalDate, days: number): LocalDate {
 
 /** Calendar months, clamped to the end of the month: 31 Jan + 1 month is 28 (or 29) Feb. */
 export function addMonths(date: LocalDate, months: number): LocalDate {
-  const { year, month, day } = parse(date);
-  const index = year * 12 + (month - 1) + months;
-  const toYear = Math.floor(index / 12);
-  const toMonth = index - toYear * 12 + 1;
-  return format({ year: toYear, month: toMonth, day: Math.min(day, daysInMonth(toYear, toMonth)) });
+  return monthStepper(date)(months);
 }
 
 /**
@@ -215,17 +211,6 @@ function transitionBetween(lo: number, hi: number, timeZone: string): number {
     else high = mid;
   }
   return high * 1000;
-}
-
-/** The next instant strictly after `after` at which a daily reminder set for `hour`:`minute` local fires. */
-export function nextDailyRun(after: Date, hour: number, minute: number, timeZone: string): Date {
-  const today = localDateOf(after, timeZone);
-  for (let days = -1; days <= 2; days += 1) {
-    const run = zonedInstant(addDays(today, days), hour, minute, timeZone);
-    if (run.getTime() > after.getTime()) return run;
-  }
-  // Unreachable: tomorrow's run is always later than now. Kept so the function is total.
-  return zonedInstant(addDays(today, 3), hour, minute, timeZone);
 }
 
 /** An instant as ISO 8601 with the zone's offset, e.g. '2026-04-01T00:00:00+01:00': the local date stays visible. */

@@ -93,14 +93,21 @@ function itemActions(item: DigestItem): ViewAction[] {
 interface ListOptions {
   /** Items the caller left out (beyond those passed), added to "and N more". */
   more?: number;
-  /** How the kpi command is written on this platform, e.g. '/aiprocure kpi'. */
-  kpiCommand?: string;
 }
 
-function itemsView(heading: string, intro: ViewBlock[], items: DigestItem[], options: ListOptions): View {
-  const sorted = sortDigestItems(items);
-  const shown = sorted.slice(0, DIGEST_MAX_ITEMS);
-  const more = sorted.length - shown.length + (options.more ?? 0);
+/** The note under a list that leaves `more` items out, saying where to see them. */
+type MoreNote = (more: number) => Paragraph;
+
+/** `items` come in digest order (digestItems, sortDigestItems): the views show them as given. */
+function itemsView(
+  heading: string,
+  intro: ViewBlock[],
+  items: DigestItem[],
+  options: ListOptions,
+  moreNote: MoreNote,
+): View {
+  const shown = items.slice(0, DIGEST_MAX_ITEMS);
+  const more = items.length - shown.length + (options.more ?? 0);
   const blocks: ViewBlock[] = [...intro];
   shown.forEach((item, i) => {
     blocks.push({ type: 'text', content: itemLine(item, i + 1) });
@@ -109,16 +116,22 @@ function itemsView(heading: string, intro: ViewBlock[], items: DigestItem[], opt
   if (more > 0) {
     blocks.push({
       type: 'context',
-      content: [`and ${more} more: use the `, { code: options.kpiCommand ?? 'kpi' }, ' command to see them all.'],
+      content: moreNote(more),
     });
   }
   return { fallback: heading, heading, blocks };
 }
 
-/** The daily message for a procurement channel. */
+/** The daily message for a procurement channel; `items` sorted as digestItems returns them. */
 export function digestView(
   items: DigestItem[],
-  options: ListOptions & { date: LocalDate; timeZone: string; channelName?: string },
+  options: ListOptions & {
+    date: LocalDate;
+    timeZone: string;
+    channelName?: string;
+    /** How the kpi command is written where the digest is read, e.g. '/aiprocure kpi'. */
+    kpiCommand?: string;
+  },
 ): View {
   const heading = `AI contract reminders: ${summary(items)}`;
   const intro: ViewBlock = {
@@ -129,14 +142,21 @@ export function digestView(
       ' · Record a result, or snooze an item for 7 days. Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
-  return itemsView(heading, [intro], items, options);
+  return itemsView(heading, [intro], items, options, (more) => [
+    `and ${more} more: use the `,
+    { code: options.kpiCommand ?? 'kpi' },
+    ' command to see them all.',
+  ]);
 }
 
-/** The same list for one person who asked (the kpi command). */
+/** The same list for one person who asked (the kpi command); `items` sorted as digestItems returns them. */
 export function dueListView(items: DigestItem[], options: ListOptions = {}): View {
   if (items.length === 0 && !options.more) {
     const text = 'Nothing is overdue or due in the next 7 days for your AI contracts.';
     return { fallback: text, heading: 'AI contract reminders', blocks: [{ type: 'text', content: [text] }] };
   }
-  return itemsView(`AI contract reminders: ${summary(items)}`, [], items, options);
+  // This is the kpi command's own answer, so the note says how the rest come into view instead.
+  return itemsView(`AI contract reminders: ${summary(items)}`, [], items, options, (more) => [
+    `and ${more} more not shown here: they move up as these are recorded or snoozed.`,
+  ]);
 }

@@ -3,7 +3,7 @@ import { BadInputError } from '../errors.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
 import { ContractActions, ContractPayloadSchema, RegisterPayloadSchema } from './actions.js';
 import type { Contract } from './contract.js';
-import type { ContractService } from './service.js';
+import type { ContractService, Submitted } from './service.js';
 
 /**
  * What a contract action asks the platform to show. Each platform decides how: a form is a Slack modal or a Teams
@@ -16,7 +16,8 @@ export type ContractReply =
   | { kind: 'notice'; view: View }
   | { kind: 'file'; file: { filename: string; title: string; content: string } };
 
-export type FormOutcome = { ok: true; contract: Contract; confirmation: View } | { ok: false; form: FormView };
+/** A submitted form with no extra result fields. */
+export type FormOutcome = Submitted<unknown>;
 
 export interface ContractCall {
   tenant: string;

@@ -188,12 +188,19 @@ export function escalationFor(overdueDays: number): Escalation {
   return 'none';
 }
 
+/**
+ * Whether an unrecorded obligation counts: those due before the contract was registered (`trackedFrom`) do not,
+ * except breach notices, which someone logged on purpose.
+ */
+export function isTracked(obligation: Pick<Obligation, 'kind' | 'due'>, trackedFrom: LocalDate): boolean {
+  return obligation.kind === 'breach-cpn' || obligation.due >= trackedFrom;
+}
+
 export type OpenSource = ScheduleSource & Pick<Contract, 'results' | 'snoozes' | 'trackedFrom'>;
 
 /**
- * Obligations due on or before `today + horizonDays` with no result recorded and not snoozed past today.
- * Obligations due before the contract was registered (`trackedFrom`) are left out, except breach notices, which
- * someone logged on purpose. A snooze hides an item until its date; the item then comes back with its original
+ * Obligations due on or before `today + horizonDays`, tracked (see isTracked), with no result recorded and not
+ * snoozed past today. A snooze hides an item until its date; the item then comes back with its original
  * due date, so escalation keeps counting from when it was due.
  */
 export function openItems(contract: OpenSource, today: LocalDate, horizonDays = DEFAULT_HORIZON_DAYS): OpenItem[] {
@@ -203,7 +210,7 @@ export function openItems(contract: OpenSource, today: LocalDate, horizonDays = 
   const items: OpenItem[] = [];
   visitObligations(contract, addDays(today, horizonDays), (obligation) => {
     if (recorded.has(obligation.key)) return;
-    if (obligation.kind !== 'breach-cpn' && obligation.due < trackedFrom) return;
+    if (!isTracked(obligation, trackedFrom)) return;
     const snoozedUntil = contract.snoozes[obligation.key];
     if (snoozedUntil !== undefined && snoozedUntil > today) return;
     const overdueDays = obligation.due < today ? daysBetween(obligation.due, today) : 0;

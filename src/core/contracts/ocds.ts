@@ -8,7 +8,7 @@ import { TIER_LABEL } from '../triage/views.js';
 import { addDays, isoInZone, type LocalDate, localDateOf, zonedInstant } from './calendar.js';
 import { type Contract, type ContractResult, CPN_RATING } from './contract.js';
 import { cadenceLabel } from './format.js';
-import { latestResults, type Obligation, type ObligationKind, obligationsOf } from './obligations.js';
+import { isTracked, latestResults, type Obligation, type ObligationKind, obligationsOf } from './obligations.js';
 
 export const OCDS_EXTENSIONS = {
   metrics: 'https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json',
@@ -157,14 +157,19 @@ function agreedMetric(kpi: Contract['kpis'][number]): OcdsMetric {
 /** The series an obligation belongs to, so the export lists the next scheduled occurrence of each. */
 const seriesOf = (o: Obligation) => (o.kind === 'breach-cpn' ? o.key : `${o.kind}:${o.kpiId ?? ''}`);
 
-function milestones(contract: Contract, today: LocalDate, latest: Map<string, ContractResult>): OcdsMilestone[] {
+function milestones(
+  contract: Contract,
+  obligations: Obligation[],
+  today: LocalDate,
+  latest: Map<string, ContractResult>,
+): OcdsMilestone[] {
   const nextOfSeries = new Set<string>();
   const out: OcdsMilestone[] = [];
-  for (const obligation of obligationsOf(contract)) {
+  for (const obligation of obligations) {
     const result = latest.get(obligation.key);
     const past = obligation.due <= today;
     if (!result) {
-      if (past && obligation.kind !== 'breach-cpn' && obligation.due < contract.trackedFrom) continue;
+      if (past && !isTracked(obligation, contract.trackedFrom)) continue;
       if (!past) {
         const series = seriesOf(obligation);
         if (nextOfSeries.has(series)) continue;
@@ -220,7 +225,8 @@ export function ocdsRelease(
   const { timeZone } = contract;
   const today = localDateOf(options.now, timeZone);
   const latest = latestResults(contract);
-  const byKey = new Map(obligationsOf(contract).map((o) => [o.key, o]));
+  const obligations = obligationsOf(contract);
+  const byKey = new Map(obligations.map((o) => [o.key, o]));
   const value = { amount: contract.value.amount, currency: contract.value.currency };
   const period = { startDate: dayStart(contract.start, timeZone), endDate: dayEnd(contract.end, timeZone) };
   const buyer = { id: 'buyer', name: options.buyerName?.trim() || 'Contracting authority' };
@@ -258,7 +264,7 @@ export function ocdsRelease(
         agreedMetrics: contract.kpis.map(agreedMetric),
         implementation: {
           ...(metrics.length ? { metrics } : {}),
-          milestones: milestones(contract, today, latest),
+          milestones: milestones(contract, obligations, today, latest),
         },
       },
     ],

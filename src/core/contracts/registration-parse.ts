@@ -234,7 +234,7 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
         material: material.includes(id),
       };
     }),
-    cpnDuty: hasCpnDuty({ jurisdiction, value }),
+    cpnDuty: duty,
     trackedFrom: today,
     results: [],
     breaches: [],

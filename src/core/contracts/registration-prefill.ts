@@ -1,5 +1,6 @@
 /** The starting point of the registration form, from a completed triage: its title, value, KPI pack and targets. */
 import type { Dialogue } from '../triage/dialogue.js';
+import { kpiCadence } from '../triage/engine.js';
 import { parseMoney } from '../triage/money.js';
 import type { Cadence, Pack, ScoredTier } from '../triage/pack-schema.js';
 import type { Outcome } from '../triage/types.js';
@@ -66,20 +67,6 @@ function cadenceOf(cadence: Cadence): ContractKpi['cadence'] {
     : { months: months(cadence.months), thenMonths: months(cadence.thenMonths) };
 }
 
-/** The cadence the engine gives a KPI at a tier: the tier's, or the KPI's own when that is more frequent. */
-function libraryCadence(pack: Pack, kpi: Pack['rules']['kpis'][number], tier: ScoredTier): Cadence | undefined {
-  const tierCadence = pack.cadences.find((c) => c.id === pack.tiers[tier].cadence);
-  const own = pack.cadences.find((c) => c.id === kpi.cadence);
-  return own && (!tierCadence || moreFrequent(own, tierCadence)) ? own : tierCadence;
-}
-
-/** As the engine compares cadences: the first interval, then the later one. */
-function moreFrequent(a: Cadence, b: Cadence): boolean {
-  const [a1, a2] = [a.months, a.thenMonths ?? a.months];
-  const [b1, b2] = [b.months, b.thenMonths ?? b.months];
-  return a1 < b1 || (a1 === b1 && a2 < b2);
-}
-
 /** The form's starting point from a completed triage: its title, value, KPI pack, targets and cadences. */
 export function prefillFromTriage(input: {
   dialogue: Dialogue;
@@ -100,14 +87,14 @@ export function prefillFromTriage(input: {
   const fromOutcome = new Map(outcome.kpis.map((k) => [k.id, k]));
   const library = pack.rules.kpis.map((kpi): LibraryKpi => {
     const chosen = fromOutcome.get(kpi.id);
-    const cadence = pack.cadences.find((c) => c.id === chosen?.cadenceId) ?? libraryCadence(pack, kpi, tier);
+    const cadence = pack.cadences.find((c) => c.id === chosen?.cadenceId) ?? kpiCadence(pack, kpi, tier);
     return {
       id: kpi.id,
       title: kpi.title,
       measure: kpi.measure,
       target: chosen?.target ?? kpi.target,
-      cadence: cadence ? cadenceOf(cadence) : { months: 12 },
-      ...(cadence ? { cadenceId: cadence.id } : {}),
+      cadence: cadenceOf(cadence),
+      cadenceId: cadence.id,
     };
   });
   const kpis = outcome.kpis.map((k) => k.id);

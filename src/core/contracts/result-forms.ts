@@ -12,7 +12,7 @@ import {
   nextSequenceId,
 } from './contract.js';
 import { type FieldErrors, textValue, tooLong } from './form-values.js';
-import { isRated, type Obligation } from './obligations.js';
+import { isRated, latestResults, type Obligation } from './obligations.js';
 
 export const ResultFields = { value: 'value', rating: 'rating', note: 'note' } as const;
 export const BreachFields = { on: 'on', note: 'note' } as const;
@@ -38,7 +38,7 @@ export function resultForm(
     ` · ${obligation.title} · due ${formatLocalDate(obligation.due)} · covers ${formatLocalDate(obligation.from)} to ${formatLocalDate(obligation.due)}`,
   ];
   if (kpi) intro.push(` · target: ${kpi.target}`);
-  const previous = contract.results.filter((r) => r.obligation === obligation.key).at(-1);
+  const previous = latestResults(contract).get(obligation.key);
   if (previous) {
     const rated = previous.rating ? ` (${CPN_RATING[previous.rating].label})` : '';
     intro.push(` · already recorded: ${previous.value}${rated}; this replaces it.`);

@@ -1,11 +1,10 @@
 import { BadInputError, NotFoundError } from '../errors.js';
-import { answersOf, type Dialogue } from '../triage/dialogue.js';
-import { evaluate } from '../triage/engine.js';
-import type { Pack } from '../triage/pack-schema.js';
+import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
+import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
 import { addDays, type LocalDate, localDateOf } from './calendar.js';
 import { type Contract, type ContractResult, newContractId } from './contract.js';
-import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView } from './digest.js';
+import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView, sortDigestItems } from './digest.js';
 import { findObligation, latestResults, type Obligation } from './obligations.js';
 import { type OcdsRelease, ocdsRelease, releasePackage } from './ocds.js';
 import type {
@@ -22,7 +21,6 @@ import { prefillFromTriage, type RegistrationPrefill } from './registration-pref
 import { breachForm, parseBreach, parseResult, resultForm } from './result-forms.js';
 import {
   breachLoggedView,
-  contractNoticeView,
   contractsListView,
   contractView,
   registeredView,
@@ -116,14 +114,14 @@ export class ContractService {
     return contractsListView(await this.deps.contracts.listByTenant(tenant), this.deps.clock.now());
   }
 
-  /** Everything open across the tenant's contracts (the kpi command), each on its own zone's "today". */
+  /** Everything open across the tenant's contracts (the kpi command), each on its own zone's "today", sorted. */
   async dueItems(tenant: string, today?: LocalDate): Promise<DigestItem[]> {
     const contracts = await this.deps.contracts.listByTenant(tenant);
-    return contracts.flatMap((c) => digestItemsOf(c, today ?? this.today(c)));
+    return sortDigestItems(contracts.flatMap((c) => digestItemsOf(c, today ?? this.today(c))));
   }
 
-  async due(tenant: string, today?: LocalDate, kpiCommand?: string): Promise<View> {
-    return dueListView(await this.dueItems(tenant, today), kpiCommand ? { kpiCommand } : {});
+  async due(tenant: string, today?: LocalDate): Promise<View> {
+    return dueListView(await this.dueItems(tenant, today));
   }
 
   /** The daily digest for one channel on `date` (the scheduler's local date); undefined when nothing is due. */
@@ -199,7 +197,7 @@ export class ContractService {
       if (recorded) {
         return {
           contract,
-          confirmation: contractNoticeView(`${obligation.title} is already recorded, so there is nothing to snooze.`),
+          confirmation: noticeView(`${obligation.title} is already recorded, so there is nothing to snooze.`),
         };
       }
       const until = addDays(this.today(contract), days);
@@ -292,8 +290,8 @@ export class ContractService {
     if (dialogue.status === 'stopped') {
       throw new BadInputError('This triage ended in STOP (a prohibited practice): there is no contract to register.');
     }
-    const pack = await this.packOf(dialogue);
-    const outcome = evaluate(pack, answersOf(dialogue));
+    const pack = await packOf(this.deps.packs, dialogue);
+    const outcome = dialogueOutcome(pack, dialogue);
     const prefill = prefillFromTriage({
       dialogue,
       outcome,
@@ -303,13 +301,6 @@ export class ContractService {
       now: this.deps.clock.now(),
     });
     return { prefill, dialogue };
-  }
-
-  private async packOf(dialogue: Dialogue): Promise<Pack> {
-    const pack = await this.deps.packs.byHash(dialogue.pack.hash);
-    if (!pack)
-      throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
-    return pack;
   }
 
   /** The tenant's procurement channel; else the platform's configured default; else where the triage ran. */

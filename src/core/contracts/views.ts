@@ -238,8 +238,3 @@ export function breachLoggedView(contract: Contract, breach: Breach, obligation:
     [open(contract)],
   );
 }
-
-/** A short note for the person who clicked (stale buttons, nothing to do). */
-export function contractNoticeView(text: string): View {
-  return notice([text]);
-}

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import type { Answers } from './types.js';
+import type { PackRepository } from '../ports.js';
+import { evaluate } from './engine.js';
+import type { Pack } from './pack-schema.js';
+import type { Answers, Outcome } from './types.js';
 import { TIERS } from './types.js';
 
 /** Records of a triage dialogue, validated whenever they are read back from the store. */
@@ -67,4 +70,17 @@ export type DialogueEvent = z.infer<typeof EventSchema>;
 
 export function answersOf(dialogue: Dialogue): Answers {
   return Object.fromEntries(Object.entries(dialogue.answers).map(([id, record]) => [id, record.value]));
+}
+
+/** The pack a dialogue ran on, by hash: a later edit of the pack never changes an earlier triage. */
+export async function packOf(packs: PackRepository, dialogue: Dialogue): Promise<Pack> {
+  const pack = await packs.byHash(dialogue.pack.hash);
+  if (!pack)
+    throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
+  return pack;
+}
+
+/** A dialogue's outcome from its answers; provisional (missing answers as "Don't know") while it is still open. */
+export function dialogueOutcome(pack: Pack, dialogue: Dialogue): Outcome {
+  return evaluate(pack, answersOf(dialogue), { partial: dialogue.status === 'open' });
 }

@@ -83,6 +83,15 @@ const moreFrequent = (a: Cadence, b: Cadence) => {
   return a1 < b1 || (a1 === b1 && a2 < b2);
 };
 
+/** A KPI's review cadence at a tier: the tier's, or the KPI's own when that is more frequent. */
+export function kpiCadence(pack: Pack, kpi: Pick<Kpi, 'cadence'>, tier: ScoredTier): Cadence {
+  const tierCadence = pack.cadences.find((c) => c.id === pack.tiers[tier].cadence);
+  // The pack loader rejects a tier whose cadence is unknown, so this only trips on a hand-built pack.
+  if (!tierCadence) throw new Error(`Tier "${tier}" of pack ${pack.id} has an unknown cadence`);
+  const own = pack.cadences.find((c) => c.id === kpi.cadence);
+  return own && moreFrequent(own, tierCadence) ? own : tierCadence;
+}
+
 /** The answers of applicable questions in normal form; a missing answer (partial mode) is "Don't know". */
 function checkedAnswers(walked: Walk): Answers {
   const view: Answers = {};
@@ -116,10 +125,8 @@ function contributions(questions: Question[], view: Answers): Contribution[] {
 }
 
 function kpisFor(pack: Pack, kpis: Kpi[], tier: ScoredTier): Outcome['kpis'] {
-  const tierCadence = pack.cadences.find((c) => c.id === pack.tiers[tier].cadence)!;
   return kpis.map((k) => {
-    const own = pack.cadences.find((c) => c.id === k.cadence);
-    const cadence = own && moreFrequent(own, tierCadence) ? own : tierCadence;
+    const cadence = kpiCadence(pack, k, tier);
     const { id, title, measure, target } = k;
     return { id, title, measure, target, cadence: cadence.label, cadenceId: cadence.id };
   });

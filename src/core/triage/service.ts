@@ -9,7 +9,7 @@ import type {
   SettingsRepository,
 } from '../ports.js';
 import type { UserRef, View } from '../view.js';
-import { answersOf, type Dialogue, type MessageRef } from './dialogue.js';
+import { answersOf, type Dialogue, dialogueOutcome, type MessageRef, packOf } from './dialogue.js';
 import { applicableQuestions, describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
 import type { Pack, Question } from './pack-schema.js';
 import { renderMarkdownReport } from './report-markdown.js';
@@ -177,7 +177,7 @@ export class TriageService {
       await input.surface.notifyUser(input.by, noticeView('The report is ready once the last question is answered.'));
       return;
     }
-    const pack = await this.packOf(dialogue);
+    const pack = await packOf(this.deps.packs, dialogue);
     const answers = answersOf(dialogue);
     const outcome = evaluate(pack, answers);
     const markdown = renderMarkdownReport(pack, answers, outcome, {
@@ -197,7 +197,7 @@ export class TriageService {
 
   /** The full outcome of a dialogue, recomputed from its answers and the pack it ran on. */
   async outcomeOf(dialogue: Dialogue): Promise<Outcome> {
-    return evaluate(await this.packOf(dialogue), answersOf(dialogue), { partial: dialogue.status === 'open' });
+    return dialogueOutcome(await packOf(this.deps.packs, dialogue), dialogue);
   }
 
   private async withDialogue(
@@ -210,7 +210,7 @@ export class TriageService {
         await input.surface.notifyUser(input.by, noticeView('That triage no longer exists.'));
         return;
       }
-      await work(dialogue, await this.packOf(dialogue));
+      await work(dialogue, await packOf(this.deps.packs, dialogue));
     });
   }
 
@@ -225,7 +225,7 @@ export class TriageService {
         // The end was cut short (a crash, the platform down): finish it now, instead of pointing at a summary
         // that is not there.
         await input.surface.notifyUser(input.by, noticeView('This triage is complete; posting its summary now.'));
-        await this.finish(dialogue, evaluate(pack, answersOf(dialogue)), input.surface);
+        await this.finish(dialogue, dialogueOutcome(pack, dialogue), input.surface);
         return;
       }
       await input.surface.notifyUser(
@@ -357,24 +357,14 @@ export class TriageService {
     return Boolean(dialogue.summary?.thread && dialogue.summary.rootUpdated && dialogue.summary.shared);
   }
 
-  private async packOf(dialogue: Dialogue): Promise<Pack> {
-    const pack = await this.deps.packs.byHash(dialogue.pack.hash);
-    if (!pack)
-      throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
-    return pack;
-  }
-
   private now(): string {
     return this.deps.clock.now().toISOString();
   }
 }
 
+/** The reason carries any platform-specific advice (e.g. Slack's "/invite"); the surface adds it, not the core. */
 function postFailedView(reason: string): View {
-  const hint =
-    reason.includes('not_in_channel') || reason.includes('channel_not_found')
-      ? ' Add the bot to the procurement channel, or choose another with the config channel command.'
-      : '';
-  return noticeView(`I could not post the summary to the procurement channel (${reason}).${hint}`);
+  return noticeView(`I could not post the summary to the procurement channel (${reason}).`);
 }
 
 /** A multi-choice question answered with one exclusive button ("None of these") arrives as a single option. */

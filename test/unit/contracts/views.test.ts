@@ -189,6 +189,11 @@ describe('the daily digest', () => {
     expect(JSON.stringify(slack)).toContain('20. ');
     expect(slack.blocks.filter((b) => b.type === 'actions')).toHaveLength(DIGEST_MAX_ITEMS);
     expect(JSON.stringify(slack)).not.toContain('More in the exported report');
+    // The kpi command's own answer does not send the reader back to the kpi command.
+    const asked = dueListView(all).blocks.at(-1);
+    expect(asked?.type === 'context' && plainText(asked.content)).toBe(
+      `and ${all.length - DIGEST_MAX_ITEMS} more not shown here: they move up as these are recorded or snoozed.`,
+    );
   });
 
   it('keeps contract titles as text: nobody is pinged, nothing is formatted', () => {
@@ -200,7 +205,7 @@ describe('the daily digest', () => {
   });
 
   it('for a person asking: the same list, or a plain answer when nothing is due', () => {
-    const view = dueListView(items, { kpiCommand: 'kpi' });
+    const view = dueListView(items);
     expect(view.heading).toBe('AI contract reminders: 3 overdue, 1 due this week');
     expect(view.blocks.filter((b) => b.type === 'actions')).toHaveLength(4);
     rendersEverywhere(view);

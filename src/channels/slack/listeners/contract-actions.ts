@@ -9,11 +9,9 @@ import type {
 import { z } from 'zod';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
-import { DomainError } from '../../../core/errors.js';
 import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
-import { renderMessage } from '../render/blocks.js';
 import { modalErrors, modalValues, renderModal } from '../render/modal.js';
 import { safeJson } from '../safe-json.js';
 import { SlackSurface } from '../surface.js';
@@ -43,6 +41,9 @@ export function registerContractActions(app: App, deps: SlackDeps) {
     const channel = body.channel?.id ?? body.container?.channel_id;
     const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
     const surface = new SlackSurface(client, { channel, threadTs });
+    // The modal must open within Slack's 3 s trigger window, so the zone lookup (for Register only) starts before the
+    // dedupe claim and gets a short budget; without a zone the form proposes the jurisdiction's.
+    const zone = actionId === ContractActions.register ? userTimeZone(client, by.id, 800) : undefined;
     await onFirstDelivery(deps, tenant, body.trigger_id, async () => {
       try {
         const payload = action.type === 'button' ? safeJson(action.value) : undefined;
@@ -52,8 +53,7 @@ export function registerContractActions(app: App, deps: SlackDeps) {
           actionId,
           payload,
           platform: 'slack',
-          // Short wait: the modal must open within Slack's 3 s trigger window; without it the form proposes the jurisdiction's zone.
-          timeZone: actionId === ContractActions.register ? await userTimeZone(client, by.id, 800) : undefined,
+          timeZone: await zone,
           ocidPrefix: deps.ocdsPrefix,
         });
         if (!reply) return;
@@ -61,13 +61,7 @@ export function registerContractActions(app: App, deps: SlackDeps) {
           const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });
           await client.views.open({ trigger_id: body.trigger_id, view: renderModal(reply.form, metadata) as never });
         } else if (reply.kind === 'file') {
-          if (channel) {
-            await client.filesUploadV2({
-              channel_id: channel,
-              ...(threadTs ? { thread_ts: threadTs } : {}),
-              ...reply.file,
-            });
-          }
+          if (channel) await surface.uploadFile({ channel, id: threadTs }, reply.file);
         } else {
           await surface.notifyUser(by, reply.view);
         }
@@ -99,9 +93,12 @@ export function registerContractActions(app: App, deps: SlackDeps) {
         submission: view.id,
       });
     } catch (error) {
-      // Known problems (the contract is gone, the store is down) are said on the modal itself.
-      const message = error instanceof DomainError ? error.message : 'Something went wrong; please try again.';
-      if (!(error instanceof DomainError)) deps.logger.error({ err: error }, 'contract form failed');
+      // Said on the modal itself: a known problem (the contract is gone, the store is down) in its own words,
+      // anything else with the reference that was logged.
+      let message = 'Something went wrong; please try again.';
+      await showFailure(error, deps.logger, async (text) => {
+        message = text;
+      });
       await ack({
         response_action: 'update',
         view: renderModal(errorForm(view.title.text, message), view.private_metadata) as never,
@@ -120,14 +117,13 @@ export function registerContractActions(app: App, deps: SlackDeps) {
     await onFirstDelivery(deps, tenant, `view:${view.id}`, async () => {
       try {
         // A registration is news for the thread; a result or a breach is confirmed to the person who entered it.
-        if (view.callback_id === ContractActions.submitRegistration) {
-          await client.chat.postMessage({
-            channel,
-            ...(threadTs ? { thread_ts: threadTs } : {}),
-            ...renderMessage(outcome.confirmation),
-          });
+        const surface = new SlackSurface(client, { channel, threadTs });
+        if (view.callback_id !== ContractActions.submitRegistration) {
+          await surface.notifyUser(by, outcome.confirmation);
+        } else if (threadTs) {
+          await surface.postInThread({ channel, id: threadTs }, outcome.confirmation);
         } else {
-          await new SlackSurface(client, { channel, threadTs }).notifyUser(by, outcome.confirmation);
+          await surface.postRoot(channel, outcome.confirmation);
         }
       } catch (error) {
         deps.logger.error({ err: error }, 'could not confirm a contract form');

@@ -3,6 +3,7 @@ import { TurnContext } from 'botbuilder';
 import type { UserRef } from '../../../core/view.js';
 import type { TeamsDeps } from '../deps.js';
 import type { InvokeReply } from '../invoke-reply.js';
+import type { CardOptions } from '../render/cards.js';
 import { TeamsSurface } from '../surface.js';
 import { teamsTenant } from '../tenant.js';
 
@@ -12,11 +13,13 @@ export interface TeamsContext {
   deps: TeamsDeps;
 }
 
-/** What every handler derives from an activity: tenant, who, and a surface bound to its conversation. */
+/** What every handler derives from an activity: tenant, who, a surface bound to its conversation, card options. */
 export function bind(context: TeamsContext, ctx: TurnContext, invoke?: InvokeReply) {
   const activity = ctx.activity;
   const tenant = teamsTenant(activity);
   const by: UserRef = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name };
+  // Dates on cards follow the sender's zone and locale.
+  const options: CardOptions = { timeZone: activity.localTimezone, locale: activity.locale };
   const surface = new TeamsSurface(
     {
       adapter: context.adapter,
@@ -27,7 +30,7 @@ export function bind(context: TeamsContext, ctx: TurnContext, invoke?: InvokeRep
     tenant,
     TurnContext.getConversationReference(activity),
     invoke,
-    { timeZone: activity.localTimezone, locale: activity.locale },
+    options,
   );
-  return { tenant, by, surface };
+  return { tenant, by, surface, options };
 }

@@ -27,17 +27,15 @@ export async function handleContractAction(
   verb: string,
   data: Record<string, unknown>,
 ): Promise<Reply> {
-  const { tenant, by, surface } = bind(context, ctx);
+  const { tenant, by, surface, options } = bind(context, ctx);
   const conversation = ctx.activity.conversation.id;
-  const options = { timeZone: ctx.activity.localTimezone, locale: ctx.activity.locale };
-  const { _multi: _, ...payload } = data;
   try {
     if (FORMS.includes(verb)) {
       const outcome = await submitContractForm(context.deps.contracts, {
         tenant,
         by,
         formId: verb,
-        payload: pick(payload),
+        payload: pick(data),
         values: formValues(data),
         platform: 'teams',
         timeZone: ctx.activity.localTimezone,
@@ -46,17 +44,16 @@ export async function handleContractAction(
       });
       if (!outcome) return 'That action is not supported.';
       if (!outcome.ok) return renderFormCard(outcome.form, options);
-      const confirmation = renderCard(outcome.confirmation, options);
       if (ctx.activity.replyToId) {
-        await surface.updateCard({ channel: conversation, id: ctx.activity.replyToId }, confirmation);
+        await surface.update({ channel: conversation, id: ctx.activity.replyToId }, outcome.confirmation);
       }
-      return confirmation;
+      return renderCard(outcome.confirmation, options);
     }
     const reply = await dispatchContractAction(context.deps.contracts, {
       tenant,
       by,
       actionId: verb,
-      payload: pick(payload),
+      payload: pick(data),
       platform: 'teams',
       timeZone: ctx.activity.localTimezone,
       ocidPrefix: context.deps.ocdsPrefix,
@@ -67,7 +64,7 @@ export async function handleContractAction(
         await surface.postCard(conversation, renderFormCard(reply.form, options), reply.form.title);
         return 'The form is in the conversation below.';
       case 'view':
-        await surface.postCard(conversation, renderCard(reply.view, options), reply.view.fallback);
+        await surface.postRoot(conversation, reply.view);
         return 'Posted below.';
       case 'file':
         await surface.uploadFile({ channel: conversation, id: ctx.activity.replyToId ?? '' }, reply.file);

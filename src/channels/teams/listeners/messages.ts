@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
-import { TriageService } from '../../../core/triage/service.js';
+import { checkCommand } from '../../../core/commands.js';
 import { type CommandStyle, helpView, noticeView, usageView } from '../../../core/triage/views.js';
 import type { View } from '../../../core/view.js';
 import { showFailure } from '../../failures.js';
@@ -27,7 +27,7 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
   const text = ctx.activity.text ?? '';
   if (!text.trim()) return; // an Action.Submit or an attachment-only message: nothing to do
   const style = commandStyle(ctx);
-  const command = parseTeamsCommand(text);
+  const command = checkCommand(parseTeamsCommand(text));
   if (command.kind === 'help') {
     await reply(ctx, helpView(style));
     return;
@@ -43,12 +43,6 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
   try {
     switch (command.kind) {
       case 'triage': {
-        try {
-          TriageService.checkTitle(command.title);
-        } catch (error) {
-          await reply(ctx, usageView(style, error instanceof Error ? error.message : String(error)));
-          return;
-        }
         // Answer the turn now and post the dialogue proactively, well inside Teams' retry window.
         void context.deps.triage
           .start({ tenant, by, surface, platform: 'teams', channel: conversation.id, title: command.title })
@@ -83,7 +77,7 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
         await reply(ctx, await context.deps.contracts.list(tenant));
         return;
       case 'kpi':
-        await reply(ctx, await context.deps.contracts.due(tenant, undefined, 'kpi'));
+        await reply(ctx, await context.deps.contracts.due(tenant));
         return;
       case 'export': {
         const file = await context.deps.contracts.exportOcds(tenant, command.contractId, {
