@@ -18,20 +18,62 @@ const storeUrl = z
   .trim()
   .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\/.+/, 'must start with sqlite://, redis:// or postgres://');
 
+/** A comma-separated list; blanks dropped. */
+const list = optionalText.transform((value) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Slack user ids (U…, W… on Enterprise Grid) or Microsoft Entra object ids. */
+const ADMIN_ID = /^(?:[UW][A-Z0-9]{2,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const HOST_NAME = /^(?:\*\.)?[a-z0-9.-]{1,253}$/i;
+
+/**
+ * Where Teams' Bot Connector lives, in every Microsoft cloud: an activity, or a stored conversation reference, whose
+ * serviceUrl is elsewhere never gets the bot's token. `*.` matches any sub-domain.
+ */
+export const DEFAULT_BOT_CONNECTOR_HOSTS = [
+  'smba.trafficmanager.net',
+  '*.botframework.com',
+  'smba.infra.gcc.teams.microsoft.com',
+  'smba.infra.gov.teams.microsoft.us',
+  'smba.infra.dod.teams.microsoft.us',
+  '*.botframework.azure.us',
+  'frontend.botapi.msg.infra.teams.microsoftonline.cn',
+];
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: optionalText,
+  NODE_ENV: optionalText,
   STORE_URL: storeUrl.default('sqlite://data/bot.sqlite'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   TRIAGE_PACK: optionalText,
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.pipe(
+    z.string().min(16, 'must be at least 16 characters (a random string)').optional(),
+  ),
   SLACK_API_URL: optionalText.pipe(z.string().url().optional()),
   PROCUREMENT_CHANNEL: optionalText,
+  ADMINS: list.pipe(z.array(z.string().regex(ADMIN_ID, 'must be Slack user ids (U…) or Entra object ids'))),
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
   MICROSOFT_APP_TYPE: optionalText.pipe(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional()),
+  ALLOWED_TENANTS: list.pipe(
+    z.array(z.string().refine((id) => id === '*' || GUID.test(id), 'must be Entra tenant ids (GUIDs), or *')),
+  ),
+  BOT_CONNECTOR_HOSTS: list.pipe(
+    z.array(z.string().regex(HOST_NAME, 'must be host names, e.g. smba.trafficmanager.net')),
+  ),
+  PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   PLAYGROUND: optionalText.pipe(z.enum(['0', '1']).optional()),
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
   SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
@@ -44,33 +86,76 @@ const EnvSchema = z.object({
   ),
 });
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopbackHost = (host: string) => LOOPBACK_HOSTS.has(host.toLowerCase());
+
 /** Rules across variables; checked on the raw values so they are reported alongside field errors. */
 function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const value = (name: string) => (env[name] ?? '').trim();
   const problems: string[] = [];
+  const oauthVars = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const oauth = oauthVars.some(set);
+  if (oauth) {
+    for (const name of oauthVars.filter((n) => !set(n))) {
+      problems.push(`${name}: is required for Slack OAuth (with ${oauthVars.filter(set).join(', ')})`);
+    }
+    if (set('SLACK_BOT_TOKEN')) {
+      problems.push(
+        'SLACK_BOT_TOKEN: set either it (one workspace) or SLACK_CLIENT_ID and its secrets (OAuth, any workspace), not both',
+      );
+    }
+    if (set('SLACK_APP_TOKEN')) {
+      problems.push('SLACK_APP_TOKEN: Slack OAuth needs HTTP mode (Slack calls /slack/oauth_redirect); unset it');
+    }
+    if (!set('SLACK_SIGNING_SECRET')) problems.push('SLACK_SIGNING_SECRET: is required for Slack OAuth (HTTP mode)');
+  }
   if (set('SLACK_BOT_TOKEN') && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
       'SLACK_SIGNING_SECRET: is required with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
     );
   }
-  if (!set('SLACK_BOT_TOKEN') && (set('SLACK_APP_TOKEN') || set('SLACK_SIGNING_SECRET'))) {
+  if (!set('SLACK_BOT_TOKEN') && !oauth && (set('SLACK_APP_TOKEN') || set('SLACK_SIGNING_SECRET'))) {
     problems.push('SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
   }
   // botbuilder turns authentication off whenever the app id is empty, even with a password: never let that
   // happen by accident.
-  const teamsSecrets = ['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'MICROSOFT_APP_TYPE'].filter(set);
-  if (!set('MICROSOFT_APP_ID') && teamsSecrets.length > 0) {
-    problems.push(`MICROSOFT_APP_ID: is required when ${teamsSecrets.join(', ')} is set`);
+  const teamsSecrets = ['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TENANT_ID', 'MICROSOFT_APP_TYPE', 'ALLOWED_TENANTS'];
+  if (!set('MICROSOFT_APP_ID') && teamsSecrets.some(set)) {
+    problems.push(`MICROSOFT_APP_ID: is required when ${teamsSecrets.filter(set).join(', ')} is set`);
   }
-  const appType = env.MICROSOFT_APP_TYPE?.trim() || 'MultiTenant';
+  const appType = value('MICROSOFT_APP_TYPE') || 'MultiTenant';
   if (set('MICROSOFT_APP_ID') && appType !== 'UserAssignedMSI' && !set('MICROSOFT_APP_PASSWORD')) {
     problems.push('MICROSOFT_APP_PASSWORD: is required with MICROSOFT_APP_ID');
   }
-  if (env.SCHEDULER?.trim() === 'distributed' && !/^rediss?:\/\//.test(env.STORE_URL?.trim() ?? '')) {
-    problems.push('SCHEDULER: distributed needs STORE_URL=redis://… (BullMQ runs on the store’s Redis)');
-  }
   if (set('MICROSOFT_APP_ID') && appType !== 'MultiTenant' && !set('MICROSOFT_APP_TENANT_ID')) {
     problems.push(`MICROSOFT_APP_TENANT_ID: is required when MICROSOFT_APP_TYPE is ${appType}`);
+  }
+  // A multi-tenant app answers any Entra tenant that installs it: the operator names the ones it serves.
+  if (set('MICROSOFT_APP_ID') && appType === 'MultiTenant' && !set('ALLOWED_TENANTS')) {
+    problems.push(
+      'ALLOWED_TENANTS: is required for a MultiTenant Teams app: the Entra tenant ids it serves, comma separated (or * for any)',
+    );
+  }
+  if (set('ALLOWED_TENANTS') && value('ALLOWED_TENANTS').includes('*') && value('ALLOWED_TENANTS') !== '*') {
+    problems.push('ALLOWED_TENANTS: * means every tenant and stands alone');
+  }
+  if (value('SCHEDULER') === 'distributed' && !/^rediss?:\/\//.test(value('STORE_URL'))) {
+    problems.push('SCHEDULER: distributed needs STORE_URL=redis://… (BullMQ runs on the store’s Redis)');
+  }
+  // Local mode (Teams without credentials) authenticates nothing: it is for this machine only, never a server.
+  const slack = set('SLACK_BOT_TOKEN') || oauth;
+  const local = !set('MICROSOFT_APP_ID') && (!slack || value('PLAYGROUND') === '1');
+  if (local) {
+    const missing = ['MICROSOFT_APP_ID', 'MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TYPE', 'ALLOWED_TENANTS'].join(', ');
+    const refuse = (why: string) =>
+      problems.push(
+        `${why}: local mode (no MICROSOFT_APP_ID) authenticates no Teams traffic and serves this machine only. ` +
+          `Set ${missing} (and MICROSOFT_APP_TENANT_ID for a single-tenant app) to run Teams for real.`,
+      );
+    if (value('NODE_ENV') === 'production') refuse('NODE_ENV');
+    if (set('PUBLIC_URL')) refuse('PUBLIC_URL');
+    if (set('HOST') && !isLoopbackHost(value('HOST'))) refuse('HOST');
   }
   return problems;
 }
@@ -78,10 +163,13 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface SlackConfig {
-  botToken: string;
+  /** One workspace (an internal app): its bot token. */
+  botToken?: string;
+  /** Any workspace: OAuth v2 distribution, installations kept in the store. */
+  oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   signingSecret?: string;
   appToken?: string;
-  /** Web API base URL with a trailing slash (GovSlack, or a fake in tests). */
+  /** Web API base URL with a trailing slash (GovSlack, or a fake in tests). OAuth pages follow its host. */
   apiUrl?: string;
   socketMode: boolean;
 }
@@ -92,24 +180,36 @@ export interface TeamsConfig {
    * deployment never exposes an unauthenticated Teams endpoint by accident.
    */
   enabled: boolean;
-  /** Absent in local mode: no authentication, and the bot only calls back to loopback service URLs. */
+  /** Absent in local mode: no authentication, and the bot only talks to this machine. */
   credentials?: {
     appId: string;
     password?: string;
     tenantId?: string;
     type: 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
   };
+  /** Entra tenants served ('*': any). A single-tenant app serves its own tenant. Empty in local mode. */
+  allowedTenants: string[] | '*';
+  /** Hosts a serviceUrl may name once authenticated (tests add 127.0.0.1 for their fake connector). */
+  connectorHosts: string[];
 }
 
 export interface Config {
   port: number;
+  /** The interface to bind; local mode binds loopback only. */
+  host: string;
+  /** Teams without credentials: no authentication, loopback only, refuses proxies. */
+  local: boolean;
   storeUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   triagePack?: string;
   procurementChannel?: string;
+  /** People who are admins of every tenant they belong to: Slack user ids or Entra object ids (ADMINS). */
+  admins: string[];
   slack?: SlackConfig;
   /** Teams is always served at /api/messages; without credentials it runs in local mode. */
   teams: TeamsConfig;
+  /** Timeout of each outbound Slack or Teams call. */
+  platformTimeoutMs: number;
   /** Reminder digests: one process (embedded), BullMQ on the store's Redis (distributed), or none. */
   scheduler: 'embedded' | 'distributed' | 'off';
   /** The service's public base URL, for download links (Teams exports); local mode uses http://localhost:<port>. */
@@ -138,15 +238,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const apiUrl = e.SLACK_API_URL && (e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`);
+  const oauth =
+    e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+      ? { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET }
+      : undefined;
+  const slackOn = Boolean(e.SLACK_BOT_TOKEN || oauth);
+  const credentials = e.MICROSOFT_APP_ID
+    ? {
+        appId: e.MICROSOFT_APP_ID,
+        password: e.MICROSOFT_APP_PASSWORD,
+        tenantId: e.MICROSOFT_APP_TENANT_ID,
+        type: e.MICROSOFT_APP_TYPE ?? ('MultiTenant' as const),
+      }
+    : undefined;
+  const teamsOn = Boolean(credentials) || !slackOn || e.PLAYGROUND === '1';
+  const local = teamsOn && !credentials;
   return {
     port: e.PORT,
+    host: e.HOST ?? (local ? '127.0.0.1' : '0.0.0.0'),
+    local,
     storeUrl: e.STORE_URL,
     logLevel: e.LOG_LEVEL,
     triagePack: e.TRIAGE_PACK,
     procurementChannel: e.PROCUREMENT_CHANNEL,
-    slack: e.SLACK_BOT_TOKEN
+    admins: e.ADMINS,
+    slack: slackOn
       ? {
           botToken: e.SLACK_BOT_TOKEN,
+          oauth,
           signingSecret: e.SLACK_SIGNING_SECRET,
           appToken: e.SLACK_APP_TOKEN,
           apiUrl,
@@ -154,21 +273,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : undefined,
     teams: {
-      enabled: Boolean(e.MICROSOFT_APP_ID) || !e.SLACK_BOT_TOKEN || e.PLAYGROUND === '1',
-      credentials: e.MICROSOFT_APP_ID
-        ? {
-            appId: e.MICROSOFT_APP_ID,
-            password: e.MICROSOFT_APP_PASSWORD,
-            tenantId: e.MICROSOFT_APP_TENANT_ID,
-            type: e.MICROSOFT_APP_TYPE ?? 'MultiTenant',
-          }
-        : undefined,
+      enabled: teamsOn,
+      credentials,
+      allowedTenants: !credentials
+        ? []
+        : e.ALLOWED_TENANTS.includes('*')
+          ? '*'
+          : e.ALLOWED_TENANTS.length > 0
+            ? e.ALLOWED_TENANTS.map((id) => id.toLowerCase())
+            : credentials.tenantId
+              ? [credentials.tenantId.toLowerCase()]
+              : [],
+      connectorHosts: e.BOT_CONNECTOR_HOSTS.length > 0 ? e.BOT_CONNECTOR_HOSTS : DEFAULT_BOT_CONNECTOR_HOSTS,
     },
+    platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
     scheduler: e.SCHEDULER === 'auto' ? (/^rediss?:\/\//.test(e.STORE_URL) ? 'distributed' : 'embedded') : e.SCHEDULER,
     ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
     publicUrl: e.PUBLIC_URL,
     playground: {
-      enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !e.SLACK_BOT_TOKEN && !e.MICROSOFT_APP_ID),
+      enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !slackOn && !e.MICROSOFT_APP_ID),
       port: e.PLAYGROUND_PORT,
     },
   };

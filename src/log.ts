@@ -28,12 +28,25 @@ const REDACT_PATHS = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  '*.client_secret',
+  'refreshToken',
+  '*.refreshToken',
+  'refresh_token',
+  '*.refresh_token',
+  'access_token',
+  '*.access_token',
   'MICROSOFT_APP_PASSWORD',
   '*.MICROSOFT_APP_PASSWORD',
 ];
 
 const SECRET_PATTERNS: RegExp[] = [
-  /xox[abposr]-[A-Za-z0-9-]+/g,
+  /xox[abposre]-[A-Za-z0-9-]+/g,
+  /xoxe\.xox[bp]-[A-Za-z0-9-]+/g,
   /xapp-[A-Za-z0-9-]+/g,
   /\bBearer\s+[A-Za-z0-9._~+/-]+=*/gi,
   /\bv0=[a-f0-9]{64}\b/g,
@@ -91,8 +104,11 @@ export function createLogger(
 }
 
 /** Every secret value in the configuration, for `createLogger`'s exact-value masking. */
-export function configuredSecrets(config: Pick<Config, 'storeUrl' | 'slack' | 'teams'>): string[] {
+export function configuredSecrets(
+  config: Pick<Config, 'storeUrl' | 'slack'> & { teams: Pick<Config['teams'], 'credentials'> },
+): string[] {
   const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken];
+  secrets.push(config.slack?.oauth?.clientSecret, config.slack?.oauth?.stateSecret);
   secrets.push(config.teams.credentials?.password);
   try {
     const password = new URL(config.storeUrl).password;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config.js';
-import { type Playground, startPlayground } from './local/playground.js';
+import { PLAYGROUND_USER, type Playground, startPlayground } from './local/playground.js';
 import { configuredSecrets, createLogger } from './log.js';
 import { startService } from './service.js';
 
@@ -19,6 +19,12 @@ async function main() {
     throw error;
   }
   const logger = createLogger(config.logLevel, undefined, { secrets: configuredSecrets(config) });
+  // The Playground's one user is the developer at this machine (local mode serves nobody else): make them an admin,
+  // so `config channel` and `roles` can be tried there.
+  if (config.playground.enabled && config.local) {
+    config.admins = [...config.admins, PLAYGROUND_USER.aadObjectId];
+    logger.info({ user: PLAYGROUND_USER.name }, 'local mode: the Agents Playground user is an admin');
+  }
   const service = await startService(config, logger);
   let playground: Playground | undefined;
   if (config.playground.enabled) {

@@ -3,16 +3,18 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
-import type { TeamsChannel } from './channels/teams/app.js';
+import { SlackPeople } from './channels/slack/people.js';
+import type { TeamsAuthOverrides, TeamsChannel } from './channels/teams/app.js';
 import { splitThread } from './channels/teams/tenant.js';
 import type { Config } from './config.js';
+import { AccessService } from './core/access/access.js';
 import { ContractService } from './core/contracts/service.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
 import { Downloads } from './http/downloads.js';
-import { createHttpApp, listen } from './http/server.js';
+import { createHttpApp, finishHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
 import { digestBuilder } from './scheduler/build.js';
 import { startScheduler } from './scheduler/start.js';
@@ -27,6 +29,7 @@ import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { Records } from './store/records.js';
+import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
 
 export const DEFAULT_PACK = fileURLToPath(new URL('../prompts/triage/default.yaml', import.meta.url));
@@ -35,10 +38,14 @@ export interface RunningService {
   server: Server;
   port: number;
   store: StoreHandle;
+  records: Records;
   triage: TriageService;
   contracts: ContractService;
   contractRepository: KeyvContractRepository;
   settings: SettingsService;
+  /** The settings records themselves (tests and tools seed them without a chat). */
+  settingsRepository: KeyvSettingsRepository;
+  access: AccessService;
   digests: KeyvDigestRepository;
   scheduler?: Scheduler;
   slack?: SlackChannel;
@@ -55,9 +62,25 @@ export interface ServiceOptions {
   clock?: Clock;
   /** Keyv namespace (tests isolate themselves with their own). */
   namespace?: string;
-  host?: string;
   /** Queue name of the distributed scheduler (tests isolate themselves with their own). */
   queueName?: string;
+  /** Where botbuilder checks and gets tokens (tests point it at a local issuer). */
+  teamsAuth?: TeamsAuthOverrides;
+}
+
+/** What /healthz says of the deployment, so an operator can see at a glance how it authenticates. */
+function healthOf(config: Config) {
+  return {
+    mode: config.local ? 'local' : 'authenticated',
+    slack: config.slack
+      ? config.slack.oauth
+        ? 'oauth'
+        : config.slack.socketMode
+          ? 'socket'
+          : 'single-workspace'
+      : 'off',
+    teams: !config.teams.enabled ? 'off' : config.local ? 'local' : 'authenticated',
+  };
 }
 
 /**
@@ -79,21 +102,27 @@ export async function startService(
   const records = new Records(store.keyv, store.atomic);
   // SQLite is the one-process default; with Redis or PostgreSQL, replicas serialise through the store too.
   const crossProcess = store.kind !== 'sqlite';
-  const locker = new StoreLocker(records, { crossProcess });
+  const locker = new StoreLocker(records, {
+    crossProcess,
+    onOverrun: (key) => logger.warn({ key }, 'a lock was held past its maximum; released so others can go on'),
+  });
   const settingsRepository = new KeyvSettingsRepository(records);
   const dialogues = new KeyvDialogueRepository(records);
   const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
   const digests = new KeyvDigestRepository(records, locker);
+  const access = new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: config.admins });
   const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
     digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
   );
+  const defaultProcurementChannels = { slack: config.procurementChannel };
   const triage = new TriageService({
     dialogues,
     settings: settingsRepository,
     packs,
     locker,
     clock,
-    defaultProcurementChannels: { slack: config.procurementChannel },
+    access,
+    defaultProcurementChannels,
   });
   const contracts = new ContractService({
     contracts: contractRepository,
@@ -102,50 +131,61 @@ export async function startService(
     packs,
     locker,
     clock,
-    defaultProcurementChannels: { slack: config.procurementChannel },
+    access,
+    defaultProcurementChannels,
     channelOfConversation: { teams: (conversation) => splitThread(conversation).channel },
   });
-  const settings = new SettingsService({ settings: settingsRepository, clock });
+  const settings = new SettingsService({ settings: settingsRepository, clock, access, defaultProcurementChannels });
 
-  const http = createHttpApp();
+  const http = createHttpApp({ local: config.local, health: () => healthOf(config) });
   let port = 0;
   const downloads = new Downloads(
     records,
-    () =>
-      config.publicUrl ?? (config.teams.enabled && !config.teams.credentials ? `http://localhost:${port}` : undefined),
+    () => config.publicUrl ?? (config.local ? `http://localhost:${port}` : undefined),
   );
   downloads.route(http);
   const deduper = new Deduper(records);
   const pacer = new Pacer(records);
-  const shared = { logger, triage, contracts, settings, deduper, ocdsPrefix: config.ocdsPrefix };
+  const shared = { logger, triage, contracts, settings, access, deduper, ocdsPrefix: config.ocdsPrefix };
   const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};
   let slack: SlackChannel | undefined;
   if (config.slack) {
-    slack = createSlackChannel(config.slack, http, { ...shared, command: SLACK_COMMAND, pacer });
+    slack = createSlackChannel(
+      { config: config.slack, http, records, publicUrl: config.publicUrl, timeoutMs: config.platformTimeoutMs },
+      { ...shared, command: SLACK_COMMAND, pacer, people: new SlackPeople() },
+    );
     posters.slack = slack.poster;
     await slack.start();
-    logger.info({ mode: config.slack.socketMode ? 'socket' : 'http' }, 'Slack channel ready');
+    logger.info({ mode: healthOf(config).slack }, 'Slack channel ready');
   } else {
-    logger.info('Slack is not configured (no SLACK_BOT_TOKEN)');
+    logger.info('Slack is not configured (no SLACK_BOT_TOKEN or SLACK_CLIENT_ID)');
   }
   let teams: TeamsChannel | undefined;
   if (config.teams.enabled) {
     // Loaded only when used: teams-ai and botbuilder weigh about 100 MB.
-    const { createTeamsChannel } = await import('./channels/teams/app.js');
-    teams = createTeamsChannel(config.teams, http, {
-      ...shared,
-      references: new KeyvConversationReferenceRepository(records),
-      pacer,
-      downloads,
-    });
+    const [{ createTeamsChannel }, { TeamsPeople }] = await Promise.all([
+      import('./channels/teams/app.js'),
+      import('./channels/teams/people.js'),
+    ]);
+    teams = createTeamsChannel(
+      { config: config.teams, http, timeoutMs: config.platformTimeoutMs, auth: options.teamsAuth },
+      {
+        ...shared,
+        references: new KeyvConversationReferenceRepository(records),
+        pacer,
+        downloads,
+        people: new TeamsPeople(),
+      },
+    );
     posters.teams = teams.poster;
   } else {
     logger.info('Teams is off: Slack is configured and MICROSOFT_APP_ID is not (PLAYGROUND=1 turns local mode on)');
   }
+  finishHttpApp(http, logger);
 
-  const server = await listen(http, config.port, options.host);
+  const server = await listen(http, config.port, config.host);
   port = (server.address() as AddressInfo).port;
-  logger.info({ port, store: store.kind }, 'listening');
+  logger.info({ port, host: config.host, store: store.kind, ...healthOf(config) }, 'listening');
 
   const scheduler =
     config.scheduler === 'off'
@@ -169,10 +209,13 @@ export async function startService(
     server,
     port,
     store,
+    records,
     triage,
     contracts,
     contractRepository,
     settings,
+    settingsRepository,
+    access,
     digests,
     scheduler,
     slack,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../core/errors.js';
+import { DomainError, ForbiddenError } from '../core/errors.js';
 import type { Logger } from '../log.js';
 
 /**
@@ -10,6 +10,7 @@ export async function showFailure(error: unknown, logger: Logger, show: (text: s
   let text: string;
   if (error instanceof DomainError) {
     if (error.code === 'store_unavailable') logger.error({ err: error.cause ?? error }, 'store unavailable');
+    else if (error instanceof ForbiddenError) logger.warn({ ...error.details, reason: error.message }, 'refused: role');
     else logger.info({ code: error.code, msg: error.message }, 'request refused');
     text = error.message;
   } else {

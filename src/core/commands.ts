@@ -1,3 +1,4 @@
+import { GRANTABLE, type GrantableRole } from './access/roles.js';
 import { isValidTimeZone } from './contracts/calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
 import { BadInputError } from './errors.js';
@@ -17,9 +18,25 @@ export type Command =
   | { kind: 'contracts' }
   | { kind: 'export'; contractId: string }
   | { kind: 'kpi' }
+  | { kind: 'roles' }
+  /** `who` is the person as the platform wrote them (a Slack `<@U…>` link, a Teams mention); the platform resolves it. */
+  | { kind: 'roles-change'; change: 'add' | 'remove'; who: string; role: GrantableRole }
+  | { kind: 'roles-guests'; barred: boolean }
   | { kind: 'usage'; problem: string };
 
+/**
+ * Commands are short; a longer text is refused before any pattern reads it (a title is at most 150 characters).
+ * Platforms cap their envelopes too.
+ */
+export const COMMAND_TEXT_MAX = 1000;
+
 export function parseCommand(raw: string): Command {
+  if (raw.length > COMMAND_TEXT_MAX) {
+    return {
+      kind: 'usage',
+      problem: `That command is ${raw.length} characters long; commands are at most ${COMMAND_TEXT_MAX}.`,
+    };
+  }
   const text = raw.trim();
   const [head = '', ...rest] = text.split(/\s+/);
   const verb = head.toLowerCase();
@@ -45,6 +62,9 @@ export function parseCommand(raw: string): Command {
         : { kind: 'usage', problem: 'Which contract? Usage: contracts export <id>, e.g. contracts export C-7K2M9Q' };
     case 'config':
       return parseConfig(arg(0).toLowerCase(), rest.slice(1).join(' '));
+    case 'roles':
+    case 'role':
+      return parseRoles(rest);
     default:
       return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
   }
@@ -65,6 +85,27 @@ export function checkCommand<C extends { kind: string; title?: unknown }>(comman
     if (error instanceof BadInputError) return { kind: 'usage', problem: error.message };
     throw error;
   }
+}
+
+const ROLES_USAGE =
+  'Usage: roles, roles add @person admin|procurement, roles remove @person admin|procurement, or roles guests bar|allow';
+
+function parseRoles(rest: string[]): Command {
+  const [verb = '', ...more] = rest;
+  const change = verb.toLowerCase();
+  if (!change) return { kind: 'roles' };
+  if (change === 'guests' || change === 'guest') {
+    const setting = (more[0] ?? '').toLowerCase();
+    if (setting === 'bar' || setting === 'barred') return { kind: 'roles-guests', barred: true };
+    if (setting === 'allow' || setting === 'member' || setting === 'members')
+      return { kind: 'roles-guests', barred: false };
+    return { kind: 'usage', problem: 'Usage: roles guests bar, or roles guests allow' };
+  }
+  if (change !== 'add' && change !== 'remove') return { kind: 'usage', problem: ROLES_USAGE };
+  const role = (more.at(-1) ?? '').toLowerCase();
+  const who = more.slice(0, -1).join(' ');
+  if (!who || !(GRANTABLE as readonly string[]).includes(role)) return { kind: 'usage', problem: ROLES_USAGE };
+  return { kind: 'roles-change', change, who, role: role as GrantableRole };
 }
 
 function parseConfig(setting: string, value: string): Command {

@@ -30,3 +30,13 @@ export class StoreUnavailableError extends DomainError {
     this.cause = cause;
   }
 }
+
+/** An action the person's role does not allow. `details` go to the log (who, what, which role), never to chat. */
+export class ForbiddenError extends DomainError {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super('forbidden', message);
+  }
+}

@@ -28,6 +28,8 @@ export interface TenantSettings {
   timeZone?: string;
   /** Local hour of the daily digest, 0–23 (default 9). */
   digestHour?: number;
+  /** Set while the app is uninstalled or its token revoked: nothing is posted; records stay. */
+  inactive?: { since: string; reason: string };
 }
 
 export interface SettingsRepository {

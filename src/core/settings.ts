@@ -1,50 +1,98 @@
+import type { AccessService } from './access/access.js';
+import { type Actor, person } from './access/roles.js';
 import { isValidTimeZone } from './contracts/calendar.js';
-import type { Clock, SettingsRepository, TenantSettings } from './ports.js';
-import { noticeView } from './triage/views.js';
-import type { UserRef, View } from './view.js';
+import type { Clock, ConversationSurface, SettingsRepository, TenantSettings } from './ports.js';
+import { noticeView, procurementMovedView, procurementWelcomeView } from './triage/views.js';
+import type { View } from './view.js';
 
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 export const DEFAULT_DIGEST_HOUR = 9;
 
-/** A tenant's settings: where summaries and reminders go, and when the daily digest is posted. */
+export interface SettingsDeps {
+  settings: SettingsRepository;
+  access: AccessService;
+  clock: Clock;
+  /** Per platform (PROCUREMENT_CHANNEL is Slack's): the channel in use until a tenant chooses one. */
+  defaultProcurementChannels?: Partial<Record<'slack' | 'teams', string>>;
+}
+
+/** A tenant's settings: where summaries and reminders go, and when the daily digest is posted. Admins only. */
 export class SettingsService {
-  constructor(private readonly deps: { settings: SettingsRepository; clock: Clock }) {}
+  constructor(private readonly deps: SettingsDeps) {}
 
   get(tenant: string): Promise<TenantSettings> {
     return this.deps.settings.get(tenant);
   }
 
   /**
-   * Makes `channel` the procurement channel. The first time, the configuring person's zone becomes the tenant's
-   * (so the digest lands at 09:00 where they are) unless a zone was set explicitly.
+   * Makes `channel` the procurement channel. The bot says hello there first: that tells its members, and fails (with
+   * a clear message) where the bot cannot post, before anything is saved. The old channel is told where its
+   * summaries and reminders went, so a change is never silent. The first time, the configuring person's zone
+   * becomes the tenant's (so the digest lands at 09:00 where they are) unless a zone was set explicitly.
    */
-  async setProcurementChannel(tenant: string, channel: string, by: UserRef, timeZone?: string): Promise<View> {
+  async setProcurementChannel(input: {
+    tenant: string;
+    by: Actor;
+    channel: string;
+    timeZone?: string;
+    surface: ConversationSurface;
+    platform: 'slack' | 'teams';
+  }): Promise<View> {
+    const { tenant, by, channel, surface } = input;
+    await this.deps.access.require(tenant, by, 'settings');
     const current = await this.deps.settings.get(tenant);
+    if (current.procurementChannel === channel) {
+      return noticeView('This is already the procurement channel: ', { channel: { id: channel } }, '.');
+    }
+    const previous = current.procurementChannel ?? this.deps.defaultProcurementChannels?.[input.platform];
+    await surface.postToChannel(channel, procurementWelcomeView(by, previous));
     await this.deps.settings.update(tenant, {
       procurementChannel: channel,
-      procurementChannelSetBy: by,
+      procurementChannelSetBy: person(by),
       procurementChannelSetAt: this.deps.clock.now().toISOString(),
       // The zone comes from the platform (a Slack profile, a Teams client); one Intl rejects would be stored and
       // then break date formatting for the tenant, so it is ignored.
-      ...(current.timeZone || !timeZone || !isValidTimeZone(timeZone) ? {} : { timeZone }),
+      ...(current.timeZone || !input.timeZone || !isValidTimeZone(input.timeZone) ? {} : { timeZone: input.timeZone }),
     });
+    let told = true;
+    if (previous && previous !== channel) {
+      told = await surface.postToChannel(previous, procurementMovedView(by, channel)).then(
+        () => true,
+        () => false,
+      );
+    }
     return noticeView(
       'Triage summaries and the daily reminder digest will now be posted to ',
       { channel: { id: channel } },
-      '.',
+      told ? '.' : '. I could not post the news in the previous channel, so tell its members yourself.',
     );
   }
 
-  async setTimeZone(tenant: string, timeZone: string): Promise<View> {
+  async setTimeZone(tenant: string, by: Actor, timeZone: string): Promise<View> {
+    await this.deps.access.require(tenant, by, 'settings');
     const settings = await this.deps.settings.update(tenant, { timeZone });
     return noticeView(`The daily reminder digest will be posted at ${hour(settings.digestHour)} in ${timeZone}.`);
   }
 
-  async setDigestHour(tenant: string, digestHour: number): Promise<View> {
+  async setDigestHour(tenant: string, by: Actor, digestHour: number): Promise<View> {
+    await this.deps.access.require(tenant, by, 'settings');
     const settings = await this.deps.settings.update(tenant, { digestHour });
     return noticeView(
       `The daily reminder digest will be posted at ${hour(digestHour)} in ${settings.timeZone ?? DEFAULT_TIME_ZONE}.`,
     );
+  }
+
+  /**
+   * The app was removed from the tenant (Slack app_uninstalled, a revoked bot token): nothing is posted there any
+   * more, and its records stay. Installing again makes it active.
+   */
+  async markInactive(tenant: string, reason: string): Promise<void> {
+    await this.deps.settings.update(tenant, { inactive: { since: this.deps.clock.now().toISOString(), reason } });
+  }
+
+  async markActive(tenant: string): Promise<void> {
+    const current = await this.deps.settings.get(tenant);
+    if (current.inactive) await this.deps.settings.update(tenant, { inactive: undefined });
   }
 }
 

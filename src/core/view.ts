@@ -16,7 +16,10 @@ export type Inline =
   | { strong: string }
   | { em: string }
   | { code: string }
+  /** A person named: Slack links them (`<@U…>`); Teams shows the name without notifying anyone. */
   | { user: UserRef }
+  /** A person who must be told (an escalation): Slack `<@U…>`, a real Teams mention with its entity. */
+  | { mention: UserRef }
   /** A channel reference; Slack renders a link, platforms without one show the name. */
   | { channel: { id: string; name?: string } }
   | { link: { url: string; label: string } }
@@ -73,6 +76,7 @@ export function plainText(content: Paragraph): string {
       if ('em' in part) return part.em;
       if ('code' in part) return part.code;
       if ('user' in part) return part.user.name ?? part.user.id;
+      if ('mention' in part) return part.mention.name ?? part.mention.id;
       if ('channel' in part) return part.channel.name ?? part.channel.id;
       if ('link' in part) return part.link.label;
       return new Date(part.date.at)

@@ -4,6 +4,9 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Logger } from '../log.js';
 
+/** The person the Playground plays (its built-in configuration), as the bot knows them. */
+export const PLAYGROUND_USER = { name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' } as const;
+
 export interface Playground {
   url: string;
   process: ChildProcess;
@@ -13,7 +16,8 @@ export interface Playground {
 /**
  * Starts the Microsoft 365 Agents Playground (pinned npm package, fully offline) against the local bot, so a
  * newcomer can talk to it in a browser with no Slack or Microsoft account. The Playground stands in for Teams and
- * its Bot Connector; it binds every interface, so it is for development machines only.
+ * its Bot Connector. Its CLI has no option to bind one interface, so it listens on all of them; the bot itself
+ * answers only loopback callers in local mode. For development machines only.
  */
 export function startPlayground(options: {
   botPort: number;

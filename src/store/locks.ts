@@ -13,7 +13,16 @@ export interface LockOptions {
   ttlMs?: number;
   /** How long a caller waits for a busy lock before giving up. */
   waitMs?: number;
+  /**
+   * The longest a holder keeps the lock. Work that is still running then (a hung platform call) goes on, but the
+   * lock is released, so one stuck request can never block its dialogue or digest for good.
+   */
+  maxHoldMs?: number;
+  /** Told when a holder overran `maxHoldMs`. */
+  onOverrun?: (key: string) => void;
 }
+
+const DEFAULT_MAX_HOLD_MS = 60_000;
 
 /**
  * Serialises work per key. Callers in this process queue on a promise chain (no polling); across processes
@@ -30,17 +39,49 @@ export class StoreLocker implements Locker {
   async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const crossProcess = this.options.crossProcess ?? true;
-    const run = previous.catch(() => undefined).then(() => (crossProcess ? this.withClaim(key, work) : work()));
-    const tail = run.catch(() => undefined);
+    const started = previous
+      .catch(() => undefined)
+      .then(() => (crossProcess ? this.withClaim(key, work) : this.hold(key, work)));
+    // The next caller in this process waits for this one's hold (its work, or at most maxHoldMs of it).
+    const tail = started.then(
+      ({ held }) => held,
+      () => undefined,
+    );
     this.tails.set(key, tail);
-    try {
-      return await run;
-    } finally {
+    void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
+    });
+    return (await started).running;
   }
 
-  private async withClaim<T>(key: string, work: () => Promise<T>): Promise<T> {
+  /** Starts `work` and bounds how long it holds the lock. */
+  private hold<T>(key: string, work: () => Promise<T>): { running: Promise<T>; held: Promise<unknown> } {
+    const running = Promise.resolve().then(work);
+    return { running, held: this.bounded(key, running) };
+  }
+
+  /** Settles when `work` does, or after maxHoldMs: whichever comes first. Never rejects. */
+  private bounded(key: string, work: Promise<unknown>): Promise<unknown> {
+    const maxHoldMs = this.options.maxHoldMs ?? DEFAULT_MAX_HOLD_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overrun = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.options.onOverrun?.(key);
+        resolve();
+      }, maxHoldMs);
+      timer.unref();
+    });
+    const done = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    return Promise.race([done, overrun]).finally(() => clearTimeout(timer));
+  }
+
+  private async withClaim<T>(
+    key: string,
+    work: () => Promise<T>,
+  ): Promise<{ running: Promise<T>; held: Promise<unknown> }> {
     const { ttlMs = 30_000, waitMs = 10_000 } = this.options;
     const claimKey = `lock:${key}`;
     const token = randomUUID();
@@ -52,7 +93,8 @@ export class StoreLocker implements Locker {
       delay = Math.min(delay * 2, 200);
     }
     // Work can outlast the lease (a slow Slack, a Retry-After): keep renewing it while the holder is alive, so no
-    // other replica takes a lock whose holder is still working. A holder that dies stops renewing and loses it.
+    // other replica takes a lock whose holder is still working. A holder that dies stops renewing and loses it, and
+    // one that overruns its maximum hold lets it go.
     const renewal = setInterval(
       () => {
         this.records.renew(claimKey, token, ttlMs).catch(() => undefined);
@@ -60,11 +102,11 @@ export class StoreLocker implements Locker {
       Math.max(100, Math.floor(ttlMs / 3)),
     );
     renewal.unref();
-    try {
-      return await work();
-    } finally {
+    const lock = this.hold(key, work);
+    const held = lock.held.then(() => {
       clearInterval(renewal);
-      await this.records.release(claimKey, token).catch(() => undefined);
-    }
+      return this.records.release(claimKey, token).catch(() => undefined);
+    });
+    return { running: lock.running, held };
   }
 }

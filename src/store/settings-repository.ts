@@ -9,6 +9,7 @@ const SettingsSchema = z.object({
   procurementChannelSetAt: z.string().optional(),
   timeZone: z.string().optional(),
   digestHour: z.number().int().min(0).max(23).optional(),
+  inactive: z.object({ since: z.string(), reason: z.string().max(200) }).optional(),
 });
 
 export class KeyvSettingsRepository implements SettingsRepository {
@@ -19,7 +20,9 @@ export class KeyvSettingsRepository implements SettingsRepository {
   }
 
   async update(tenant: string, patch: TenantSettings): Promise<TenantSettings> {
-    const next = { ...(await this.get(tenant)), ...patch };
+    const next: TenantSettings = { ...(await this.get(tenant)), ...patch };
+    // A key patched to undefined is removed.
+    for (const key of Object.keys(patch) as (keyof TenantSettings)[]) if (patch[key] === undefined) delete next[key];
     await this.records.set(tenantKey(tenant, 'settings'), SettingsSchema.parse(next));
     return next;
   }

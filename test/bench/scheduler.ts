@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { AccessService } from '../../src/core/access/access.js';
 import { digestItems, digestView } from '../../src/core/contracts/digest.js';
 import { ContractService } from '../../src/core/contracts/service.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
@@ -33,6 +34,7 @@ import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { KeyvPackRepository } from '../../src/store/pack-repository.js';
 import { Records } from '../../src/store/records.js';
+import { KeyvRolesRepository } from '../../src/store/roles-repository.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
 import { type SeedLayout, seedDigestChannels } from '../helpers/digest-seed.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
@@ -398,6 +400,7 @@ async function measureDue(backend: Backend, layout: (typeof DUE_LAYOUTS)[number]
       packs: new KeyvPackRepository(records, { pack, text: '', source: PACK }),
       locker,
       clock: { now: () => new Date() },
+      access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [] }),
     });
     const zoneOf = new Map(seeded.channels.map((c) => [c.tenant, c.timeZone]));
     const digestOf = (occurrence: DigestOccurrence) =>

@@ -11,10 +11,13 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyvInstallationStore } from '../../src/channels/slack/installation-store.js';
 import { openStore } from '../../src/store/open-store.js';
+import { Records } from '../../src/store/records.js';
 import { quietLogger } from '../helpers/backends.js';
 import { type ChildService, startChildService } from '../helpers/child-service.js';
 import { type SeededChannel, seedDigestChannels } from '../helpers/digest-seed.js';
+import { OAUTH } from '../helpers/slack-harness.js';
 import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
 
 const REDIS_URL = process.env.TEST_REPLICAS_REDIS_URL ?? 'redis://127.0.0.1:6379/13';
@@ -29,6 +32,8 @@ const RATE_LIMITED = 3;
 interface Digest {
   key: string;
   channel: string;
+  /** The replica that posted it (the tag of its Web API URL). */
+  replica: string;
   token: string;
   at: number;
 }
@@ -38,7 +43,13 @@ function digestOf(call: FakeSlackCall): Digest | undefined {
   if (call.method !== 'chat.postMessage' || call.status !== 200) return undefined;
   const metadata = call.args.metadata as { event_type?: unknown; event_payload?: { key?: unknown } } | undefined;
   if (metadata?.event_type !== 'aiprocure_digest' || typeof metadata.event_payload?.key !== 'string') return undefined;
-  return { key: metadata.event_payload.key, channel: String(call.args.channel), token: call.token ?? '', at: call.at };
+  return {
+    key: metadata.event_payload.key,
+    channel: String(call.args.channel),
+    replica: call.via ?? '',
+    token: call.token ?? '',
+    at: call.at,
+  };
 }
 
 const digestsIn = (calls: readonly FakeSlackCall[]) => calls.flatMap((c) => digestOf(c) ?? []);
@@ -91,23 +102,49 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
       await store.close();
     }
     const tenantOf = new Map(seeded.map((s) => [s.channel, s.tenant]));
+    // The shared service for many organisations: each tenant installed the app (OAuth) and has its own token.
+    const tokenOf = new Map<string, string>();
+    const installStore = await openStore(REDIS_URL, { logger: quietLogger });
+    try {
+      const installations = new KeyvInstallationStore(new Records(installStore.keyv, installStore.atomic), {
+        installed: async () => undefined,
+      });
+      for (const tenant of new Set(tenantOf.values())) {
+        const teamId = tenant.replace(/^slack_/, '');
+        const token = fake.issueToken({ teamId, userId: 'U0ADMIN01' });
+        tokenOf.set(tenant, token);
+        await installations.storeInstallation({
+          team: { id: teamId },
+          enterprise: undefined,
+          isEnterpriseInstall: false,
+          user: { id: 'U0ADMIN01', token: undefined, scopes: undefined },
+          bot: { token, scopes: ['chat:write'], id: 'B_BOT', userId: 'U_BOT' },
+          appId: 'A_APP',
+          authVersion: 'v2',
+        });
+      }
+    } finally {
+      await installStore.close();
+    }
     // Slack's rate limit on the first posts: the client waits the Retry-After and the post still goes out once.
     fake.rateLimit('chat.postMessage', { times: RATE_LIMITED, retryAfterSeconds: 1 });
 
     const t0 = Date.now();
-    const tokens = Array.from({ length: REPLICAS }, (_, i) => `xoxb-replica-${i + 1}`);
-    // Started together, so all three are up while most digests are still owed; each has its own token, so the
-    // fake can tell who posted what.
+    const tags = Array.from({ length: REPLICAS }, (_, i) => `replica-${i + 1}`);
+    // Started together, so all three are up while most digests are still owed; each calls the fake through its own
+    // tagged URL, so the fake can tell who posted what.
     replicas.push(
       ...(await Promise.all(
-        tokens.map((token) =>
+        tags.map((tag) =>
           startChildService(
             {
               STORE_URL: REDIS_URL,
               SCHEDULER: 'distributed',
-              SLACK_BOT_TOKEN: token,
+              SLACK_CLIENT_ID: OAUTH.clientId,
+              SLACK_CLIENT_SECRET: OAUTH.clientSecret,
+              SLACK_STATE_SECRET: OAUTH.stateSecret,
               SLACK_SIGNING_SECRET: 'replica-test-secret',
-              SLACK_API_URL: fake!.url,
+              SLACK_API_URL: fake!.urlVia(tag),
               PLAYGROUND: '0',
             },
             60_000,
@@ -120,8 +157,8 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
     // About a third of the way through, kill the replica that posted last: it certainly has posts in flight.
     await fake.waitFor((calls) => digestsIn(calls).length >= CHANNELS / 3, 90_000, `${CHANNELS / 3} digests`);
     const before = digestsIn(fake.calls);
-    const lastToken = before.at(-1)!.token;
-    const victim = replicas[tokens.indexOf(lastToken)]!;
+    const lastReplica = before.at(-1)!.replica;
+    const victim = replicas[tags.indexOf(lastReplica)]!;
     const survivors = replicas.filter((r) => r !== victim);
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
@@ -143,7 +180,7 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
     for (const d of digests) perChannel.set(d.channel, (perChannel.get(d.channel) ?? 0) + 1);
     const twice = [...perChannel].filter(([, n]) => n > 1).map(([channel]) => channel);
     const missing = seeded.filter((s) => !perChannel.has(s.channel)).map((s) => s.channel);
-    const byToken = Object.fromEntries(tokens.map((t) => [t, digests.filter((d) => d.token === t).length]));
+    const byReplica = Object.fromEntries(tags.map((t) => [t, digests.filter((d) => d.replica === t).length]));
     const histories = fake.callsOf('conversations.history');
     const recovered =
       survivors
@@ -152,9 +189,9 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
         .split('digest had gone out before a crash').length - 1;
     const limited = fake.callsOf('chat.postMessage').filter((c) => c.status === 429);
     console.info(
-      `[scheduler-replicas] replicas up in ${upAt - t0} ms; killed ${lastToken} after ${before.length} digests ` +
+      `[scheduler-replicas] replicas up in ${upAt - t0} ms; killed ${lastReplica} after ${before.length} digests ` +
         `(${killedAt - t0} ms); all ${CHANNELS} channels served at ${allArrivedAt - t0} ms; queue drained at ` +
-        `${drainedAt - t0} ms; digests by replica ${JSON.stringify(byToken)}; history look-ups ${histories.length}, ` +
+        `${drainedAt - t0} ms; digests by replica ${JSON.stringify(byReplica)}; history look-ups ${histories.length}, ` +
         `posts recognised after the crash ${recovered}; 429s ${limited.length}; jobs ${JSON.stringify(counts)}`,
     );
 
@@ -165,10 +202,12 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
     for (const d of digests) {
       expect(d.key).toMatch(new RegExp(`^${tenantOf.get(d.channel)}\\|slack\\|${d.channel}\\|\\d{4}-\\d{2}-\\d{2}$`));
     }
+    // Each digest went out with its own tenant's token.
+    for (const d of digests) expect(d.token).toBe(tokenOf.get(tenantOf.get(d.channel) ?? ''));
     expect(counts.failed ?? 0).toBe(0);
     // All three worked, and the two left alive finished.
-    for (const token of tokens) expect(byToken[token]).toBeGreaterThan(0);
-    expect(digests.filter((d) => d.token === lastToken && d.at > killedAt)).toEqual([]);
+    for (const tag of tags) expect(byReplica[tag]).toBeGreaterThan(0);
+    expect(digests.filter((d) => d.replica === lastReplica && d.at > killedAt)).toEqual([]);
     for (const r of survivors) expect(r.process.exitCode).toBeNull();
     // The victim died with posts in flight: their jobs were retried and looked the post up in the channel history.
     expect(histories.length).toBeGreaterThan(0);

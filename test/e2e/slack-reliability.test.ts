@@ -14,6 +14,7 @@ import {
 import { findBroadcastMentions } from '../support/blockkit.js';
 import { startFakeSlack } from '../support/fake-slack.js';
 import { blockAction, postToSlackApp, viewSubmission } from '../support/slack-requests.js';
+import { waitUntil } from '../support/wait.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
 
 const benefits = rawAnswers('benefits-scoring');
@@ -291,10 +292,12 @@ describe('Slack: nothing doubled, nothing lost', () => {
     expect(harness.questionIdOf(harness.currentQuestion(root.ts)!)).toBe('contract_value');
   });
 
-  it('never lets another workspace touch a triage', async () => {
+  it('never lets another workspace touch a triage: one bot token acts for its own workspace only', async () => {
     const harness = await start();
     const root = await triageUntil(harness, 'role');
     const question = harness.currentQuestion(root.ts)!;
+    const callsBefore = harness.fake.calls.length;
+    // Signed by Slack for the same app, but from a workspace the token does not belong to.
     const click = blockAction({
       actionId: buttons(question)[0]!.actionId,
       value: buttons(question)[0]!.value,
@@ -306,9 +309,13 @@ describe('Slack: nothing doubled, nothing lost', () => {
     });
     const res = await postToSlackApp(harness.baseUrl, 'form', click, { secret: SECRET });
     expect(res.status).toBe(200);
-    const [notice] = await harness.fake.waitForCalls('chat.postEphemeral', 1);
-    expect(textOf({ blocks: notice!.args.blocks })).toContain('no longer exists');
+    await waitUntil(() => harness.logs.join('').includes('a workspace this bot does not serve'), 5000, 'the refusal');
+    // Refused before any listener ran: nothing posted, nothing stored, the triage still waits on the same question.
+    expect(harness.fake.calls.slice(callsBefore).filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(harness.questionIdOf(harness.currentQuestion(root.ts)!)).toBe('role');
+    const command = await harness.command('contracts', 'UEVE', CHANNEL, { teamId: 'TOTHER' });
+    expect(command.status).toBe(200);
+    expect(JSON.stringify(command.body ?? '')).not.toContain('AI contracts');
   });
 });
 

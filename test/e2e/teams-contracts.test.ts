@@ -3,6 +3,7 @@
  * the fake connector, with the embedded scheduler on a MutableClock: register from a triage with a card form, the
  * digest card posted proactively to the procurement channel, its actions, the commands and the OCDS export.
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/core/contracts/calendar.js';
 import {
@@ -27,6 +28,7 @@ import {
 } from '../support/adaptive-cards.js';
 import type { ConnectorMessage } from '../support/fake-connector.js';
 import type { PostResult } from '../support/teams-activities.js';
+import { ALICE } from '../support/teams-activities.js';
 import { loadReleaseValidator, OCDS_MISSING_MESSAGE } from '../unit/contracts/ocds-validator.js';
 
 /** Monthly KPIs of a contract starting on the day of the triage (1 Apr 2026) are first due a month on. */
@@ -61,7 +63,11 @@ function kept(result: PostResult): PostResult {
 async function triaged() {
   const teams = await TeamsContracts.start();
   t = teams;
-  const [configured] = await teams.say('config channel', { channelId: PROCUREMENT_CHANNEL });
+  // A new post in the channel tells its members; the answer in the thread tells the admin.
+  const [welcome, configured] = await teams.say('config channel', { channelId: PROCUREMENT_CHANNEL });
+  expect(cardLines(welcome?.cards[0])).toEqual([
+    'This channel will now receive AI procurement triage summaries and the daily AI contract reminder digest (set by Alice Jones).',
+  ]);
   expect(cardLines(configured?.cards[0])).toEqual([
     'Triage summaries and the daily reminder digest will now be posted to this channel.',
   ]);
@@ -86,7 +92,13 @@ async function registered() {
   return { teams, thread, summary, contract };
 }
 
-/** Every card sent, updated or answered validates; no text anywhere in them could mention anyone. */
+/** The only mention the bot makes: an escalation to the owner it knows by Entra object id (Alice, picked). */
+const OWNER_MENTIONS = [`<at>${ALICE.name}</at>`, `mention entity: <at>${ALICE.name}</at>`];
+
+/**
+ * Every card sent, updated or answered validates; no text anywhere in them could mention anyone, except the
+ * escalations of the owner, whose entities name her Entra object id.
+ */
 function expectCardsClean(teams: TeamsContracts, fileMessages: string[] = []) {
   const cards = [...teams.harness.allCards(invokes)];
   expect(cards.length).toBeGreaterThan(0);
@@ -94,8 +106,13 @@ function expectCardsClean(teams: TeamsContracts, fileMessages: string[] = []) {
   expect(teams.connector.violations).toEqual([]);
   // Activities too (entities, text), except messages whose text is a file's content (JSON in a code block).
   const activities = teams.connector.calls.filter((c) => !fileMessages.includes(c.activityId ?? '')).map((c) => c.body);
-  expect(findMentions(activities)).toEqual([]);
-  expect(findMentions(cards)).toEqual([]);
+  const unexpected = (found: string[]) => found.filter((m) => !OWNER_MENTIONS.includes(m));
+  expect(unexpected(findMentions(activities))).toEqual([]);
+  expect(unexpected(findMentions(cards))).toEqual([]);
+  for (const card of cards) {
+    const entities = (card as { msteams?: { entities?: { mentioned: { id: string } }[] } }).msteams?.entities ?? [];
+    for (const entity of entities) expect(entity.mentioned.id).toBe(ALICE.aadObjectId);
+  }
 }
 
 const itemTitles = (digest: ConnectorMessage) => cardItems(digest.cards[0]).map((i) => i.text.split(' · ')[1]);
@@ -122,8 +139,9 @@ describe('Teams: registering a contract from a triage', () => {
       currency: 'GBP',
       start: '2026-04-01',
       end: '2029-03-31',
-      owner: 'Alice Jones',
-      sro: 'Alice Jones',
+      // People pickers, with the registering person proposed (Teams submits Entra object ids).
+      owner: ALICE.aadObjectId,
+      sro: ALICE.aadObjectId,
       jurisdiction: 'UK',
       // The zone Teams reports for the clicker.
       timeZone: 'Europe/London',
@@ -225,11 +243,20 @@ describe('Teams: reminders', () => {
     );
     expect(await teams.tickAt(new Date(londonNine(FIRST_DUE).getTime() + 8 * 3_600_000))).toEqual([]);
 
-    // A week overdue: the owner's name, and from 14 days the SRO's, as plain bold text (never a mention).
+    // Nothing overdue yet: nobody is notified.
+    expect(findMentions(digest.cards)).toEqual([]);
+    // A week overdue: the owner, picked from the directory, is mentioned for real (notified by Teams).
     const [week] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 7)));
     expect(itemFor(week!, MONTHLY[0]!).text).toBe(
       `1. ${TRIAGE_TITLE} · ${MONTHLY[0]} · overdue since 1 May 2026 (7 days) · owner Alice Jones`,
     );
+    expect(findMentions(week!.cards)).toContain('mention entity: <at>Alice Jones</at>');
+    expect((week!.cards[0] as { msteams: unknown }).msteams).toEqual({
+      entities: [
+        { type: 'mention', text: '<at>Alice Jones</at>', mentioned: { id: ALICE.aadObjectId, name: 'Alice Jones' } },
+      ],
+    });
+    // From 14 days the SRO too; this SRO's name was typed (hostile markup included), so it is only ever text.
     const [fortnight] = await teams.tickAt(londonNine(addDays(FIRST_DUE, 14)));
     expect(itemFor(fortnight!, MONTHLY[0]!).text).toBe(
       `1. ${TRIAGE_TITLE} · ${MONTHLY[0]} · overdue since 1 May 2026 (14 days) · owner Alice Jones · SRO <\u200bat>Sam<\u200b/at> Senior`,

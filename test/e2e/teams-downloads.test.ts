@@ -26,6 +26,7 @@ describe('Teams: files too long for a message', () => {
         botAppId: teams.botAppId,
         references: new KeyvConversationReferenceRepository(records),
         downloads,
+        serviceUrls: { local: true, hosts: [] },
       },
       'teams_tenant-a',
       {

@@ -65,7 +65,8 @@ describe('Teams: a whole triage', () => {
       .filter((m) => m.conversationId.startsWith(PROCUREMENT_CHANNEL))
       .filter((m) => text(messageCard(m)).includes('Housing benefit'));
     expect(posted).toHaveLength(1);
-    expect(harness.connector.callsOf('create')).toHaveLength(1);
+    // One new post for the welcome when the channel was configured, one for the summary.
+    expect(harness.connector.callsOf('create')).toHaveLength(2);
     expect(text(messageCard(posted[0]!))).toContain('Open the triage thread');
 
     // Every card the bot sent, updated or answered with is a valid Adaptive Card 1.5 with explicit verbs.

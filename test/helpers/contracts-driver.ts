@@ -11,6 +11,7 @@ import type { ConnectorMessage } from '../support/fake-connector.js';
 import type { FakeSlackCall, FakeSlackFile } from '../support/fake-slack.js';
 import { type PostResult, postToSlackApp, type StateValues, viewSubmission } from '../support/slack-requests.js';
 import { ALICE, TENANT_ID, type PostResult as TeamsPostResult, type TeamsUser } from '../support/teams-activities.js';
+import { waitUntil } from '../support/wait.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
 import { MutableClock } from './clock.js';
 import { schedulerOf } from './logged-service.js';
@@ -38,14 +39,6 @@ export function londonNine(date: string): Date {
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', hourCycle: 'h23' }).format(probe),
   );
   return new Date(probe.getTime() - (hourThere - 9) * 3_600_000);
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number, label: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${label} not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -490,7 +483,8 @@ export function cardItems(card: unknown): { text: string; actions: CardAction[] 
   const body = isRecord(card) && Array.isArray(card.body) ? card.body.filter(isRecord) : [];
   const items: { text: string; actions: CardAction[] }[] = [];
   body.forEach((block, i) => {
-    const next = body[i + 1];
+    // An escalated item has the TextBlock of its mentions between its line and its buttons.
+    const next = body[i + 1]?.type === 'TextBlock' ? body[i + 2] : body[i + 1];
     if (block.type === 'RichTextBlock' && next?.type === 'ActionSet') {
       items.push({ text: richText(block), actions: cardActions(next) });
     }

@@ -3,13 +3,15 @@ import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/ports.js';
 import { configuredSecrets, createLogger } from '../../src/log.js';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
-import { type RunningService, startService } from '../../src/service.js';
+import { type RunningService, type ServiceOptions, startService } from '../../src/service.js';
 import { sqliteUrl, testNamespace } from './backends.js';
 
 export interface LoggedServiceOptions {
   storeUrl?: string;
   namespace?: string;
   env?: Partial<Config>;
+  /** Where botbuilder checks and gets tokens (a local issuer). */
+  teamsAuth?: ServiceOptions['teamsAuth'];
   /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
   clock?: Clock;
 }
@@ -19,7 +21,7 @@ export interface LoggedServiceOptions {
  * asked, and its log (debug, secrets masked as in production) kept in `logs` for tests to read.
  */
 export async function startLoggedService(
-  channels: Pick<Config, 'teams'> & Partial<Pick<Config, 'slack' | 'procurementChannel'>>,
+  channels: { teams: Partial<Config['teams']> } & Partial<Pick<Config, 'slack' | 'procurementChannel' | 'admins'>>,
   options: LoggedServiceOptions,
 ): Promise<{ service: RunningService; baseUrl: string; logs: string[] }> {
   const logs: string[] = [];
@@ -29,20 +31,32 @@ export async function startLoggedService(
       done();
     },
   });
+  const teams: Config['teams'] = {
+    enabled: false,
+    allowedTenants: [],
+    connectorHosts: ['127.0.0.1'],
+    ...channels.teams,
+    ...options.env?.teams,
+  };
   const config: Config = {
     port: 0,
+    host: '127.0.0.1',
+    local: teams.enabled && !teams.credentials,
     storeUrl: options.storeUrl ?? sqliteUrl(),
     logLevel: 'debug',
     playground: { enabled: false, port: 0 },
     scheduler: 'off',
     ocdsPrefix: 'ocds-test00',
+    admins: [],
+    platformTimeoutMs: 10_000,
     ...channels,
     ...options.env,
+    teams,
   };
   const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {
     namespace: options.namespace ?? testNamespace(),
-    host: '127.0.0.1',
     clock: options.clock,
+    teamsAuth: options.teamsAuth,
   });
   return { service, baseUrl: `http://127.0.0.1:${service.port}`, logs };
 }

@@ -1,6 +1,6 @@
 import type { RunningService } from '../../src/service.js';
 import { untilQuiet } from '../support/call-log.js';
-import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
+import { type FakeInstall, type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/fake-slack.js';
 import {
   blockAction,
   messageEvent,
@@ -13,9 +13,17 @@ import { type LoggedServiceOptions, startLoggedService } from './logged-service.
 
 export const SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234';
+/** OAuth mode: the app's credentials (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). */
+export const OAUTH = {
+  clientId: '111.222',
+  clientSecret: 'test-client-secret-0123456789',
+  stateSecret: 'test-state-secret-0123456789',
+};
 export const TEAM = 'T111';
 export const CHANNEL = 'CTRIAGE1';
 export const PROCUREMENT = 'CPROCURE1';
+/** The admin of the test workspace (ADMINS). */
+export const ADMIN = 'UANA';
 
 export interface SlackMessage {
   channel: string;
@@ -47,14 +55,24 @@ export class SlackHarness {
     return new SlackHarness(fake, undefined, baseUrl, []);
   }
 
+  /**
+   * One workspace with SLACK_BOT_TOKEN, or with `oauth` the distributed app: no token until a workspace installs it
+   * (`install`), each workspace then with its own.
+   */
   static async start(
-    options: LoggedServiceOptions & { procurementChannel?: string; fake?: FakeSlack } = {},
+    options: LoggedServiceOptions & { procurementChannel?: string; fake?: FakeSlack; oauth?: boolean } = {},
   ): Promise<SlackHarness> {
-    const fake = options.fake ?? (await startFakeSlack({ teamId: TEAM }));
+    const fake = options.fake ?? (await startFakeSlack({ teamId: TEAM, oauth: OAUTH }));
+    fake.options.oauth ??= OAUTH;
+    const slack = options.oauth
+      ? { oauth: OAUTH, signingSecret: SECRET, apiUrl: fake.url, socketMode: false }
+      : { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false };
     const { service, baseUrl, logs } = await startLoggedService(
       {
         procurementChannel: options.procurementChannel,
-        slack: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.url, socketMode: false },
+        // UANA leads procurement in these tests: an admin. Role tests use others.
+        admins: [ADMIN],
+        slack,
         teams: { enabled: false },
       },
       options,
@@ -62,12 +80,36 @@ export class SlackHarness {
     return new SlackHarness(fake, service, baseUrl, logs);
   }
 
+  /**
+   * Installs the app in a workspace the way a person does: /slack/install redirects to Slack's authorize page with a
+   * signed state (and its cookie); Slack sends the browser back to /slack/oauth_redirect with a code, which the bot
+   * exchanges with oauth.v2.access. Answers the final page.
+   */
+  async install(install: FakeInstall): Promise<{ status: number; page: string }> {
+    const start = await fetch(`${this.baseUrl}/slack/install`, { redirect: 'manual' });
+    const location = start.headers.get('location') ?? '';
+    const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const state = new URL(location).searchParams.get('state');
+    if (start.status !== 302 || !state) throw new Error(`/slack/install answered ${start.status} ${location}`);
+    const code = this.fake.authorizationCode(install);
+    const done = await fetch(`${this.baseUrl}/slack/oauth_redirect?code=${code}&state=${encodeURIComponent(state)}`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    return { status: done.status, page: await done.text() };
+  }
+
   async close(closeFake = true) {
     await this.service?.close();
     if (closeFake) await this.fake.close();
   }
 
-  command(text: string, user = 'UANA', channel = CHANNEL, extra: { triggerId?: string; retryNum?: number } = {}) {
+  command(
+    text: string,
+    user = 'UANA',
+    channel = CHANNEL,
+    extra: { triggerId?: string; retryNum?: number; teamId?: string } = {},
+  ) {
     return postToSlackApp(
       this.baseUrl,
       'form',
@@ -76,7 +118,7 @@ export class SlackHarness {
         userId: user,
         userName: user.toLowerCase(),
         channelId: channel,
-        teamId: TEAM,
+        teamId: extra.teamId ?? TEAM,
         responseUrl: this.fake.responseUrl(`cmd-${Date.now()}-${Math.random()}`),
         triggerId: extra.triggerId,
       }),
@@ -141,6 +183,7 @@ export class SlackHarness {
     button: Pick<Button, 'actionId' | 'value'>,
     user = 'UANA',
     stateValues?: StateValues,
+    teamId = TEAM,
   ): Promise<PostResult> {
     return postToSlackApp(
       this.baseUrl,
@@ -151,7 +194,7 @@ export class SlackHarness {
         userId: user,
         userName: user.toLowerCase(),
         channelId: message.channel,
-        teamId: TEAM,
+        teamId,
         messageTs: message.ts,
         threadTs: message.threadTs,
         stateValues,

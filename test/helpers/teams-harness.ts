@@ -63,7 +63,11 @@ export class TeamsHarness {
 
   static async start(options: LoggedServiceOptions & { connector?: FakeConnector } = {}) {
     const connector = options.connector ?? (await startFakeConnector());
-    const { service, baseUrl, logs } = await startLoggedService({ teams: { enabled: true } }, options);
+    // Alice leads procurement in these tests: an admin. Role tests use others.
+    const { service, baseUrl, logs } = await startLoggedService(
+      { teams: { enabled: true }, admins: [ALICE.aadObjectId] },
+      options,
+    );
     return new TeamsHarness(connector, service, baseUrl, logs);
   }
 

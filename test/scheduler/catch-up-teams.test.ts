@@ -104,8 +104,12 @@ async function configureChannel(harness: TeamsHarness, t: Tenant): Promise<void>
     entities: (activity.entities ?? []).map((e) => (e.type === 'clientInfo' ? { ...e, timezone: t.timeZone } : e)),
   });
   expect(result.status).toBeLessThan(300);
-  // The bot confirms in the thread; its reply is the sign the turn is done.
-  await harness.connector.waitFor((calls) => calls.length > before, 5000, 'the config channel reply');
+  // The bot says hello in the channel, then confirms in the thread: that reply is the sign the turn is done.
+  await harness.connector.waitFor(
+    (calls) => calls.slice(before).some((c) => JSON.stringify(c.body).includes('will now be posted to')),
+    5000,
+    'the config channel reply',
+  );
 }
 
 describe('Teams digests across restarts', () => {
@@ -139,7 +143,7 @@ describe('Teams digests across restarts', () => {
       setUp: async (harness) => {
         for (const t of TENANTS) {
           await configureChannel(harness, t);
-          await harness.service.settings.setDigestHour(t.tenant, t.digestHour);
+          await harness.service.settingsRepository.update(t.tenant, { digestHour: t.digestHour });
         }
         await saveAll({ contractRepository: harness.service.contractRepository }, contracts);
       },
@@ -150,8 +154,11 @@ describe('Teams digests across restarts', () => {
       },
     });
 
-    // Every digest a new post in its procurement channel, with a valid card, and nothing posted twice.
-    expect(teamsChannelPosts(fake.calls)).toHaveLength(posts.length);
+    // Every digest a new post in its procurement channel, with a valid card, and nothing posted twice; the only
+    // other posts there are the hellos said when each channel was configured.
+    const hellos = teamsChannelPosts(fake.calls).filter((c) => JSON.stringify(c.body).includes('will now receive'));
+    expect(hellos).toHaveLength(TENANTS.length);
+    expect(teamsChannelPosts(fake.calls)).toHaveLength(posts.length + hellos.length);
     expect(fake.violations).toEqual([]);
     for (const post of posts) {
       expect(post.call.conversationId?.startsWith(`${post.tenant.channel};messageid=`)).toBe(true);
@@ -199,7 +206,7 @@ describe('two Teams replicas on one store', () => {
       // One channel is configured through each replica; both read the same store.
       await configureChannel(a, TENANTS[0]!);
       await configureChannel(b, TENANTS[1]!);
-      for (const t of TENANTS) await a.service.settings.setDigestHour(t.tenant, t.digestHour);
+      for (const t of TENANTS) await a.service.settingsRepository.update(t.tenant, { digestHour: t.digestHour });
       await saveAll({ contractRepository: b.service.contractRepository }, contracts);
       const before = fake.calls.length;
 

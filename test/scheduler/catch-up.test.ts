@@ -5,7 +5,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalDate } from '../../src/core/contracts/calendar.js';
-import type { UserRef } from '../../src/core/view.js';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { REDIS_URL, sqliteUrl, testNamespace } from '../helpers/backends.js';
 import { MutableClock } from '../helpers/clock.js';
@@ -23,8 +22,6 @@ import {
   tickTogether,
 } from './catch-up-scenario.js';
 import { digestPosts, metadataKey, openStack, saveAll, schedulerDeps, slackPosterFor } from './stack.js';
-
-const ADMIN: UserRef = { id: 'U0ADMIN01', name: 'Ada Admin' };
 
 const TENANTS: CatchUpTenant[] = [
   { tenant: 'slack_TLONDON', channel: 'CLONDON01', ...LONDON_DIGESTS },
@@ -78,12 +75,20 @@ describe('embedded scheduler across restarts', () => {
       calls: () => slack.calls.length,
       collect: (from) => collect(slack, clock, from),
       start: () =>
-        running.add(SlackHarness.start({ fake: slack, storeUrl, namespace, clock, env: { scheduler: 'embedded' } })),
+        running.add(
+          SlackHarness.start({ fake: slack, storeUrl, namespace, clock, oauth: true, env: { scheduler: 'embedded' } }),
+        ),
       stop: (harness) => running.stop(harness),
-      setUp: async ({ service }) => {
+      setUp: async (harness) => {
+        const service = harness.service;
+        // Two workspaces, each with its own installation: each digest goes out with its own workspace's token.
+        for (const t of TENANTS) await installed(harness, t.tenant);
         for (const t of TENANTS) {
-          await service!.settings.setProcurementChannel(t.tenant, t.channel, ADMIN, t.timeZone);
-          await service!.settings.setDigestHour(t.tenant, t.digestHour);
+          await service!.settingsRepository.update(t.tenant, {
+            procurementChannel: t.channel,
+            timeZone: t.timeZone,
+            digestHour: t.digestHour,
+          });
         }
         await saveAll({ contractRepository: service!.contractRepository }, contracts);
       },
@@ -96,8 +101,18 @@ describe('embedded scheduler across restarts', () => {
     const keys = posts.map((p) => metadataKey(p.call));
     expect(new Set(keys).size).toBe(keys.length);
     expect(digestPosts(slack)).toHaveLength(posts.length);
+    for (const post of digestPosts(slack)) {
+      const [tenant] = (metadataKey(post) ?? '').split('|');
+      expect(`slack_${slack.teamOf(post.token ?? '')}`).toBe(tenant);
+    }
   });
 });
+
+/** The app installed in the tenant's workspace (OAuth), by its admin. */
+async function installed(harness: SlackHarness, tenant: string): Promise<void> {
+  const result = await harness.install({ teamId: tenant.replace(/^slack_/, ''), userId: 'U0ADMIN01' });
+  expect(result.status).toBe(200);
+}
 
 describe('two schedulers on one store', () => {
   it('two services on one Redis namespace, ticking at the same moments, post each digest once', {
@@ -110,12 +125,21 @@ describe('two schedulers on one store', () => {
     try {
       const start = () =>
         running.add(
-          SlackHarness.start({ fake, storeUrl: REDIS_URL, namespace, clock, env: { scheduler: 'embedded' } }),
+          SlackHarness.start({
+            fake,
+            storeUrl: REDIS_URL,
+            namespace,
+            clock,
+            oauth: true,
+            env: { scheduler: 'embedded' },
+          }),
         );
-      const [a, b] = [(await start()).service!, (await start()).service!];
+      const [first, second] = [await start(), await start()];
+      for (const t of TENANTS) await installed(first, t.tenant);
+      const [a, b] = [first.service!, second.service!];
       for (const t of TENANTS) {
-        await a.settings.setTimeZone(t.tenant, t.timeZone);
-        await b.settings.setDigestHour(t.tenant, t.digestHour);
+        await a.settingsRepository.update(t.tenant, { timeZone: t.timeZone });
+        await b.settingsRepository.update(t.tenant, { digestHour: t.digestHour });
       }
       await saveAll({ contractRepository: a.contractRepository }, contracts);
 

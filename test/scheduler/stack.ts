@@ -5,7 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { WebClient } from '@slack/web-api';
+import type { SlackTokens } from '../../src/channels/slack/authorize.js';
 import { SlackPoster } from '../../src/channels/slack/poster.js';
+import { AccessService } from '../../src/core/access/access.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { ContractService } from '../../src/core/contracts/service.js';
 import type { Clock } from '../../src/core/ports.js';
@@ -28,6 +30,7 @@ import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Pacer } from '../../src/store/pacer.js';
 import { KeyvPackRepository } from '../../src/store/pack-repository.js';
 import { Records } from '../../src/store/records.js';
+import { KeyvRolesRepository } from '../../src/store/roles-repository.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
 import { quietLogger } from '../helpers/backends.js';
 import type { ConnectorCall } from '../support/fake-connector.js';
@@ -78,6 +81,7 @@ export async function openStack(url: string, options: StackOptions): Promise<Sta
     packs: new KeyvPackRepository(records, { pack, text: await readFile(DEFAULT_PACK, 'utf8'), source: DEFAULT_PACK }),
     locker,
     clock: options.clock,
+    access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [] }),
   });
   return {
     store,
@@ -101,7 +105,9 @@ export function slackPosterFor(stack: Stack, fake: FakeSlack, paceMs = 1000): Sl
     slackApiUrl: fake.url,
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5000 },
   });
-  return new SlackPoster(client, new Pacer(stack.records, paceMs));
+  // One workspace's token, as SLACK_BOT_TOKEN gives (these tests do not check which workspace a digest is for).
+  const tokens: SlackTokens = { authorize: async () => ({ botToken: 'xoxb-test' }), clientFor: async () => client };
+  return new SlackPoster(tokens, new Pacer(stack.records, paceMs));
 }
 
 /**
@@ -110,18 +116,20 @@ export function slackPosterFor(stack: Stack, fake: FakeSlack, paceMs = 1000): Sl
  * stack's store. Loaded on demand: botbuilder is heavy and the Slack tests do not need it.
  */
 export async function teamsPosterFor(stack: Stack, paceMs = 1000): Promise<ChannelPoster> {
-  const [{ TeamsAdapter }, { TeamsPoster }, { loopbackOnly }] = await Promise.all([
+  const [{ TeamsAdapter }, { TeamsPoster }, { serviceUrlGuard }] = await Promise.all([
     import('@microsoft/teams-ai'),
     import('../../src/channels/teams/poster.js'),
     import('../../src/channels/teams/middleware.js'),
   ]);
   const adapter = new TeamsAdapter({});
-  adapter.use(loopbackOnly);
+  const serviceUrls = { local: true, hosts: [] };
+  adapter.use(serviceUrlGuard(serviceUrls));
   return new TeamsPoster({
     adapter,
     botAppId: '',
     references: new KeyvConversationReferenceRepository(stack.records),
     pacer: new Pacer(stack.records, paceMs),
+    serviceUrls,
   });
 }
 

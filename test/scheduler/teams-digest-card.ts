@@ -41,24 +41,36 @@ export interface CardItem {
   /** The item's line, without its number. */
   line: string;
   /** Names after "owner" and "SRO", and whether they are bold runs. */
-  named: Array<{ role: 'owner' | 'SRO'; name: string; bold: boolean }>;
+  named: Array<{ role: 'owner' | 'SRO'; name: string; bold: boolean; mentioned: boolean }>;
 }
 
-/** Each digest item on a card: its text block and the Record result button under it. */
+/**
+ * Each digest item on a card: its text block and the Record result button under it (past the TextBlock of
+ * mentions an escalated item has between them).
+ */
 export function cardItems(card: unknown): CardItem[] {
   const body = bodyOf(card);
   const items: CardItem[] = [];
   body.forEach((block, i) => {
-    const next = body[i + 1];
+    const next = body[i + 1]?.type === 'TextBlock' ? body[i + 2] : body[i + 1];
     const record = cardActions(next).find((a) => a.verb === 'reminder_record');
     if (block.type !== 'RichTextBlock' || next?.type !== 'ActionSet' || !record) return;
     const payload = record.data as unknown as { c: string; k: string };
     const runs = runsOf(block);
+    const mentions = body[i + 1]?.type === 'TextBlock' ? String(body[i + 1]!.text) : '';
     const named: CardItem['named'] = [];
     runs.forEach((run, j) => {
       const role = run.text === ' · owner ' ? 'owner' : run.text === ' · SRO ' ? 'SRO' : undefined;
       const name = runs[j + 1];
-      if (role && name) named.push({ role, name: String(name.text), bold: name.weight === 'Bolder' });
+      if (role && name) {
+        const text = String(name.text);
+        named.push({
+          role,
+          name: text,
+          bold: name.weight === 'Bolder',
+          mentioned: mentions.includes(`<at>${text}</at>`),
+        });
+      }
     });
     items.push({ item: `${payload.c}|${payload.k}`, line: textOf(block).replace(/^\d+\. /, ''), named });
   });

@@ -19,6 +19,7 @@ import type { FormValues, UserRef } from '../../src/core/view.js';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { DEFAULT_PACK } from '../../src/service.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
+import { actorOf } from '../helpers/access.js';
 import { sqliteUrl, testNamespace } from '../helpers/backends.js';
 import { MutableClock } from '../helpers/clock.js';
 import { cardsIn, cardText, findMentions, validateCard } from '../support/adaptive-cards.js';
@@ -226,7 +227,7 @@ describe('a year of daily digests on Teams, in London and New York', () => {
     const form = await stack.contracts.registrationFormFor({
       tenant: t.id,
       dialogueId,
-      by: CLERK,
+      by: actorOf(CLERK, { admin: true }),
       timeZone: t.timeZone,
     });
     const values: FormValues = {};
@@ -243,7 +244,7 @@ describe('a year of daily digests on Teams, in London and New York', () => {
       dialogueId,
       platform: 'teams',
       values: { ...values, ...registration.values },
-      by: CLERK,
+      by: actorOf(CLERK, { admin: true }),
       timeZone: t.timeZone,
     });
     if (!outcome.ok) throw new Error(`registration refused: ${JSON.stringify(outcome.form.errors)}`);
@@ -452,7 +453,7 @@ describe('a year of daily digests on Teams, in London and New York', () => {
     for (let n = 1; n <= 6; n += 1) expect(listed(addDays('2026-05-03', n))).toBeUndefined();
     const back = listed('2026-05-10')!;
     expect(back.line).toContain('overdue since May 3, 2026 (7 days)');
-    expect(back.named).toEqual([{ role: 'owner', name: NY2.owner.name, bold: true }]);
+    expect(back.named).toEqual([{ role: 'owner', name: NY2.owner.name, bold: true, mentioned: false }]);
     expect(listed('2026-05-12')).toBeDefined();
   });
 

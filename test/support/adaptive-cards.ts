@@ -3,7 +3,9 @@
  * (docs/research testing-offline §4, Teams memo §10):
  *  - the official 1.5 JSON schema (ajv), validated element by element for precise messages;
  *  - the adaptivecards library's own parser, which catches what the schema's anyOf unions let through (duplicate ids);
- *  - our rules: version 1.5, explicit verbs, input ids, no Teams extensions beyond full width.
+ *  - our rules: version 1.5, explicit verbs, input ids, and no Teams extensions beyond the three the bot uses: full
+ *    width, mention entities (each backed by its `<at>` text in a TextBlock), and the people picker's
+ *    `choices.data` (Data.Query on graph.microsoft.com/users), which the 1.5 schema does not know.
  * The schema is read from ../shared/conformance (not committed here); without it the other two layers still run.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -223,21 +225,70 @@ function ruleErrors(card: unknown): string[] {
   return out;
 }
 
-/** Teams' only card-level extension we use is full width; anything else there (e.g. mention entities) is an error. */
+const PEOPLE_DATASETS = new Set(['graph.microsoft.com/users', 'graph.microsoft.com/users?scope=currentContext']);
+
+/**
+ * Teams' card-level extension: full width, and mention entities. Each mention's `<at>…</at>` must appear in a
+ * TextBlock (where Teams renders mentions) and name whom it notifies.
+ */
 function teamsExtensionErrors(card: Json): string[] {
   if (!('msteams' in card)) return [];
   const m = card.msteams;
-  const ok = isRecord(m) && Object.keys(m).length === 1 && m.width === 'Full';
-  return ok ? [] : [`/msteams: only { "width": "Full" } is allowed (got ${JSON.stringify(m)})`];
+  if (!isRecord(m)) return ['/msteams: must be an object'];
+  const out: string[] = [];
+  for (const key of Object.keys(m))
+    if (key !== 'width' && key !== 'entities') out.push(`/msteams: unknown key "${key}"`);
+  if ('width' in m && m.width !== 'Full') out.push(`/msteams/width: only "Full" is allowed`);
+  const texts: string[] = [];
+  walk(card, (node) => {
+    if (node.type === 'TextBlock' && typeof node.text === 'string') texts.push(node.text);
+  });
+  if ('entities' in m) {
+    if (!Array.isArray(m.entities)) out.push('/msteams/entities: must be an array');
+    else
+      m.entities.forEach((e, i) => {
+        const mentioned = isRecord(e) ? e.mentioned : undefined;
+        if (!isRecord(e) || e.type !== 'mention' || typeof e.text !== 'string' || !/^<at>[^<]+<\/at>$/.test(e.text))
+          out.push(`/msteams/entities/${i}: must be a mention with text "<at>…</at>"`);
+        else if (!texts.some((t) => t.includes(e.text as string)))
+          out.push(`/msteams/entities/${i}: ${e.text} appears in no TextBlock`);
+        if (!isRecord(mentioned) || typeof mentioned.id !== 'string' || typeof mentioned.name !== 'string')
+          out.push(`/msteams/entities/${i}/mentioned: needs an id and a name`);
+      });
+  }
+  return out;
+}
+
+/** Removes the people picker's `choices.data` (a Teams extension) from choice sets, listing any malformed one. */
+function withoutPeoplePicker(card: Json): { card: Json; errors: string[] } {
+  const errors: string[] = [];
+  const strip = (node: unknown, ptr: string): unknown => {
+    if (Array.isArray(node)) return node.map((v, i) => strip(v, `${ptr}/${i}`));
+    if (!isRecord(node)) return node;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'choices.data' && node.type === 'Input.ChoiceSet') {
+        const ok =
+          isRecord(v) && v.type === 'Data.Query' && typeof v.dataset === 'string' && PEOPLE_DATASETS.has(v.dataset);
+        if (!ok) errors.push(`${ptr}/choices.data: only Data.Query on graph.microsoft.com/users is allowed`);
+        continue;
+      }
+      out[k] = strip(v, `${ptr}/${k}`);
+    }
+    return out;
+  };
+  return { card: strip(card, '') as Json, errors };
 }
 
 /** Every problem with `card` as readable lines; empty when the card is valid. */
 export function validateCard(card: unknown): string[] {
   if (!isRecord(card)) return ['card must be an object'];
-  const { msteams: _teams, ...standard } = card; // the 1.5 schema rejects Teams' `msteams` extension
+  const { msteams: _teams, ...rest } = card; // the 1.5 schema rejects Teams' `msteams` extension
+  const { card: standard, errors: pickerErrors } = withoutPeoplePicker(rest);
   const validator = loadCardValidator();
   const errors = [
     ...teamsExtensionErrors(card),
+    ...pickerErrors,
     ...(validator ? schemaErrors(validator, standard) : []),
     ...libraryErrors(standard),
     ...ruleErrors(standard),

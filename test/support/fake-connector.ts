@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { cardsIn, validateCard } from './adaptive-cards.js';
 import { CallLog } from './call-log.js';
+import { ALICE, BOB } from './teams-activities.js';
 
 export type ConnectorMethod = 'send' | 'reply' | 'create' | 'update' | 'delete' | 'members' | 'other';
 
@@ -141,14 +142,17 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const DEFAULT_MEMBER: ConnectorMember = {
-  id: '29:user-alice',
-  name: 'Alice Jones',
-  aadObjectId: '00000000-0000-4000-8000-00000000a11c',
-  email: 'alice@example.org',
-  userPrincipalName: 'alice@example.org',
+/**
+ * The people of the test activities, as Teams lists members: both ordinary users. No tenantId: the fake serves
+ * conversations of several tenants, and Teams leaves it out at times; a test of a guest or a foreign account sets
+ * its own `members`.
+ */
+const DEFAULT_MEMBERS: ConnectorMember[] = [ALICE, BOB].map((user) => ({
+  ...user,
+  email: `${user.id.slice(8)}@example.org`,
+  userPrincipalName: `${user.id.slice(8)}@example.org`,
   userRole: 'user',
-};
+}));
 
 export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promise<FakeConnector> {
   const log = new CallLog<ConnectorCall>('fake connector', (): string => describeCalls());
@@ -242,7 +246,7 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
         return { answer: { status: 200, body: {} } };
       }
       case 'members': {
-        const members = opts.members ?? [DEFAULT_MEMBER];
+        const members = opts.members ?? DEFAULT_MEMBERS;
         if (target === undefined) return { answer: { status: 200, body: members } };
         const found = members.find((m) => m.id === target || m.aadObjectId === target);
         return { answer: found ? { status: 200, body: found } : fail(404, 'MemberNotFound', `${target} not found`) };
@@ -261,7 +265,7 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
     let body: unknown;
     let result: ReturnType<typeof answer> | undefined;
     try {
-      body = raw ? JSON.parse(raw) : undefined;
+      body = raw ? JSON.parse(raw) : null;
     } catch {
       body = raw;
       result = { answer: fail(400, 'BadSyntax', 'body is not JSON') };

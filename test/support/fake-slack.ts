@@ -19,6 +19,8 @@ export interface FakeSlackCall {
   at: number;
   /** The id in `/respond/<id>` or `/upload/<id>`. */
   target?: string;
+  /** The tag of a `/via/<tag>/api/…` base URL: which of several clients sharing the fake made the call. */
+  via?: string;
   /** HTTP status and JSON body the fake answered with. */
   status: number;
   response: Record<string, unknown>;
@@ -65,6 +67,18 @@ export interface FakeSlackOptions {
   latencyMs?: number;
   /** Block Kit validation of posted messages and views; default true. */
   validate?: boolean;
+  /** The app's OAuth credentials, which `oauth.v2.access` checks. */
+  oauth?: { clientId: string; clientSecret: string };
+}
+
+/** An installation as the fake's `oauth.v2.access` grants it. */
+export interface FakeInstall {
+  teamId?: string;
+  enterpriseId?: string;
+  /** The person installing. */
+  userId: string;
+  /** Token rotation: access tokens then expire after this many seconds and come with a refresh token. */
+  expiresIn?: number;
 }
 
 export interface FakeSlack {
@@ -85,6 +99,18 @@ export interface FakeSlack {
   responseUrl(id: string): string;
   /** The next `times` calls of `method` answer HTTP 429 with `Retry-After: retryAfterSeconds`. */
   rateLimit(method: string, opts: { times: number; retryAfterSeconds: number }): void;
+  /** A one-time OAuth code that `oauth.v2.access` exchanges for an installation of the app. */
+  authorizationCode(install: FakeInstall): string;
+  /** A bot token for an installation, as if its OAuth had run (for seeding a store). */
+  issueToken(install: FakeInstall): string;
+  /** The Web API base URL tagged `via` (recorded on each call), for telling apart clients that share the fake. */
+  urlVia(tag: string): string;
+  /** The workspace (or org) a bot token acts for; undefined for a token the fake never issued. */
+  teamOf(token: string): string | undefined;
+  /** Tokens the fake has issued, newest last. */
+  tokens(): string[];
+  /** From now on the token answers `token_revoked`, as after an uninstall. */
+  revoke(token: string): void;
   /** Forgets calls, files, violations and pending rate limits (ts and ids keep increasing). */
   reset(): void;
   close(): Promise<void>;
@@ -159,6 +185,46 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   /** Top-level messages per channel, newest last, for conversations.history. */
   const history = new Map<string, Args[]>();
   const nextId = (prefix: string) => `${prefix}${String(++idSeq).padStart(8, '0')}`;
+  /** OAuth: codes not yet exchanged, and every token issued with the installation it belongs to. */
+  const codes = new Map<string, FakeInstall>();
+  const issued = new Map<string, FakeInstall & { kind: 'bot' | 'refresh'; revoked?: boolean }>();
+  const grant = (install: FakeInstall) => {
+    const who = install.teamId ?? install.enterpriseId ?? 'T111';
+    const token = `xoxb-${who}-${nextId('')}`;
+    issued.set(token, { ...install, kind: 'bot' });
+    const refresh = install.expiresIn ? `xoxe-1-${who}-${nextId('')}` : undefined;
+    if (refresh) issued.set(refresh, { ...install, kind: 'refresh' });
+    return {
+      ok: true,
+      app_id: 'A_APP',
+      authed_user: { id: install.userId },
+      scope: 'commands,chat:write,channels:history,groups:history,files:write,users:read',
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: 'U_BOT',
+      team: install.teamId ? { id: install.teamId, name: `Workspace ${install.teamId}` } : null,
+      enterprise: install.enterpriseId ? { id: install.enterpriseId, name: `Org ${install.enterpriseId}` } : null,
+      is_enterprise_install: !install.teamId,
+      ...(refresh ? { refresh_token: refresh, expires_in: install.expiresIn } : {}),
+    };
+  };
+
+  function oauthAccess(args: Args): Answer {
+    if (opts.oauth && (args.client_id !== opts.oauth.clientId || args.client_secret !== opts.oauth.clientSecret)) {
+      return { body: { ok: false, error: 'invalid_client_id' } };
+    }
+    if (args.grant_type === 'refresh_token') {
+      const refresh = issued.get(str(args.refresh_token) ?? '');
+      if (!refresh || refresh.kind !== 'refresh' || refresh.revoked)
+        return { body: { ok: false, error: 'invalid_refresh_token' } };
+      refresh.revoked = true; // a refresh token is good for one exchange
+      return { body: grant(refresh) };
+    }
+    const install = codes.get(str(args.code) ?? '');
+    if (!install) return { body: { ok: false, error: 'invalid_code' } };
+    codes.delete(str(args.code) ?? '');
+    return { body: grant(install) };
+  }
 
   function channelError(method: string, channel: string | undefined): string | undefined {
     if (channel === undefined) return undefined;
@@ -180,7 +246,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return { body: { ok: false, error, errors } };
   }
 
-  function answerApi(method: string, args: Args): Answer {
+  function answerApi(method: string, args: Args, token: string | undefined): Answer {
+    if (method === 'oauth.v2.access') return oauthAccess(args);
+    const holder = token ? issued.get(token) : undefined;
+    if (holder?.revoked) return { body: { ok: false, error: 'token_revoked' } };
     const channel = str(args.channel) ?? str(args.channel_id);
     const channelErr =
       CHANNEL_METHODS.has(method) || method === 'conversations.info' ? channelError(method, channel) : undefined;
@@ -201,7 +270,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
             user_id: 'U_BOT',
             user: 'aiprocure',
             bot_id: 'B_BOT',
-            team_id: opts.teamId ?? 'T111',
+            team_id: holder?.teamId ?? (holder ? undefined : (opts.teamId ?? 'T111')),
+            ...(holder?.enterpriseId ? { enterprise_id: holder.enterpriseId } : {}),
+            is_enterprise_install: holder ? !holder.teamId : false,
             team: 'Fake Team',
             url: 'https://fake.slack.test/',
           },
@@ -293,7 +364,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     });
   }
 
-  async function answer(kind: string, target: string, contentType: string, raw: Buffer): Promise<[Answer, Args]> {
+  async function answer(
+    kind: string,
+    target: string,
+    contentType: string,
+    raw: Buffer,
+    token: string | undefined,
+  ): Promise<[Answer, Args]> {
     if (kind === 'upload') {
       const file = files.find((f) => f.id === target);
       if (!file) return [{ status: 404, body: { ok: false, error: 'file_not_found' } }, {}];
@@ -301,7 +378,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       return [{ body: { ok: true } }, { file_id: target, bytes: raw.length }];
     }
     const args = parseBody(contentType, raw);
-    if (kind !== 'respond') return [answerApi(kind, args), args];
+    if (kind !== 'respond') return [answerApi(kind, args, token ?? str(args.token)), args];
     const errors = opts.validate !== false && args.delete_original !== true ? validateMessage(args) : [];
     // Slack's response_url rejects bad payloads with a non-2xx, so Bolt's respond() throws RespondError.
     const bad = invalid('respond', args, errors);
@@ -319,12 +396,15 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const raw = await readBody(req);
-    const [, prefix = '', rest = ''] = /^\/(api|respond|upload)\/([^?]*)/.exec(req.url ?? '') ?? [];
+    const [, via, prefix = '', rest = ''] =
+      /^(?:\/via\/([\w-]+))?\/(api|respond|upload)\/([^?]*)/.exec(req.url ?? '') ?? [];
     const method = prefix === 'api' ? rest : prefix;
     const target = prefix === 'api' ? undefined : decodeURIComponent(rest);
     const contentType = req.headers['content-type'] ?? '';
     let result: Answer;
     let args: Args = {};
+    const auth = req.headers.authorization;
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
     const limited = prefix ? rateLimited(method) : undefined;
     if (!prefix) {
       result = { status: 404, body: { ok: false, error: 'unknown_path' } };
@@ -332,14 +412,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       result = limited;
       if (prefix !== 'upload') args = parseBody(contentType, raw);
     } else {
-      [result, args] = await answer(method, target ?? '', contentType, raw);
+      [result, args] = await answer(method, target ?? '', contentType, raw, bearer);
     }
     if (opts.latencyMs) await sleep(opts.latencyMs);
-    const auth = req.headers.authorization;
-    const token = auth?.startsWith('Bearer ') ? auth.slice(7) : str(args.token);
+    const token = bearer ?? str(args.token);
     const status = result.status ?? 200;
     // Recorded just before answering, so a test woken by waitFor never races ahead of the bot seeing the reply's data.
-    log.record({ method, token, args, at, target, status, response: result.body });
+    log.record({ method, token, args, at, target, ...(via ? { via } : {}), status, response: result.body });
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...result.headers });
     res.end(JSON.stringify(result.body));
   }
@@ -373,6 +452,22 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     responseUrl: (id) => `${base}respond/${encodeURIComponent(id)}`,
     rateLimit(method, { times, retryAfterSeconds }) {
       limits.set(method, { times, retryAfterSeconds });
+    },
+    authorizationCode(install) {
+      const code = `code-${nextId('')}`;
+      codes.set(code, install);
+      return code;
+    },
+    issueToken: (install) => String(grant(install).access_token),
+    urlVia: (tag) => `${base}via/${tag}/api/`,
+    teamOf: (token) => {
+      const holder = issued.get(token);
+      return holder ? (holder.teamId ?? holder.enterpriseId) : undefined;
+    },
+    tokens: () => [...issued.entries()].filter(([, v]) => v.kind === 'bot').map(([k]) => k),
+    revoke(token) {
+      const holder = issued.get(token);
+      if (holder) holder.revoked = true;
     },
     reset() {
       history.clear();

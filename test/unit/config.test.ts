@@ -31,8 +31,9 @@ describe('configuration from the environment', () => {
       SLACK_SIGNING_SECRET: 's',
       MICROSOFT_APP_ID: '22222222-2222-2222-2222-222222222222',
       MICROSOFT_APP_PASSWORD: 'p',
+      ALLOWED_TENANTS: '*',
     });
-    expect(both.teams).toMatchObject({ enabled: true, credentials: { type: 'MultiTenant' } });
+    expect(both.teams).toMatchObject({ enabled: true, credentials: { type: 'MultiTenant' }, allowedTenants: '*' });
     expect(both.playground.enabled).toBe(false);
   });
 

@@ -134,11 +134,17 @@ describe('validateCard', () => {
     expect(validateCard(withElement(4, { id: undefined }))).toContain('/body/4: Input.Text needs an id');
   });
 
-  it('allows only width Full as a Teams extension', () => {
+  it('allows only full width and mentions the card shows as Teams extensions', () => {
     const mention = { type: 'mention', text: '<at>Bob</at>', mentioned: { id: '29:bob', name: 'Bob' } };
-    expect(validateCard({ ...goodCard(), msteams: { entities: [mention] } })[0]).toMatch(
-      /^\/msteams: only \{ "width": "Full" \} is allowed/,
-    );
+    expect(validateCard({ ...goodCard(), msteams: { entities: [mention] } })).toEqual([
+      '/msteams/entities/0: <at>Bob</at> appears in no TextBlock',
+    ]);
+    const shown = goodCard();
+    (shown.body as unknown[]).push({ type: 'TextBlock', text: '<at>Bob</at>' });
+    expect(validateCard({ ...shown, msteams: { entities: [mention] } })).toEqual([]);
+    expect(validateCard({ ...goodCard(), msteams: { width: 'Full', theme: 'dark' } })).toEqual([
+      '/msteams: unknown key "theme"',
+    ]);
   });
 });
 
@@ -287,7 +293,7 @@ describe('fake connector with botbuilder', () => {
     });
     expect(fake.callsOf('reply').map((c) => c.status)).toEqual([429, 201]);
     const members = await fetch(`${fake.url}v3/conversations/${encodeURIComponent(CHANNEL_ID)}/members`);
-    expect(await members.json()).toMatchObject([{ id: expect.stringMatching(/^29:/) }]);
+    expect(await members.json()).toMatchObject([{ id: '29:user-alice' }, { id: '29:user-bob' }]);
     expect((await fetch(`${fake.url}v3/teams/x`)).status).toBe(404);
     await expect(fake.waitFor(() => false, 20, 'never')).rejects.toThrow(/never not met within 20 ms; calls seen: 4/);
   });

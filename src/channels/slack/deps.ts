@@ -1,19 +1,24 @@
+import type { AccessService } from '../../core/access/access.js';
 import type { ContractService } from '../../core/contracts/service.js';
+import type { CommandServices } from '../../core/run-command.js';
 import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
 import type { Logger } from '../../log.js';
 import type { Deduper } from '../../store/dedupe.js';
 import type { Pacer } from '../../store/pacer.js';
 import { claimFirstDelivery } from '../first-delivery.js';
+import type { SlackPeople } from './people.js';
 
 /** What the Slack listeners need from the rest of the service. */
-export interface SlackDeps {
+export interface SlackDeps extends CommandServices {
   logger: Logger;
   triage: TriageService;
   contracts: ContractService;
   settings: SettingsService;
+  access: AccessService;
   deduper: Deduper;
   pacer: Pacer;
+  people: SlackPeople;
   command: string;
   ocdsPrefix: string;
 }

@@ -1,8 +1,8 @@
-import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { View } from '../../core/view.js';
 import type { ChannelPoster, DigestTarget } from '../../scheduler/types.js';
 import type { Pacer } from '../../store/pacer.js';
+import type { SlackTokens } from './authorize.js';
 import { renderMessage } from './render/blocks.js';
 
 const EVENT_TYPE = 'aiprocure_digest';
@@ -10,17 +10,19 @@ const EVENT_TYPE = 'aiprocure_digest';
 /**
  * Scheduled posts to Slack channels. Each carries its occurrence key as message metadata, so after a crash between
  * posting and recording the post, `findPosted` can see in the channel's history that it went out. Posts are paced
- * per channel; a 429 is retried by the Web API client after the `Retry-After` Slack sends.
+ * per channel; a 429 is retried by the Web API client after the `Retry-After` Slack sends. Each post uses the token of
+ * the target's own workspace.
  */
 export class SlackPoster implements ChannelPoster {
   constructor(
-    private readonly client: WebClient,
+    private readonly tokens: SlackTokens,
     private readonly pacer: Pacer,
   ) {}
 
   async post(target: DigestTarget, view: View, options: { key: string }): Promise<MessageRef> {
+    const client = await this.tokens.clientFor(target.tenant);
     await this.pacer.waitTurn(target.tenant, target.channel);
-    const result = await this.client.chat.postMessage({
+    const result = await client.chat.postMessage({
       channel: target.channel,
       ...renderMessage(view),
       metadata: { event_type: EVENT_TYPE, event_payload: { key: options.key } },
@@ -30,10 +32,11 @@ export class SlackPoster implements ChannelPoster {
   }
 
   async findPosted(target: DigestTarget, key: string, sinceMs: number): Promise<MessageRef | undefined> {
+    const client = await this.tokens.clientFor(target.tenant);
     let cursor: string | undefined;
     // A busy channel after a long outage has many messages since: follow the pages (bounded).
     for (let page = 0; page < 10; page++) {
-      const history = await this.client.conversations.history({
+      const history = await client.conversations.history({
         channel: target.channel,
         oldest: String(Math.floor(sinceMs / 1000) - 60),
         include_all_metadata: true,

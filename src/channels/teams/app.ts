@@ -1,13 +1,15 @@
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes } from 'botbuilder';
+import type { ConnectorClientOptions, ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type Application as Http } from 'express';
 import type { TeamsConfig } from '../../config.js';
 import type { TeamsDeps } from './deps.js';
+import { teamsGate } from './gate.js';
 import { handleCardAction } from './listeners/card-actions.js';
 import { handleMessage, welcome } from './listeners/messages.js';
-import { refuseRemoteServiceUrls } from './local-mode.js';
-import { dropRedeliveries, keepReferences, loopbackOnly } from './middleware.js';
+import { dropRedeliveries, keepReferences, serviceUrlGuard } from './middleware.js';
 import { TeamsPoster } from './poster.js';
+import type { ServiceUrlPolicy } from './service-urls.js';
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 
@@ -20,10 +22,41 @@ export interface TeamsChannel {
 }
 
 /**
- * The teams-ai application on botbuilder's TeamsAdapter, served at `/api/messages` on the shared express app.
- * Without credentials it runs in local mode: no authentication, loopback service URLs only.
+ * Where botbuilder checks tokens and gets its own, for tests with a local issuer: the Bot Framework settings
+ * (`ToBotFromChannelOpenIdMetadataUrl`, `ToChannelFromBotLoginUrl`, …; all of them, as botbuilder then takes
+ * none of its defaults) and the credentials factory for outbound tokens.
  */
-export function createTeamsChannel(config: TeamsConfig, http: Http, deps: TeamsDeps): TeamsChannel {
+export interface TeamsAuthOverrides {
+  botFrameworkAuthConfig?: Record<string, string | boolean>;
+  credentialsFactory?: ServiceClientCredentialsFactory;
+}
+
+export interface TeamsChannelOptions {
+  config: TeamsConfig;
+  http: Http;
+  timeoutMs: number;
+  auth?: TeamsAuthOverrides;
+}
+
+/** Every Bot Connector call gives up after `ms`, so a hung call never holds a dialogue. */
+function timeoutPolicy(ms: number) {
+  return {
+    create: (next: { sendRequest(request: { timeout: number }): Promise<unknown> }) => ({
+      sendRequest: (request: { timeout: number }) => {
+        request.timeout = ms;
+        return next.sendRequest(request);
+      },
+    }),
+  };
+}
+
+/**
+ * The teams-ai application on botbuilder's TeamsAdapter, served at `/api/messages` on the shared express app.
+ * Every activity passes the gate (Teams only, a tenant this deployment serves, a Bot Connector service URL) and then
+ * botbuilder's authentication. Without credentials it runs in local mode: no authentication, this machine only.
+ */
+export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps): TeamsChannel {
+  const { config, http } = options;
   const credentials = config.credentials;
   const local = !credentials;
   const adapter = new TeamsAdapter(
@@ -33,18 +66,23 @@ export function createTeamsChannel(config: TeamsConfig, http: Http, deps: TeamsD
           MicrosoftAppPassword: credentials.password,
           MicrosoftAppType: credentials.type,
           MicrosoftAppTenantId: credentials.tenantId,
+          ...options.auth?.botFrameworkAuthConfig,
         }
       : {},
+    options.auth?.credentialsFactory,
+    undefined,
+    { requestPolicyFactories: [timeoutPolicy(options.timeoutMs)] } as unknown as ConnectorClientOptions,
   );
   const botAppId = credentials?.appId ?? '';
+  const serviceUrls: ServiceUrlPolicy = { local, hosts: config.connectorHosts };
   if (local) {
     deps.logger.warn(
       'Teams is in LOCAL MODE: no MICROSOFT_APP_ID is set, so incoming activities are NOT authenticated. ' +
-        'The bot will only call back to loopback service URLs (the Agents Playground, tests). Set the MICROSOFT_APP_* ' +
-        'variables before exposing it.',
+        'The bot serves this machine only (loopback callers and service URLs, no proxies). Set the MICROSOFT_APP_* ' +
+        'variables and ALLOWED_TENANTS before exposing it.',
     );
-    adapter.use(loopbackOnly);
   }
+  adapter.use(serviceUrlGuard(serviceUrls));
   // Redeliveries are dropped first: they would only rewrite the reference their first delivery stored.
   adapter.use(dropRedeliveries(deps));
   adapter.use(keepReferences(deps));
@@ -54,27 +92,30 @@ export function createTeamsChannel(config: TeamsConfig, http: Http, deps: TeamsD
   app.error(async (ctx, error) => {
     deps.logger.error({ err: error, activityType: ctx.activity.type }, 'Teams turn failed');
   });
-  const context = { adapter, botAppId, deps };
+  const context = { adapter, botAppId, deps, serviceUrls };
   app.conversationUpdate('membersAdded', (ctx) => welcome(ctx));
   app.adaptiveCards.actionExecute(/.*/, (ctx, _state, data) => handleCardAction(context, ctx, data));
   app.activity(ActivityTypes.Message, (ctx) => handleMessage(context, ctx));
 
   // JSON is parsed on this route only: Slack's receiver on the same app needs the raw body to check signatures.
-  const guards = local ? [refuseRemoteServiceUrls] : [];
-  http.post(TEAMS_MESSAGES_PATH, express.json({ limit: '1mb' }), ...guards, async (req, res) => {
+  const gate = teamsGate({ local, allowedTenants: config.allowedTenants, serviceUrls });
+  http.post(TEAMS_MESSAGES_PATH, express.json({ limit: '1mb' }), gate, async (req, res) => {
     try {
       await adapter.process(req, res, async (ctx) => {
         await app.run(ctx);
       });
     } catch (error) {
-      deps.logger.error({ err: error }, 'could not process a Teams activity');
-      if (!res.headersSent) res.status(500).end();
+      // botbuilder validates the activity's shape with zod before its own try: a malformed one is the caller's fault.
+      const malformed = (error as { name?: string }).name === 'ZodError';
+      if (!malformed) deps.logger.error({ err: error }, 'could not process a Teams activity');
+      if (!res.headersSent)
+        res.status(malformed ? 400 : 500).json({ error: malformed ? 'Malformed activity.' : 'Failed.' });
     }
   });
   return {
     adapter,
     botAppId,
     local,
-    poster: new TeamsPoster({ adapter, botAppId, references: deps.references, pacer: deps.pacer }),
+    poster: new TeamsPoster({ adapter, botAppId, references: deps.references, pacer: deps.pacer, serviceUrls }),
   };
 }

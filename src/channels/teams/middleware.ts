@@ -1,9 +1,10 @@
 import { type Activity, ActivityTypes, type Middleware, TurnContext } from 'botbuilder';
+import { validLocale, validTimeZone } from '../../core/intl.js';
 import type { StoredConversationReference } from '../../store/conversation-reference-repository.js';
 import { shortId } from '../../store/records.js';
 import { claimFirstDelivery } from '../first-delivery.js';
 import type { TeamsDeps } from './deps.js';
-import { isLoopbackUrl } from './local-mode.js';
+import { type ServiceUrlPolicy, serviceUrlAllowed } from './service-urls.js';
 import { splitThread, teamsTenant } from './tenant.js';
 
 /** Adapter middleware runs for inbound and proactive turns alike; these keep both honest. */
@@ -11,15 +12,20 @@ import { splitThread, teamsTenant } from './tenant.js';
 const isProactive = (activity: Partial<Activity>) =>
   activity.type === ActivityTypes.Event && activity.name === 'ContinueConversation';
 
-/** Local mode: no turn, inbound or proactive, may talk to a service URL off this machine. */
-export const loopbackOnly: Middleware = {
-  async onTurn(ctx, next) {
-    if (!isLoopbackUrl(ctx.activity.serviceUrl)) {
-      throw new Error(`local mode refuses service URL ${ctx.activity.serviceUrl ?? '(none)'}`);
-    }
-    await next();
-  },
-};
+/**
+ * No turn, inbound or proactive, may talk to a service URL the policy does not allow (local mode: off this machine;
+ * with credentials: off the Bot Connector). The gate and the surface check first; this is the backstop.
+ */
+export function serviceUrlGuard(policy: ServiceUrlPolicy): Middleware {
+  return {
+    async onTurn(ctx, next) {
+      if (!serviceUrlAllowed(ctx.activity.serviceUrl, policy)) {
+        throw new Error(`refused service URL ${String(ctx.activity.serviceUrl ?? '(none)').slice(0, 200)}`);
+      }
+      await next();
+    },
+  };
+}
 
 /**
  * Keeps a conversation reference for every conversation the bot hears from, refreshed on each activity, and one
@@ -37,13 +43,21 @@ export function keepReferences(deps: TeamsDeps): Middleware {
         const stored: StoredConversationReference = {
           serviceUrl: activity.serviceUrl,
           channelId: activity.channelId ?? 'msteams',
-          conversation: { ...base.conversation, id: conversationId },
+          // The tenant the gate checked, so a proactive turn from this reference is keyed and addressed alike.
+          conversation: { ...base.conversation, id: conversationId, tenantId: tenant.replace(/^teams_/, '') },
           bot: { ...base.bot, id: botId },
           user: activity.from?.id ? { ...activity.from, id: activity.from.id } : undefined,
-          locale: activity.locale,
-          timezone: activity.localTimezone,
+          // Checked with Intl before they are kept: a zone or locale it rejects would break every later date here.
+          locale: validLocale(activity.locale),
+          timezone: validTimeZone(activity.localTimezone),
           updatedAt: new Date().toISOString(),
         };
+        if (activity.localTimezone && !stored.timezone) {
+          deps.logger.warn(
+            { timezone: String(activity.localTimezone).slice(0, 80) },
+            'ignored a time zone Intl rejects',
+          );
+        }
         try {
           await deps.references.save(tenant, stored);
           const { channel, rootId } = splitThread(conversationId);

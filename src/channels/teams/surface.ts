@@ -19,6 +19,7 @@ import type {
 } from '../../store/conversation-reference-repository.js';
 import type { InvokeReply } from './invoke-reply.js';
 import { type CardOptions, plain, renderCard } from './render/cards.js';
+import { type ServiceUrlPolicy, serviceUrlAllowed } from './service-urls.js';
 import { splitThread } from './tenant.js';
 
 /** The slice of botframework-connector's ConnectorClient this uses (it lives in the proactive turn's state). */
@@ -37,6 +38,8 @@ export interface TeamsSurfaceDeps {
   references: KeyvConversationReferenceRepository;
   /** Offers long files by link (Teams takes no bot uploads in channels). */
   downloads?: Downloads;
+  /** Where the bot's token may go: checked before every proactive turn. */
+  serviceUrls: ServiceUrlPolicy;
 }
 
 /**
@@ -189,12 +192,20 @@ export class TeamsSurface implements ConversationSurface {
     work: (ctx: TurnContext) => Promise<void>,
     reference: Partial<ConversationReference> = this.origin,
   ): Promise<void> {
+    // A stored reference could have been tampered with: the bot's token never goes anywhere but the Bot Connector.
+    if (!serviceUrlAllowed(reference.serviceUrl, this.deps.serviceUrls)) {
+      throw new Error(
+        `refused to call service URL ${String(reference.serviceUrl).slice(0, 200)}: not a Bot Connector host`,
+      );
+    }
     let failure: unknown;
+    let ran = false;
     const target = {
       ...reference,
       conversation: { ...reference.conversation, id: conversationId },
     } as Partial<ConversationReference>;
     await this.deps.adapter.continueConversationAsync(this.deps.botAppId, target, async (ctx) => {
+      ran = true;
       try {
         await work(ctx);
       } catch (error) {
@@ -202,5 +213,7 @@ export class TeamsSurface implements ConversationSurface {
       }
     });
     if (failure) throw failure;
+    // Middleware refused the turn (its error went to the turn-error handler): nothing was sent.
+    if (!ran) throw new Error('the proactive turn did not run');
   }
 }

@@ -65,8 +65,9 @@ function summary(items: DigestItem[]): string {
 }
 
 function escalation(item: DigestItem): Paragraph {
-  if (item.escalate === 'sro') return [' · owner ', { user: item.owner }, ' · SRO ', { user: item.sro }];
-  if (item.escalate === 'owner') return [' · owner ', { user: item.owner }];
+  // Escalations notify: the owner after 7 days overdue, the SRO too after 14.
+  if (item.escalate === 'sro') return [' · owner ', { mention: item.owner }, ' · SRO ', { mention: item.sro }];
+  if (item.escalate === 'owner') return [' · owner ', { mention: item.owner }];
   return [];
 }
 

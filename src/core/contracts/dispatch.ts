@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Actor } from '../access/roles.js';
 import { BadInputError } from '../errors.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
 import { ContractActions, ContractPayloadSchema, RegisterPayloadSchema } from './actions.js';
@@ -21,7 +22,7 @@ export type FormOutcome = Submitted<unknown>;
 
 export interface ContractCall {
   tenant: string;
-  by: UserRef;
+  by: Actor;
   actionId: string;
   payload: unknown;
   platform: Contract['platform'];
@@ -50,11 +51,11 @@ export async function dispatchContractAction(
     }
     case ContractActions.record: {
       const { c, k } = parse(ContractPayloadSchema, call.payload);
-      return { kind: 'form', form: await service.resultFormFor(call.tenant, c, k ?? '') };
+      return { kind: 'form', form: await service.resultFormFor(call.tenant, call.by, c, k ?? '') };
     }
     case ContractActions.breach: {
       const { c } = parse(ContractPayloadSchema, call.payload);
-      return { kind: 'form', form: await service.breachFormFor(call.tenant, c) };
+      return { kind: 'form', form: await service.breachFormFor(call.tenant, call.by, c) };
     }
     case ContractActions.snooze: {
       const { c, k } = parse(ContractPayloadSchema, call.payload);
@@ -68,11 +69,11 @@ export async function dispatchContractAction(
     }
     case ContractActions.open: {
       const { c } = parse(ContractPayloadSchema, call.payload);
-      return { kind: 'view', view: await service.open(call.tenant, c) };
+      return { kind: 'view', view: await service.open(call.tenant, call.by, c) };
     }
     case ContractActions.exportOcds: {
       const { c } = parse(ContractPayloadSchema, call.payload);
-      const file = await service.exportOcds(call.tenant, c, { ocidPrefix: call.ocidPrefix });
+      const file = await service.exportOcds(call.tenant, call.by, c, { ocidPrefix: call.ocidPrefix });
       return { kind: 'file', file };
     }
     default:
@@ -82,7 +83,7 @@ export async function dispatchContractAction(
 
 export interface SubmitCall {
   tenant: string;
-  by: UserRef;
+  by: Actor;
   formId: string;
   payload: unknown;
   values: FormValues;
@@ -90,6 +91,8 @@ export interface SubmitCall {
   timeZone?: string;
   /** Names this submission (Slack view id, Teams card id), so a double submit changes nothing twice. */
   submission?: string;
+  /** People picked in the form, with the names the platform knows them by. */
+  people?: UserRef[];
 }
 
 /** A submitted contract form: the confirmation, or the form again with field-level errors. Undefined: not ours. */
@@ -104,6 +107,7 @@ export async function submitContractForm(service: ContractService, call: SubmitC
         values: call.values,
         by: call.by,
         timeZone: call.timeZone,
+        people: call.people,
       });
     }
     case ContractActions.submitResult: {

@@ -33,6 +33,8 @@ export const TITLE_MAX = 150;
 export const SUPPLIER_MAX = 150;
 export const TARGET_MAX = 200;
 export const AMOUNT_MAX = 1e12;
+/** The value field, as typed ("£6.2m", "6,200,000"). */
+export const VALUE_MAX = 50;
 
 /** Offered in the time zone list; the prefilled zone is added when it is not among them. */
 export const COMMON_TIME_ZONES = [
@@ -106,7 +108,7 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
       label: 'Total value',
       initial: text(F.value, prefill.value ? amountText(prefill.value.amount) : undefined),
       placeholder: 'e.g. 6,200,000 or £6.2m',
-      maxLength: 50,
+      maxLength: VALUE_MAX,
       hint: 'Including options and extensions.',
     },
     {

@@ -24,6 +24,7 @@ import {
   TARGET_MAX,
   TITLE_MAX,
   targetField,
+  VALUE_MAX,
 } from './registration-form.js';
 import type { RegistrationPrefill } from './registration-prefill.js';
 
@@ -36,6 +37,8 @@ export interface RegistrationContext {
   channel: string;
   prefill: RegistrationPrefill;
   by: UserRef;
+  /** People the platform named (a picked owner or SRO), so their names are kept. */
+  people?: UserRef[];
   now: Date;
 }
 
@@ -62,6 +65,10 @@ function readMoney(values: FormValues, errors: FieldErrors): Money | undefined {
   }
   if (!raw) {
     errors[F.value] = 'Enter the total value, e.g. 6,200,000 or £6.2m.';
+    return undefined;
+  }
+  if (raw.length > VALUE_MAX) {
+    errors[F.value] = `Write the value in under ${VALUE_MAX} characters, e.g. 6,200,000 or £6.2m.`;
     return undefined;
   }
   if (NEGATIVE.test(raw)) {
@@ -143,7 +150,7 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
   const today = localDateOf(ctx.now, errors[F.timeZone] ? prefill.timeZone : timeZone);
   const dates = readDates(values, errors, today);
 
-  const known = [prefill.owner, prefill.sro, ctx.by];
+  const known = [...(ctx.people ?? []), prefill.owner, prefill.sro, ctx.by];
   const person = (id: string, what: string) => {
     const raw = textValue(values, id);
     const ref = resolveUser(raw, known);

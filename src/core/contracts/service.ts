@@ -1,3 +1,5 @@
+import type { AccessService } from '../access/access.js';
+import { type Actor, person } from '../access/roles.js';
 import { BadInputError, NotFoundError } from '../errors.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
@@ -35,6 +37,7 @@ export interface ContractDeps {
   packs: PackRepository;
   locker: Locker;
   clock: Clock;
+  access: AccessService;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): where reminders go when a tenant has not chosen a channel. */
   defaultProcurementChannels?: Partial<Record<Contract['platform'], string>>;
   /**
@@ -63,9 +66,10 @@ export class ContractService {
   async registrationFormFor(input: {
     tenant: string;
     dialogueId: string;
-    by: UserRef;
+    by: Actor;
     timeZone?: string;
   }): Promise<FormView> {
+    await this.deps.access.require(input.tenant, input.by, 'register');
     const { prefill } = await this.prefill(input);
     return registrationForm(prefill);
   }
@@ -75,9 +79,12 @@ export class ContractService {
     dialogueId: string;
     platform: Contract['platform'];
     values: FormValues;
-    by: UserRef;
+    by: Actor;
     timeZone?: string;
+    /** People the platform named in the form (picked owner and SRO), so their names are kept. */
+    people?: UserRef[];
   }): Promise<Submitted<object>> {
+    await this.deps.access.require(input.tenant, input.by, 'register');
     const { prefill, dialogue } = await this.prefill(input);
     const channel = await this.reminderChannel(dialogue);
     // One registration per triage at a time, so a double submit finds the first one instead of making two.
@@ -88,7 +95,8 @@ export class ContractService {
         platform: input.platform,
         channel,
         prefill,
-        by: input.by,
+        by: person(input.by),
+        people: input.people ?? [],
         now: this.deps.clock.now(),
       });
       if (!parsed.ok) return { ok: false, form: registrationForm(prefill, parsed.errors, input.values) };
@@ -110,7 +118,8 @@ export class ContractService {
     return contract;
   }
 
-  async list(tenant: string): Promise<View> {
+  async list(tenant: string, by: Actor): Promise<View> {
+    await this.deps.access.require(tenant, by, 'read');
     return contractsListView(await this.deps.contracts.listByTenant(tenant), this.deps.clock.now());
   }
 
@@ -120,7 +129,8 @@ export class ContractService {
     return sortDigestItems(contracts.flatMap((c) => digestItemsOf(c, today ?? this.today(c))));
   }
 
-  async due(tenant: string, today?: LocalDate): Promise<View> {
+  async due(tenant: string, by: Actor, today?: LocalDate): Promise<View> {
+    await this.deps.access.require(tenant, by, 'read');
     return dueListView(await this.dueItems(tenant, today));
   }
 
@@ -139,13 +149,15 @@ export class ContractService {
     return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand }) };
   }
 
-  async open(tenant: string, id: string): Promise<View> {
+  async open(tenant: string, by: Actor, id: string): Promise<View> {
+    await this.deps.access.require(tenant, by, 'read');
     const contract = await this.get(tenant, id);
     return contractView(contract, this.today(contract));
   }
 
-  async resultFormFor(tenant: string, contractId: string, obligationKey: string): Promise<FormView> {
+  async resultFormFor(tenant: string, by: Actor, contractId: string, obligationKey: string): Promise<FormView> {
     const contract = await this.get(tenant, contractId);
+    await this.deps.access.require(tenant, by, 'record', { contract });
     return resultForm(contract, obligationOf(contract, obligationKey));
   }
 
@@ -154,17 +166,25 @@ export class ContractService {
     contractId: string;
     obligationKey: string;
     values: FormValues;
-    by: UserRef;
+    by: Actor;
     /** Names the form submission; the same one twice (a double click) records once. */
     submission?: string;
   }): Promise<Submitted<{ result: ContractResult }>> {
+    await this.deps.access.require(input.tenant, input.by, 'record', {
+      contract: await this.get(input.tenant, input.contractId),
+    });
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const obligation = obligationOf(contract, input.obligationKey);
       const earlier = input.submission && contract.results.find((r) => r.submission === input.submission);
       if (earlier) {
         return { ok: true, contract, result: earlier, confirmation: resultRecordedView(contract, obligation, earlier) };
       }
-      const parsed = parseResult(input.values, { contract, obligation, by: input.by, now: this.deps.clock.now() });
+      const parsed = parseResult(input.values, {
+        contract,
+        obligation,
+        by: person(input.by),
+        now: this.deps.clock.now(),
+      });
       if (!parsed.ok) return { ok: false, form: resultForm(contract, obligation, parsed.errors, input.values) };
       if (input.submission) parsed.result.submission = input.submission;
       contract.results.push(parsed.result);
@@ -184,9 +204,10 @@ export class ContractService {
     tenant: string;
     contractId: string;
     obligationKey: string;
-    by: UserRef;
+    by: Actor;
     days?: number;
   }): Promise<{ contract: Contract; until?: LocalDate; confirmation: View }> {
+    await this.deps.access.require(input.tenant, input.by, 'snooze');
     const days = input.days ?? 7;
     if (!Number.isInteger(days) || days < 1 || days > MAX_SNOOZE_DAYS) {
       throw new BadInputError(`A reminder can be snoozed for 1 to ${MAX_SNOOZE_DAYS} days.`);
@@ -203,11 +224,12 @@ export class ContractService {
       const until = addDays(this.today(contract), days);
       contract.snoozes[obligation.key] = until;
       await this.save(contract);
-      return { contract, until, confirmation: snoozedView(contract, obligation, until, input.by) };
+      return { contract, until, confirmation: snoozedView(contract, obligation, until, person(input.by)) };
     });
   }
 
-  async breachFormFor(tenant: string, contractId: string): Promise<FormView> {
+  async breachFormFor(tenant: string, by: Actor, contractId: string): Promise<FormView> {
+    await this.deps.access.require(tenant, by, 'breach');
     const contract = await this.get(tenant, contractId);
     return breachForm(contract, this.today(contract));
   }
@@ -217,9 +239,10 @@ export class ContractService {
     tenant: string;
     contractId: string;
     values: FormValues;
-    by: UserRef;
+    by: Actor;
     submission?: string;
   }): Promise<Submitted<{ obligation: Obligation }>> {
+    await this.deps.access.require(input.tenant, input.by, 'breach');
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const today = this.today(contract);
       const earlier = input.submission && contract.breaches.find((b) => b.submission === input.submission);
@@ -227,7 +250,7 @@ export class ContractService {
         const obligation = obligationOf(contract, `breach-cpn:${earlier.id}`);
         return { ok: true, contract, obligation, confirmation: breachLoggedView(contract, earlier, obligation) };
       }
-      const parsed = parseBreach(input.values, { contract, by: input.by, now: this.deps.clock.now(), today });
+      const parsed = parseBreach(input.values, { contract, by: person(input.by), now: this.deps.clock.now(), today });
       if (!parsed.ok) return { ok: false, form: breachForm(contract, today, parsed.errors, input.values) };
       if (input.submission) parsed.breach.submission = input.submission;
       contract.breaches.push(parsed.breach);
@@ -245,9 +268,11 @@ export class ContractService {
   /** An OCDS release package with the contract's implementation release, as a file to post. */
   async exportOcds(
     tenant: string,
+    by: Actor,
     id: string,
     options: { ocidPrefix: string; buyerName?: string; publisherName?: string },
   ): Promise<{ release: OcdsRelease; filename: string; title: string; content: string }> {
+    await this.deps.access.require(tenant, by, 'export');
     const contract = await this.get(tenant, id);
     const now = this.deps.clock.now();
     const release = ocdsRelease(contract, { now, ocidPrefix: options.ocidPrefix, buyerName: options.buyerName });
@@ -296,7 +321,7 @@ export class ContractService {
       dialogue,
       outcome,
       pack,
-      by: input.by,
+      by: person(input.by),
       timeZone: input.timeZone,
       now: this.deps.clock.now(),
     });

@@ -40,6 +40,10 @@ export function checkAnswer(question: Question, value: AnswerValue): AnswerCheck
   }
   if (question.kind === 'text') {
     if (value.kind !== 'text') return fail('Please type your answer.');
+    // Measured before anything else reads it: a huge paste is refused as it comes.
+    if (value.text.length > question.maxLength * 4 + 1000) {
+      return fail(`That is too long: please keep it to ${question.maxLength} characters.`);
+    }
     const text = value.text.trim();
     if (text.length === 0) return fail(`The answer is empty. Please type something, or choose “${DONT_KNOW_LABEL}”.`);
     const length = [...text].length;

@@ -1,5 +1,5 @@
+import type { Actor } from '../access/roles.js';
 import type { ConversationSurface } from '../ports.js';
-import type { UserRef } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { TriageService } from './service.js';
 
@@ -11,7 +11,7 @@ export interface ActionInputs {
 
 export interface ActionCall {
   tenant: string;
-  by: UserRef;
+  by: Actor;
   surface: ConversationSurface;
   actionId: string;
   payload: ActionPayload;

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { AccessService } from '../access/access.js';
+import { type Actor, person } from '../access/roles.js';
 import { BadInputError } from '../errors.js';
 import type {
   Clock,
@@ -33,13 +35,14 @@ export interface TriageDeps {
   packs: PackRepository;
   locker: Locker;
   clock: Clock;
+  access: AccessService;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): used when a tenant has not chosen a procurement channel. */
   defaultProcurementChannels?: Partial<Record<Dialogue['platform'], string>>;
 }
 
 interface Caller {
   tenant: string;
-  by: UserRef;
+  by: Actor;
   surface: ConversationSurface;
 }
 
@@ -62,6 +65,8 @@ export class TriageService {
 
   async start(input: Caller & { platform: Dialogue['platform']; channel: string; title: string }): Promise<Dialogue> {
     const title = TriageService.checkTitle(input.title);
+    await this.deps.access.require(input.tenant, input.by, 'triage');
+    const by = person(input.by);
     const pack = this.deps.packs.current();
     await this.deps.packs.remember(pack);
     const now = this.now();
@@ -72,7 +77,7 @@ export class TriageService {
       tenant: input.tenant,
       platform: input.platform,
       title,
-      startedBy: input.by,
+      startedBy: by,
       startedAt: now,
       pack: { id: pack.id, version: pack.version, hash: pack.hash },
       channel: input.channel,
@@ -81,7 +86,7 @@ export class TriageService {
       current: first?.id ?? null,
       step: 0,
       status: 'open',
-      events: [{ at: now, by: input.by, type: 'started' }],
+      events: [{ at: now, by, type: 'started' }],
     };
     // The root message names the dialogue (its id derives from it), so replies in its thread find it without an
     // index. Nothing is answered yet: the dialogue is saved once, with its first question out.
@@ -97,6 +102,7 @@ export class TriageService {
 
   /** A button click or a card action: `step` is what the clicked message was drawn at. */
   async answer(input: Caller & { dialogueId: string; step: number; questionId: string; value: AnswerValue }) {
+    await this.deps.access.require(input.tenant, input.by, 'triage');
     await this.withDialogue(input, async (dialogue, pack) => {
       if (!this.isCurrent(dialogue, input.step, input.questionId)) {
         await this.explainStale(dialogue, pack, input);
@@ -117,6 +123,7 @@ export class TriageService {
     const id = dialogueIdFor(input.root);
     // Most thread messages are people talking, in threads the bot never started: stay quiet about those.
     if (!(await this.deps.dialogues.get(input.tenant, id))) return false;
+    await this.deps.access.require(input.tenant, input.by, 'triage');
     let taken = false;
     await this.withDialogue({ ...input, dialogueId: id }, async (dialogue, pack) => {
       if (dialogue.status !== 'open' || !dialogue.current) return;
@@ -134,6 +141,7 @@ export class TriageService {
   }
 
   async back(input: Caller & { dialogueId: string; step: number }) {
+    await this.deps.access.require(input.tenant, input.by, 'triage');
     await this.withDialogue(input, async (dialogue, pack) => {
       if (!this.isCurrent(dialogue, input.step, dialogue.current)) {
         await this.explainStale(dialogue, pack, input);
@@ -153,7 +161,7 @@ export class TriageService {
       delete dialogue.answers[previousId];
       dialogue.current = previousId;
       dialogue.step += 1;
-      dialogue.events.push({ at: this.now(), by: input.by, type: 'back', questionId: previousId });
+      dialogue.events.push({ at: this.now(), by: person(input.by), type: 'back', questionId: previousId });
       const leftMessage = dialogue.currentMessage;
       dialogue.currentMessage = undefined;
       await this.deps.dialogues.save(dialogue);
@@ -168,6 +176,7 @@ export class TriageService {
   }
 
   async exportReport(input: Caller & { dialogueId: string }) {
+    await this.deps.access.require(input.tenant, input.by, 'read');
     const dialogue = await this.deps.dialogues.get(input.tenant, input.dialogueId);
     if (!dialogue?.root) {
       await input.surface.notifyUser(input.by, noticeView('That triage no longer exists.'));
@@ -263,10 +272,11 @@ export class TriageService {
 
   private async record(dialogue: Dialogue, pack: Pack, question: Question, value: AnswerValue, input: Caller) {
     const at = this.now();
-    dialogue.answers[question.id] = { value, by: input.by, at };
+    const by = person(input.by);
+    dialogue.answers[question.id] = { value, by, at };
     dialogue.order.push(question.id);
     dialogue.step += 1;
-    dialogue.events.push({ at, by: input.by, type: 'answered', questionId: question.id, value });
+    dialogue.events.push({ at, by, type: 'answered', questionId: question.id, value });
     const answered = dialogue.currentMessage;
     const number = dialogue.order.length;
     const next = nextQuestion(pack, answersOf(dialogue));
@@ -283,11 +293,11 @@ export class TriageService {
         max: outcome.max,
         provisional: outcome.provisional,
       };
-      dialogue.events.push({ at, by: input.by, type: 'completed' });
+      dialogue.events.push({ at, by, type: 'completed' });
     }
     // The answer is durable before anything is posted.
     await this.deps.dialogues.save(dialogue);
-    if (answered) await input.surface.update(answered, answeredView(question, value, input.by, number));
+    if (answered) await input.surface.update(answered, answeredView(question, value, by, number));
     if (next) await this.postQuestion(dialogue, pack, next, input.surface);
     else if (outcome) await this.finish(dialogue, outcome, input.surface);
   }

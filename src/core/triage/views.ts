@@ -271,9 +271,21 @@ export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, lin
 }
 
 /** Posted in a channel as it becomes the procurement channel. */
-export function procurementWelcomeView(by: UserRef): View {
+export function procurementWelcomeView(by: UserRef, previous?: string): View {
   return noticeView(
     'This channel will now receive AI procurement triage summaries and the daily AI contract reminder digest (set by ',
+    { user: by },
+    ...(previous ? ['; until now they went to ', { channel: { id: previous } }] : []),
+    ').',
+  );
+}
+
+/** Posted in the old procurement channel when another takes its place. */
+export function procurementMovedView(by: UserRef, next: string): View {
+  return noticeView(
+    'AI procurement triage summaries and the daily AI contract reminder digest now go to ',
+    { channel: { id: next } },
+    ' instead of this channel (changed by ',
     { user: by },
     ').',
   );

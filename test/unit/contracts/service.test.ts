@@ -6,6 +6,7 @@ import { ContractService } from '../../../src/core/contracts/service.js';
 import { BadInputError, NotFoundError } from '../../../src/core/errors.js';
 import type { FormValues, FormView } from '../../../src/core/view.js';
 import { plainText } from '../../../src/core/view.js';
+import { actorOf, memoryAccess } from '../../helpers/access.js';
 import { fixture, pack } from '../triage-helpers.js';
 import {
   CLERK,
@@ -38,6 +39,7 @@ function setup(options: { delayMs?: number; ids?: string[] } = {}) {
     packs: new MemoryPacks(pack),
     locker,
     clock,
+    access: memoryAccess([CLERK.id]).access,
     newId: () => ids.shift() ?? 'C-ZZZZZZ',
   });
   return { service, contracts, dialogues, settings, locker, clock };
@@ -66,7 +68,7 @@ describe('registering a contract from a triage', () => {
     const form = await t.service.registrationFormFor({
       tenant: TENANT,
       dialogueId: 'dlg-benefits',
-      by: CLERK,
+      by: actorOf(CLERK),
       timeZone: 'Europe/London',
     });
     expect(form.submit).toMatchObject({ id: ContractActions.submitRegistration, value: { d: 'dlg-benefits' } });
@@ -76,7 +78,8 @@ describe('registering a contract from a triage', () => {
   });
 
   it('refuses a triage that is missing, still open, or ended in STOP', async () => {
-    const form = (dialogueId: string) => t.service.registrationFormFor({ tenant: TENANT, dialogueId, by: CLERK });
+    const form = (dialogueId: string) =>
+      t.service.registrationFormFor({ tenant: TENANT, dialogueId, by: actorOf(CLERK) });
     await expect(form('nope')).rejects.toThrow(NotFoundError);
     await t.dialogues.save(completedDialogue(pack, benefits, { id: 'open', status: 'open', current: 'role' }));
     await expect(form('open')).rejects.toThrow(/Finish the triage first/);
@@ -86,13 +89,17 @@ describe('registering a contract from a triage', () => {
 
   it('saves the contract with reminders going to the procurement channel, and confirms it', async () => {
     await t.settings.update(TENANT, { procurementChannel: 'C0PROCURE' });
-    const form = await t.service.registrationFormFor({ tenant: TENANT, dialogueId: 'dlg-benefits', by: CLERK });
+    const form = await t.service.registrationFormFor({
+      tenant: TENANT,
+      dialogueId: 'dlg-benefits',
+      by: actorOf(CLERK),
+    });
     const outcome = await t.service.register({
       tenant: TENANT,
       dialogueId: 'dlg-benefits',
       platform: 'slack',
       values: accept(form, { [F.owner]: `user:${OWNER.id}` }),
-      by: CLERK,
+      by: actorOf(CLERK),
     });
     if (!outcome.ok) throw new Error(JSON.stringify(outcome.form.errors));
     expect(outcome.contract).toMatchObject({
@@ -107,26 +114,34 @@ describe('registering a contract from a triage', () => {
   });
 
   it('sends reminders where the triage ran when the workspace has no procurement channel', async () => {
-    const form = await t.service.registrationFormFor({ tenant: TENANT, dialogueId: 'dlg-benefits', by: CLERK });
+    const form = await t.service.registrationFormFor({
+      tenant: TENANT,
+      dialogueId: 'dlg-benefits',
+      by: actorOf(CLERK),
+    });
     const outcome = await t.service.register({
       tenant: TENANT,
       dialogueId: 'dlg-benefits',
       platform: 'slack',
       values: accept(form),
-      by: CLERK,
+      by: actorOf(CLERK),
     });
     expect(outcome.ok && outcome.contract.channel).toBe('C0TRIAGE');
   });
 
   it('returns the form with errors beside the fields and the values as typed, saving nothing', async () => {
-    const form = await t.service.registrationFormFor({ tenant: TENANT, dialogueId: 'dlg-benefits', by: CLERK });
+    const form = await t.service.registrationFormFor({
+      tenant: TENANT,
+      dialogueId: 'dlg-benefits',
+      by: actorOf(CLERK),
+    });
     const values = accept(form, { [F.value]: 'lots', [F.material]: ['K1'] });
     const outcome = await t.service.register({
       tenant: TENANT,
       dialogueId: 'dlg-benefits',
       platform: 'slack',
       values,
-      by: CLERK,
+      by: actorOf(CLERK),
     });
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
@@ -140,14 +155,14 @@ describe('registering a contract from a triage', () => {
     const { service, contracts, dialogues } = setup({ ids: ['C-TAKEN0', 'C-TAKEN0', 'C-FREE00'] });
     await dialogues.save(completedDialogue(pack, benefits));
     await contracts.save(makeContract({ id: 'C-TAKEN0', tenant: TENANT }));
-    const form = await service.registrationFormFor({ tenant: TENANT, dialogueId: 'dlg-benefits', by: CLERK });
+    const form = await service.registrationFormFor({ tenant: TENANT, dialogueId: 'dlg-benefits', by: actorOf(CLERK) });
     const submit = () =>
       service.register({
         tenant: TENANT,
         dialogueId: 'dlg-benefits',
         platform: 'teams',
         values: accept(form),
-        by: CLERK,
+        by: actorOf(CLERK),
       });
     const [first, second] = await Promise.all([submit(), submit()]);
     expect(first.ok && first.contract.id).toBe('C-FREE00');
@@ -165,11 +180,13 @@ describe('working with a registered contract', () => {
   });
 
   it('shows the contract, the list and what is due; an unknown id is not found', async () => {
-    expect((await t.service.open(TENANT, 'C-7K2M9Q')).heading).toBe('Housing benefit claim risk scoring');
-    expect((await t.service.list(TENANT)).heading).toBe('AI contracts (1)');
-    expect((await t.service.due(TENANT)).heading).toBe('AI contract reminders: 5 overdue');
-    await expect(t.service.open(TENANT, 'C-NOPE00')).rejects.toThrow(NotFoundError);
-    await expect(t.service.open('other_tenant', 'C-7K2M9Q')).rejects.toThrow(NotFoundError);
+    expect((await t.service.open(TENANT, actorOf(CLERK), 'C-7K2M9Q')).heading).toBe(
+      'Housing benefit claim risk scoring',
+    );
+    expect((await t.service.list(TENANT, actorOf(CLERK))).heading).toBe('AI contracts (1)');
+    expect((await t.service.due(TENANT, actorOf(CLERK))).heading).toBe('AI contract reminders: 5 overdue');
+    await expect(t.service.open(TENANT, actorOf(CLERK), 'C-NOPE00')).rejects.toThrow(NotFoundError);
+    await expect(t.service.open('other_tenant', actorOf(CLERK), 'C-7K2M9Q')).rejects.toThrow(NotFoundError);
   });
 
   it('uses each contract’s own "today"', async () => {
@@ -186,15 +203,20 @@ describe('working with a registered contract', () => {
   });
 
   it('records a result under the contract lock; it leaves the due list and clears a snooze', async () => {
-    await t.service.snooze({ tenant: TENANT, contractId: 'C-7K2M9Q', obligationKey: 'kpi:K3:2026-07-01', by: OWNER });
-    const form = await t.service.resultFormFor(TENANT, 'C-7K2M9Q', 'kpi:K3:2026-07-01');
+    await t.service.snooze({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      obligationKey: 'kpi:K3:2026-07-01',
+      by: actorOf(CLERK),
+    });
+    const form = await t.service.resultFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q', 'kpi:K3:2026-07-01');
     expect(form.submit.value).toEqual({ c: 'C-7K2M9Q', k: 'kpi:K3:2026-07-01' });
     const outcome = await t.service.recordResult({
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K3:2026-07-01',
       values: { value: '96 %', rating: 'good' },
-      by: OWNER,
+      by: actorOf(OWNER),
     });
     if (!outcome.ok) throw new Error('not recorded');
     expect(outcome.result).toMatchObject({
@@ -210,7 +232,9 @@ describe('working with a registered contract', () => {
     expect(stored.snoozes).toEqual({});
     expect(stored.updatedAt).toBe('2026-07-03T09:00:00.000Z');
     expect(
-      plainText((await t.service.due(TENANT)).blocks.flatMap((b) => (b.type === 'text' ? b.content : []))),
+      plainText(
+        (await t.service.due(TENANT, actorOf(CLERK))).blocks.flatMap((b) => (b.type === 'text' ? b.content : [])),
+      ),
     ).not.toContain('K3');
     expect(t.locker.keys).toContain(`t:${TENANT}:contract:C-7K2M9Q`);
   });
@@ -222,7 +246,7 @@ describe('working with a registered contract', () => {
         contractId: 'C-7K2M9Q',
         obligationKey: key,
         values: { value, rating: 'good' },
-        by: OWNER,
+        by: actorOf(OWNER),
       });
     await Promise.all([
       record('kpi:K1:2026-05-01', '99.9'),
@@ -243,12 +267,16 @@ describe('working with a registered contract', () => {
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-06-01',
       values: { value: '99 %' },
-      by: OWNER,
+      by: actorOf(OWNER),
     });
     expect(!outcome.ok && outcome.form.errors).toEqual({ rating: 'Choose a rating.' });
     expect(!outcome.ok && outcome.form.fields[0]).toMatchObject({ initial: '99 %' });
-    await expect(t.service.resultFormFor(TENANT, 'C-7K2M9Q', 'kpi:K1:2026-06-02')).rejects.toThrow(NotFoundError);
-    await expect(t.service.resultFormFor(TENANT, 'C-7K2M9Q', 'kpi:K9:2026-06-01')).rejects.toThrow(NotFoundError);
+    await expect(t.service.resultFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q', 'kpi:K1:2026-06-02')).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(t.service.resultFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q', 'kpi:K9:2026-06-01')).rejects.toThrow(
+      NotFoundError,
+    );
     expect((await t.service.get(TENANT, 'C-7K2M9Q')).results).toEqual([]);
   });
 
@@ -257,7 +285,7 @@ describe('working with a registered contract', () => {
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-07-01',
-      by: OWNER,
+      by: actorOf(CLERK),
     });
     expect(snoozed.until).toBe('2026-07-10');
     expect((await t.service.get(TENANT, 'C-7K2M9Q')).snoozes).toEqual({ 'kpi:K1:2026-07-01': '2026-07-10' });
@@ -270,7 +298,7 @@ describe('working with a registered contract', () => {
         tenant: TENANT,
         contractId: 'C-7K2M9Q',
         obligationKey: 'kpi:K1:2026-07-01',
-        by: OWNER,
+        by: actorOf(CLERK),
         days: 0,
       }),
     ).rejects.toThrow(BadInputError);
@@ -282,13 +310,13 @@ describe('working with a registered contract', () => {
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-05-01',
       values: { value: '99.9', rating: 'good' },
-      by: OWNER,
+      by: actorOf(OWNER),
     });
     const outcome = await t.service.snooze({
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-05-01',
-      by: OWNER,
+      by: actorOf(CLERK),
     });
     expect(outcome.until).toBeUndefined();
     expect(outcome.confirmation.fallback).toBe(
@@ -298,20 +326,20 @@ describe('working with a registered contract', () => {
   });
 
   it('logs a breach and starts its 30-day clock; a bad date comes back beside the field', async () => {
-    const form = await t.service.breachFormFor(TENANT, 'C-7K2M9Q');
+    const form = await t.service.breachFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q');
     expect(form.fields[0]).toMatchObject({ initial: '2026-07-03' });
     const bad = await t.service.logBreach({
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       values: { on: '2026-07-04', note: 'x' },
-      by: OWNER,
+      by: actorOf(CLERK),
     });
     expect(!bad.ok && bad.form.errors).toEqual({ on: 'The date cannot be in the future.' });
     const logged = await t.service.logBreach({
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       values: { on: '2026-07-01', note: 'Damages agreed' },
-      by: OWNER,
+      by: actorOf(CLERK),
     });
     if (!logged.ok) throw new Error('not logged');
     expect(logged.obligation).toMatchObject({ key: 'breach-cpn:B1', due: '2026-07-31' });
@@ -320,16 +348,19 @@ describe('working with a registered contract', () => {
   });
 
   it('exports an OCDS release package as a file', async () => {
-    const file = await t.service.exportOcds(TENANT, 'C-7K2M9Q', { ocidPrefix: 'ocds-abc123', buyerName: 'Northshire' });
+    const file = await t.service.exportOcds(TENANT, actorOf(CLERK), 'C-7K2M9Q', {
+      ocidPrefix: 'ocds-abc123',
+      buyerName: 'Northshire',
+    });
     expect(file.filename).toBe('ocds-C-7K2M9Q-2026-07-03.json');
     expect(file.title).toBe('OCDS release: Housing benefit claim risk scoring');
     const pkg = JSON.parse(file.content) as OcdsReleasePackage;
     expect(pkg.publisher).toEqual({ name: 'Northshire' });
     expect(pkg.releases).toEqual([file.release]);
     expect(file.release.ocid).toBe('ocds-abc123-C-7K2M9Q');
-    await expect(t.service.exportOcds(TENANT, 'C-NOPE00', { ocidPrefix: 'ocds-abc123' })).rejects.toThrow(
-      NotFoundError,
-    );
+    await expect(
+      t.service.exportOcds(TENANT, actorOf(CLERK), 'C-NOPE00', { ocidPrefix: 'ocds-abc123' }),
+    ).rejects.toThrow(NotFoundError);
   });
 
   it('builds the digest for one channel, and nothing when nothing is due', async () => {

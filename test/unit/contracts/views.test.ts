@@ -128,7 +128,7 @@ describe('the daily digest', () => {
     });
     const mentions = (item: DigestItem) =>
       inlines(digestView([item], { date: TODAY, timeZone: 'Europe/London' })).flatMap((i) =>
-        typeof i === 'object' && 'user' in i ? [i.user.id] : [],
+        typeof i === 'object' && 'mention' in i ? [i.mention.id] : [],
       );
     expect(mentions(at(6, 'none'))).toEqual([]);
     expect(mentions(at(7, 'owner'))).toEqual([OWNER.id]);

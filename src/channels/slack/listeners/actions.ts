@@ -6,7 +6,7 @@ import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
 import { safeJson } from '../safe-json.js';
 import { SlackSurface } from '../surface.js';
-import { slackTenant } from '../tenant.js';
+import { slackActor, slackTenant } from '../tenant.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -19,8 +19,12 @@ export function registerTriageActions(app: App, deps: SlackDeps) {
     const actionId = action.action_id.split(':')[0] ?? '';
     // Ticking a box only changes the message's state; it is read when "Confirm selection" is pressed.
     if (actionId === TriageActions.multiInput) return;
-    const tenant = slackTenant(context, body);
-    const by = { id: body.user.id, name: body.user.name ?? body.user.username };
+    const tenant = slackTenant(context);
+    const by = slackActor(deps, client, context, {
+      id: body.user.id,
+      name: body.user.name ?? body.user.username,
+      team_id: body.user.team_id,
+    });
     const channel = body.channel?.id ?? body.container?.channel_id;
     const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
     const surface = new SlackSurface(client, { channel, threadTs });

@@ -15,8 +15,7 @@ import { onFirstDelivery, type SlackDeps } from '../deps.js';
 import { modalErrors, modalValues, renderModal } from '../render/modal.js';
 import { safeJson } from '../safe-json.js';
 import { SlackSurface } from '../surface.js';
-import { slackTenant } from '../tenant.js';
-import { userTimeZone } from '../user-zone.js';
+import { slackActor, slackTenant } from '../tenant.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -36,14 +35,18 @@ export function registerContractActions(app: App, deps: SlackDeps) {
   app.action<BlockAction>(CONTRACT_BUTTON, async ({ ack, body, action, client, context }: ActionArgs) => {
     await ack();
     const actionId = action.action_id.split(':')[0] ?? '';
-    const tenant = slackTenant(context, body);
-    const by = { id: body.user.id, name: body.user.name ?? body.user.username };
+    const tenant = slackTenant(context);
+    const by = slackActor(deps, client, context, {
+      id: body.user.id,
+      name: body.user.name ?? body.user.username,
+      team_id: body.user.team_id,
+    });
     const channel = body.channel?.id ?? body.container?.channel_id;
     const threadTs = body.message?.thread_ts ?? body.container?.thread_ts;
     const surface = new SlackSurface(client, { channel, threadTs });
     // The modal must open within Slack's 3 s trigger window, so the zone lookup (for Register only) starts before the
     // dedupe claim and gets a short budget; without a zone the form proposes the jurisdiction's.
-    const zone = actionId === ContractActions.register ? userTimeZone(client, by.id, 800) : undefined;
+    const zone = actionId === ContractActions.register ? deps.people.timeZone(client, tenant, by.id, 800) : undefined;
     await onFirstDelivery(deps, tenant, body.trigger_id, async () => {
       try {
         const payload = action.type === 'button' ? safeJson(action.value) : undefined;
@@ -73,8 +76,12 @@ export function registerContractActions(app: App, deps: SlackDeps) {
 
   app.view<ViewSubmitAction>({ callback_id: new RegExp(`^(${FORMS.join('|')})$`) }, async (args: ViewArgs) => {
     const { ack, body, view, client, context } = args;
-    const tenant = slackTenant(context, body);
-    const by = { id: body.user.id, name: body.user.name };
+    const tenant = slackTenant(context);
+    const by = slackActor(deps, client, context, {
+      id: body.user.id,
+      name: body.user.name,
+      team_id: body.user.team_id,
+    });
     const metadata = MetadataSchema.safeParse(safeJson(view.private_metadata));
     if (!metadata.success) {
       await ack({ response_action: 'errors', errors: {} });

@@ -3,7 +3,7 @@ import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
 import { SlackSurface } from '../surface.js';
-import { slackTenant } from '../tenant.js';
+import { slackActor, slackTenant } from '../tenant.js';
 
 type Args = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
@@ -16,19 +16,21 @@ export function registerThreadReplies(app: App, deps: SlackDeps) {
     const user = event.user;
     const text = 'text' in event && typeof event.text === 'string' ? event.text : '';
     if (!user || threadTs === event.ts) return;
-    const tenant = slackTenant(context, body);
+    const tenant = slackTenant(context);
+    const team = (event as { user_team?: unknown }).user_team;
+    const by = slackActor(deps, client, context, { id: user, team_id: typeof team === 'string' ? team : undefined });
     const surface = new SlackSurface(client, { channel: event.channel, threadTs });
     await onFirstDelivery(deps, tenant, body.event_id, async () => {
       try {
         await deps.triage.answerFromThread({
           tenant,
-          by: { id: user },
+          by,
           surface,
           root: { channel: event.channel, id: threadTs },
           text,
         });
       } catch (error) {
-        await showFailure(error, deps.logger, (message) => surface.notifyUser({ id: user }, noticeView(message)));
+        await showFailure(error, deps.logger, (message) => surface.notifyUser(by, noticeView(message)));
       }
     });
   });

@@ -39,8 +39,9 @@ function inline(part: Inline): string {
   if ('em' in part) return wrap('_', part.em);
   if ('code' in part)
     return `\`${part.code.replace(/`/g, "'").replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``;
-  if ('user' in part) {
-    return SLACK_USER_ID.test(part.user.id) ? `<@${part.user.id}>` : escapeMrkdwn(part.user.name ?? part.user.id);
+  if ('user' in part || 'mention' in part) {
+    const user = 'user' in part ? part.user : part.mention;
+    return SLACK_USER_ID.test(user.id) ? `<@${user.id}>` : escapeMrkdwn(user.name ?? user.id);
   }
   if ('channel' in part) {
     return SLACK_CHANNEL_ID.test(part.channel.id)

@@ -1,9 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
-import { type Paragraph, plainText, type View } from '../../../core/view.js';
+import { PICKED_USER } from '../../../core/contracts/form-values.js';
+import { type FormValues, type Paragraph, plainText, type UserRef, type View } from '../../../core/view.js';
 import { shortId } from '../../../store/records.js';
 import { showFailure } from '../../failures.js';
+import type { MemberLookup } from '../people.js';
 import { type CardOptions, formatDate, renderCard } from '../render/cards.js';
 import { formValues, renderFormCard } from '../render/form-card.js';
 import { bind, type TeamsContext } from './context.js';
@@ -31,14 +33,16 @@ export async function handleContractAction(
   const conversation = ctx.activity.conversation.id;
   try {
     if (FORMS.includes(verb)) {
+      const values = formValues(data);
       const outcome = await submitContractForm(context.deps.contracts, {
         tenant,
         by,
         formId: verb,
         payload: pick(data),
-        values: formValues(data),
+        values,
         platform: 'teams',
-        timeZone: ctx.activity.localTimezone,
+        timeZone: options.timeZone,
+        people: await pickedPeople(context, ctx, tenant, values),
         // The form card's own id: submitting the same card twice records once.
         submission: ctx.activity.replyToId ? shortId(`${conversation}/${ctx.activity.replyToId}`) : undefined,
       });
@@ -55,7 +59,7 @@ export async function handleContractAction(
       actionId: verb,
       payload: pick(data),
       platform: 'teams',
-      timeZone: ctx.activity.localTimezone,
+      timeZone: options.timeZone,
       ocidPrefix: context.deps.ocdsPrefix,
     });
     if (!reply) return 'That action is not supported.';
@@ -95,6 +99,30 @@ function noticeText(view: View, options: CardOptions): string {
     .map((block) => (block.type === 'text' || block.type === 'context' ? line(block.content) : ''))
     .filter(Boolean)
     .join(' ');
+}
+
+/**
+ * The names of the people picked in a form (the people picker submits only Entra object ids), from the
+ * conversation's members; someone Teams cannot find here keeps their id alone.
+ */
+async function pickedPeople(
+  context: TeamsContext,
+  ctx: TurnContext,
+  tenant: string,
+  values: FormValues,
+): Promise<UserRef[]> {
+  const connector = ctx.turnState.get<MemberLookup | undefined>(context.adapter.ConnectorClientKey);
+  if (!connector) return [];
+  const team = (ctx.activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  const where = typeof team === 'string' ? team : ctx.activity.conversation.id;
+  const ids = new Set<string>();
+  for (const value of Object.values(values)) {
+    if (typeof value === 'string' && value.startsWith(PICKED_USER)) ids.add(value.slice(PICKED_USER.length));
+  }
+  const found = await Promise.all(
+    [...ids].slice(0, 5).map((id) => context.deps.people.member(connector, tenant, where, id).catch(() => undefined)),
+  );
+  return found.flatMap((member, i) => (member?.name ? [{ id: [...ids][i]!, name: member.name }] : []));
 }
 
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */

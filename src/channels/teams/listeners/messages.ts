@@ -1,9 +1,12 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { checkCommand } from '../../../core/commands.js';
+import { BadInputError } from '../../../core/errors.js';
+import { type RunnableCommand, runCommand } from '../../../core/run-command.js';
 import { type CommandStyle, helpView, noticeView, usageView } from '../../../core/triage/views.js';
-import type { View } from '../../../core/view.js';
+import type { UserRef, View } from '../../../core/view.js';
 import { showFailure } from '../../failures.js';
-import { parseTeamsCommand } from '../command-parser.js';
+import { mentionIndex, parseTeamsCommand } from '../command-parser.js';
+import type { MemberLookup } from '../people.js';
 import { renderCard } from '../render/cards.js';
 import { splitThread } from '../tenant.js';
 import { bind, type TeamsContext } from './context.js';
@@ -17,17 +20,40 @@ function commandStyle(ctx: TurnContext): CommandStyle {
   };
 }
 
-const reply = (ctx: TurnContext, view: View) =>
-  ctx.sendActivity(
-    MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, { timeZone: ctx.activity.localTimezone }))),
-  );
+const reply = (ctx: TurnContext, view: View, timeZone?: string) =>
+  ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, { timeZone }))));
+
+interface Mention {
+  text: string;
+  id: string;
+  name?: string;
+}
+
+/** The people mentioned in a message, other than the bot, as Teams' mention entities name them. */
+function mentionedPeople(ctx: TurnContext): Mention[] {
+  const out: Mention[] = [];
+  for (const entity of ctx.activity.entities ?? []) {
+    if (entity.type !== 'mention') continue;
+    const { text, mentioned } = entity as { text?: unknown; mentioned?: { id?: unknown; name?: unknown } };
+    if (typeof text !== 'string' || typeof mentioned?.id !== 'string') continue;
+    if (mentioned.id === ctx.activity.recipient.id) continue;
+    out.push({ text, id: mentioned.id, ...(typeof mentioned.name === 'string' ? { name: mentioned.name } : {}) });
+  }
+  return out;
+}
 
 /** Commands by @mention in channels and group chats, or plain text in a personal chat. */
 export async function handleMessage(context: TeamsContext, ctx: TurnContext): Promise<void> {
   const text = ctx.activity.text ?? '';
   if (!text.trim()) return; // an Action.Submit or an attachment-only message: nothing to do
   const style = commandStyle(ctx);
-  const command = checkCommand(parseTeamsCommand(text));
+  const people = mentionedPeople(ctx);
+  const command = checkCommand(
+    parseTeamsCommand(
+      text,
+      people.map((p) => p.text),
+    ),
+  );
   if (command.kind === 'help') {
     await reply(ctx, helpView(style));
     return;
@@ -36,19 +62,30 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
     await reply(ctx, usageView(style, command.problem));
     return;
   }
-  const { tenant, by, surface } = bind(context, ctx);
+  const { tenant, by, surface, options } = bind(context, ctx);
   const conversation = ctx.activity.conversation;
   const fail = (error: unknown) =>
     showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message)));
+  const run = async (runnable: RunnableCommand) => {
+    const answer = await runCommand(context.deps, runnable, {
+      tenant,
+      by,
+      platform: 'teams',
+      channel: conversation.id,
+      surface,
+      timeZone: options.timeZone,
+    });
+    if (answer.kind === 'view') await reply(ctx, answer.view, options.timeZone);
+    else if (answer.kind === 'file') {
+      await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, answer.file);
+    }
+  };
   try {
     switch (command.kind) {
-      case 'triage': {
+      case 'triage':
         // Answer the turn now and post the dialogue proactively, well inside Teams' retry window.
-        void context.deps.triage
-          .start({ tenant, by, surface, platform: 'teams', channel: conversation.id, title: command.title })
-          .catch(fail);
+        void run(command).catch(fail);
         return;
-      }
       case 'config-channel':
         if (conversation.conversationType === 'personal') {
           await reply(
@@ -57,39 +94,45 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
           );
           return;
         }
-        await reply(
-          ctx,
-          await context.deps.settings.setProcurementChannel(
-            tenant,
-            splitThread(conversation.id).channel,
-            by,
-            ctx.activity.localTimezone,
-          ),
-        );
+        await run({ kind: 'config-channel', channel: splitThread(conversation.id).channel });
         return;
-      case 'config-timezone':
-        await reply(ctx, await context.deps.settings.setTimeZone(tenant, command.timeZone));
+      case 'roles-change':
+        await run({ ...command, who: await resolvePerson(context, ctx, tenant, people, command.who) });
         return;
-      case 'config-hour':
-        await reply(ctx, await context.deps.settings.setDigestHour(tenant, command.hour));
-        return;
-      case 'contracts':
-        await reply(ctx, await context.deps.contracts.list(tenant));
-        return;
-      case 'kpi':
-        await reply(ctx, await context.deps.contracts.due(tenant));
-        return;
-      case 'export': {
-        const file = await context.deps.contracts.exportOcds(tenant, command.contractId, {
-          ocidPrefix: context.deps.ocdsPrefix,
-        });
-        await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, file);
-        return;
-      }
+      default:
+        await run(command);
     }
   } catch (error) {
     await fail(error);
   }
+}
+
+/**
+ * The person a roles command names: one @mention, resolved to their Entra object id (the id the bot knows people
+ * by in Teams), from the conversation's members.
+ */
+async function resolvePerson(
+  context: TeamsContext,
+  ctx: TurnContext,
+  tenant: string,
+  people: Mention[],
+  who: string,
+): Promise<UserRef> {
+  const k = mentionIndex(who);
+  const mention = k === undefined ? undefined : people[k];
+  if (!mention) throw new BadInputError('Name the person by @mentioning them, e.g. roles add @Alex procurement.');
+  const connector = ctx.turnState.get<MemberLookup | undefined>(context.adapter.ConnectorClientKey);
+  const team = (ctx.activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
+  const where = typeof team === 'string' ? team : ctx.activity.conversation.id;
+  const member = connector
+    ? await context.deps.people.member(connector, tenant, where, mention.id).catch(() => undefined)
+    : undefined;
+  if (!member?.aadObjectId) {
+    throw new BadInputError(
+      `I could not look ${mention.name ?? 'that person'} up in this conversation. Try again in a minute.`,
+    );
+  }
+  return { id: member.aadObjectId, ...(member.name || mention.name ? { name: member.name ?? mention.name } : {}) };
 }
 
 /** When the bot joins a conversation, say what it does. */

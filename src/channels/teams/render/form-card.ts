@@ -1,3 +1,4 @@
+import { PICKED_USER } from '../../../core/contracts/form-values.js';
 import type { FormField, FormValues, FormView } from '../../../core/view.js';
 import { type Card, type CardOptions, plain, renderCard } from './cards.js';
 
@@ -7,6 +8,10 @@ import { type Card, type CardOptions, plain, renderCard } from './cards.js';
  * multi-selects arrive as "a,b", so the card names them (`_multi`) for `formValues` to split.
  */
 const MULTI = '_multi';
+/** The fields that are people: their values (Entra object ids) come back as `user:<id>`, as Slack's picker does. */
+const USERS = '_users';
+/** A person's id as a picker submits it (an Entra object id; a typed name never reaches a choice set). */
+const PERSON_ID = /^[\w:.@-]{1,100}$/;
 
 function input(field: FormField): Record<string, unknown> {
   // A required input needs its own message for hosts that check before sending (ours are checked again after).
@@ -44,14 +49,20 @@ function input(field: FormField): Record<string, unknown> {
         choices: field.options.map((o) => ({ title: plain(o.label), value: o.id })),
         ...(field.initial?.length ? { value: field.initial.join(',') } : {}),
       };
-    case 'user':
-      // Without Graph there is no people picker: the name is typed.
+    case 'user': {
+      // Teams' people picker searches the organisation's directory and submits the person's Entra object id. The
+      // person proposed (the one registering) is offered as a choice too, for hosts without the directory search.
+      const initial = field.initial && !field.initial.id.startsWith('name:') ? field.initial : undefined;
       return {
-        type: 'Input.Text',
+        type: 'Input.ChoiceSet',
         ...common,
-        ...(field.initial ? { value: field.initial.name ?? '' } : {}),
-        placeholder: 'Full name',
+        style: 'compact',
+        placeholder: 'Search for a person',
+        choices: initial ? [{ title: plain(initial.name ?? 'Me'), value: initial.id }] : [],
+        'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+        ...(initial ? { value: initial.id } : {}),
       };
+    }
   }
 }
 
@@ -68,6 +79,7 @@ export function renderFormCard(form: FormView, options: CardOptions = {}): Card 
     if (error) body.push(textBlock(error, { color: 'Attention' }));
   }
   const multi = form.fields.filter((f) => f.kind === 'multiselect').map((f) => f.id);
+  const users = form.fields.filter((f) => f.kind === 'user').map((f) => f.id);
   body.push({
     type: 'ActionSet',
     actions: [
@@ -75,7 +87,7 @@ export function renderFormCard(form: FormView, options: CardOptions = {}): Card 
         type: 'Action.Execute',
         title: plain(form.submit.label),
         verb: form.submit.id,
-        data: { ...form.submit.value, [MULTI]: multi.join(',') },
+        data: { ...form.submit.value, [MULTI]: multi.join(','), [USERS]: users.join(',') },
         style: 'positive',
       },
     ],
@@ -89,15 +101,15 @@ function textBlock(text: string, run: Record<string, unknown>): Record<string, u
 
 /** The submitted values of a form card, multi-selects split back into lists. */
 export function formValues(data: Record<string, unknown>): FormValues {
-  const multi = new Set(
-    String(data[MULTI] ?? '')
-      .split(',')
-      .filter(Boolean),
-  );
+  const names = (key: string) => new Set(typeof data[key] === 'string' ? data[key].split(',').filter(Boolean) : []);
+  const multi = names(MULTI);
+  const users = names(USERS);
   const out: FormValues = {};
   for (const [key, value] of Object.entries(data)) {
-    if (key === MULTI || typeof value !== 'string') continue;
-    out[key] = multi.has(key) ? value.split(',').filter(Boolean) : value;
+    if (key === MULTI || key === USERS || typeof value !== 'string') continue;
+    if (multi.has(key)) out[key] = value.split(',').filter(Boolean);
+    else if (users.has(key) && PERSON_ID.test(value.trim())) out[key] = `${PICKED_USER}${value.trim()}`;
+    else out[key] = value;
   }
   return out;
 }
