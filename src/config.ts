@@ -32,17 +32,16 @@ const ADMIN_ID = /^(?:[UW][A-Z0-9]{2,20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 const HOST_NAME = /^(?:\*\.)?[a-z0-9.-]{1,253}$/i;
 
 /**
- * Where Teams' Bot Connector lives, in every Microsoft cloud: an activity, or a stored conversation reference, whose
- * serviceUrl is elsewhere never gets the bot's token. `*.` matches any sub-domain.
+ * Where Teams' Bot Connector answers: the public cloud (every region under one host) and the US government clouds
+ * (GCC, GCC High, DoD), as Microsoft documents them for proactive messages. An activity, or a stored conversation
+ * reference, whose serviceUrl is elsewhere never gets the bot's token. Other clouds set BOT_CONNECTOR_HOSTS;
+ * `*.` there matches any sub-domain.
  */
 export const DEFAULT_BOT_CONNECTOR_HOSTS = [
   'smba.trafficmanager.net',
-  '*.botframework.com',
   'smba.infra.gcc.teams.microsoft.com',
   'smba.infra.gov.teams.microsoft.us',
   'smba.infra.dod.teams.microsoft.us',
-  '*.botframework.azure.us',
-  'frontend.botapi.msg.infra.teams.microsoftonline.cn',
 ];
 
 const EnvSchema = z.object({

@@ -50,11 +50,12 @@ interface Schedule {
 /**
  * A tenant's digest zone and hour. One tenant's bad settings must not stop every other tenant's digests: a zone
  * Intl rejects falls back to the default (a digest at the wrong hour beats none), and a tenant whose settings
- * cannot be read is left for the next round.
+ * cannot be read is left for the next round. A tenant the app was removed from (uninstalled) is owed nothing.
  */
 async function scheduleOf(tenant: string, deps: PlanDeps): Promise<Schedule | undefined> {
   try {
-    const { timeZone, digestHour = DEFAULT_DIGEST_HOUR } = await deps.settings.get(tenant);
+    const { timeZone, digestHour = DEFAULT_DIGEST_HOUR, inactive } = await deps.settings.get(tenant);
+    if (inactive) return undefined;
     if (timeZone === undefined || isValidTimeZone(timeZone)) {
       return { timeZone: timeZone ?? DEFAULT_TIME_ZONE, digestHour };
     }

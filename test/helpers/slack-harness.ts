@@ -108,7 +108,7 @@ export class SlackHarness {
     text: string,
     user = 'UANA',
     channel = CHANNEL,
-    extra: { triggerId?: string; retryNum?: number; teamId?: string } = {},
+    extra: { triggerId?: string; retryNum?: number; teamId?: string; orgInstall?: string } = {},
   ) {
     return postToSlackApp(
       this.baseUrl,
@@ -119,6 +119,7 @@ export class SlackHarness {
         userName: user.toLowerCase(),
         channelId: channel,
         teamId: extra.teamId ?? TEAM,
+        ...(extra.orgInstall ? { enterpriseId: extra.orgInstall, isEnterpriseInstall: true } : {}),
         responseUrl: this.fake.responseUrl(`cmd-${Date.now()}-${Math.random()}`),
         triggerId: extra.triggerId,
       }),

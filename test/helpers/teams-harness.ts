@@ -3,6 +3,8 @@ import type { RunningService } from '../../src/service.js';
 import { cardsIn } from '../support/adaptive-cards.js';
 import { untilQuiet } from '../support/call-log.js';
 import { type ConnectorMessage, type FakeConnector, startFakeConnector } from '../support/fake-connector.js';
+import { IssuerCredentialsFactory } from '../support/issuer-credentials.js';
+import { type Claims, CONNECTOR_AUDIENCE, type LocalIssuer } from '../support/local-issuer.js';
 import {
   ALICE,
   actionExecute,
@@ -52,23 +54,83 @@ export function messageCard(message: ConnectorMessage): unknown {
   return message.cards[0];
 }
 
-/** The real service (teams-ai in local mode, real store) against a fake Bot Connector; drives it like Teams would. */
+/** Credentials for the harness: the bot authenticates every activity, and its own calls, against a local issuer. */
+export interface HarnessAuthOptions {
+  issuer: LocalIssuer;
+  /** The bot's Entra app id (MICROSOFT_APP_ID). */
+  appId: string;
+  /** Its client secret; a fresh random one by default. The issuer's token endpoint learns it. */
+  password?: string;
+  /** ALLOWED_TENANTS: lower-case Entra tenant ids, or '*'. */
+  allowedTenants: string[] | '*';
+}
+
+export interface HarnessAuth {
+  issuer: LocalIssuer;
+  appId: string;
+  password: string;
+  /** The credentials factory botbuilder uses for outbound calls (it records what it was asked for). */
+  credentials: IssuerCredentialsFactory;
+}
+
+/**
+ * The real service (teams-ai, real store) against a fake Bot Connector; drives it like Teams would. By default in
+ * local mode (no app id, no authentication); with `auth`, authenticated: every activity is posted with a freshly signed
+ * channel token, and the fake connector takes only calls that carry the issuer's token for this bot.
+ */
 export class TeamsHarness {
   private constructor(
     readonly connector: FakeConnector,
     readonly service: RunningService,
     readonly baseUrl: string,
     readonly logs: string[],
+    readonly auth?: HarnessAuth,
   ) {}
 
-  static async start(options: LoggedServiceOptions & { connector?: FakeConnector } = {}) {
+  static async start(options: LoggedServiceOptions & { connector?: FakeConnector; auth?: HarnessAuthOptions } = {}) {
     const connector = options.connector ?? (await startFakeConnector());
     // Alice leads procurement in these tests: an admin. Role tests use others.
+    const admins = [ALICE.aadObjectId];
+    if (!options.auth) {
+      const { service, baseUrl, logs } = await startLoggedService({ teams: { enabled: true }, admins }, options);
+      return new TeamsHarness(connector, service, baseUrl, logs);
+    }
+    const { issuer, appId, allowedTenants } = options.auth;
+    const password = options.auth.password ?? `secret-${randomUUID()}`;
+    issuer.addClient(appId, password);
+    const credentials = new IssuerCredentialsFactory({ appId, password, authority: issuer.authority });
+    // The Bot Connector takes a call only with a token the issuer signed for it, for this bot.
+    connector.options.verifyToken ??= (authorization) =>
+      /^Bearer \S+$/.test(authorization ?? '') &&
+      issuer.verify(authorization!.slice(7), { audience: CONNECTOR_AUDIENCE, clientId: appId }) !== undefined;
     const { service, baseUrl, logs } = await startLoggedService(
-      { teams: { enabled: true }, admins: [ALICE.aadObjectId] },
-      options,
+      {
+        teams: { enabled: true, credentials: { appId, password, type: 'MultiTenant' }, allowedTenants },
+        admins,
+      },
+      {
+        ...options,
+        teamsAuth: { botFrameworkAuthConfig: issuer.botFrameworkAuthConfig(), credentialsFactory: credentials },
+      },
     );
-    return new TeamsHarness(connector, service, baseUrl, logs);
+    return new TeamsHarness(connector, service, baseUrl, logs, { issuer, appId, password, credentials });
+  }
+
+  /** A channel token for `serviceUrl` as the Bot Framework signs it for this bot (`claims` replace or add claims). */
+  channelToken(serviceUrl: string, claims?: Claims): string {
+    if (!this.auth) throw new Error('the harness runs in local mode: start it with `auth`');
+    return this.auth.issuer.channelToken({ appId: this.auth.appId, serviceUrl, claims });
+  }
+
+  /**
+   * POSTs an activity to /api/messages as Teams does: with credentials, under a freshly signed channel token whose
+   * `serviceurl` is the activity's; in local mode, without one. `headers` are added (or replace the token).
+   */
+  post(activity: { serviceUrl?: unknown }, headers: Record<string, string> = {}): Promise<PostResult> {
+    const auth: Record<string, string> = this.auth
+      ? { authorization: `Bearer ${this.channelToken(String(activity.serviceUrl ?? ''))}` }
+      : {};
+    return postActivity(this.baseUrl, activity, { ...auth, ...headers });
   }
 
   async close(closeConnector = true) {
@@ -77,20 +139,19 @@ export class TeamsHarness {
   }
 
   /** A message to the bot: in a channel it starts a new post (thread) unless `rootId` names one. */
-  say(text: string, where: { type?: ConversationType; rootId?: string; channelId?: string; user?: TeamsUser } = {}) {
-    const common = { serviceUrl: this.connector.url, user: where.user ?? ALICE };
-    if ((where.type ?? 'channel') === 'personal')
-      return postActivity(this.baseUrl, personalMessage({ ...common, text }));
+  say(
+    text: string,
+    where: { type?: ConversationType; rootId?: string; channelId?: string; user?: TeamsUser; tenantId?: string } = {},
+  ) {
+    const common = { serviceUrl: this.connector.url, user: where.user ?? ALICE, tenantId: where.tenantId };
+    if ((where.type ?? 'channel') === 'personal') return this.post(personalMessage({ ...common, text }));
     const rootId = where.rootId ?? String(Date.now()) + Math.floor(Math.random() * 1000);
-    return postActivity(
-      this.baseUrl,
-      channelMessage({ ...common, text, id: rootId, rootId, channelId: where.channelId ?? CHANNEL_ID }),
-    );
+    return this.post(channelMessage({ ...common, text, id: rootId, rootId, channelId: where.channelId ?? CHANNEL_ID }));
   }
 
   /** The bot added to a personal chat, a group chat or a team, as Teams tells it (a conversationUpdate). */
   botAdded(where: Omit<Common, 'serviceUrl'> & Where = {}): Promise<PostResult> {
-    return postActivity(this.baseUrl, conversationUpdateBotAdded({ serviceUrl: this.connector.url, ...where }));
+    return this.post(conversationUpdateBotAdded({ serviceUrl: this.connector.url, ...where }));
   }
 
   /** The question card waiting for an answer in a conversation (thread), if any. */
@@ -121,8 +182,7 @@ export class TeamsHarness {
       : message.conversationId.startsWith('a:')
         ? 'personal'
         : 'groupChat';
-    return postActivity(
-      this.baseUrl,
+    return this.post(
       actionExecute({
         serviceUrl: this.connector.url,
         user,

@@ -271,9 +271,12 @@ function withoutPeoplePicker(card: Json): { card: Json; errors: string[] } {
         const ok =
           isRecord(v) && v.type === 'Data.Query' && typeof v.dataset === 'string' && PEOPLE_DATASETS.has(v.dataset);
         if (!ok) errors.push(`${ptr}/choices.data: only Data.Query on graph.microsoft.com/users is allowed`);
+        // Teams fills the choices from the directory as the person types; the 1.5 checks need one to stand for them.
+        if (Array.isArray(node.choices) && node.choices.length === 0)
+          out.choices = [{ title: 'directory', value: 'x' }];
         continue;
       }
-      out[k] = strip(v, `${ptr}/${k}`);
+      if (!(k in out)) out[k] = strip(v, `${ptr}/${k}`);
     }
     return out;
   };

@@ -19,7 +19,14 @@ export class CallLog<C extends { method: string }> {
   waitFor(predicate: (calls: C[]) => boolean, timeoutMs = 5000, label = 'condition'): Promise<C[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (!predicate(this.calls)) return;
+        // A predicate that throws (a message not there yet) is a condition not met, never the fake's failure.
+        let met = false;
+        try {
+          met = predicate(this.calls);
+        } catch {
+          met = false;
+        }
+        if (!met) return;
         cleanup();
         resolve(this.calls);
       };

@@ -3,7 +3,8 @@
  * driving the real teams-ai app offline. Answers the v3 calls botbuilder makes (Teams memo §4), records every call,
  * keeps the current content of every message (posts replayed with updates), validates every Adaptive Card the bot
  * sends (answering 400 like a picky channel), and can inject failures and latency.
- * In local mode (no app id) the bot sends no Authorization header; it is recorded anyway.
+ * In local mode (no app id) the bot sends no Authorization header; it is recorded anyway. With `verifyToken` the fake
+ * checks it, as the real service does, and answers 401 to a call without a valid one.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -64,12 +65,19 @@ export interface ConnectorMember {
 export interface FakeConnectorOptions {
   /** Delay before every answer. */
   latencyMs?: number;
+  /** A further delay for some calls (a conversation whose calls hang), by method and conversation. */
+  delayFor?: (method: ConnectorMethod, conversationId: string | undefined) => number | undefined;
   /** Adaptive Card validation of sent and updated activities; default true. */
   validate?: boolean;
   /** Updates/deletes of a message the fake never saw answer 404 (as Teams does); default true. */
   strictUpdates?: boolean;
   /** What GET …/members returns; a default member otherwise. */
   members?: ConnectorMember[];
+  /**
+   * Checks the bot's `Authorization` header on every call, as the real Bot Connector does: false answers 401 and
+   * nothing is done. Unset (the default, local mode): every call is taken, with or without a header.
+   */
+  verifyToken?: (authorization: string | undefined) => boolean;
 }
 
 export interface FakeConnector {
@@ -270,15 +278,21 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
       body = raw;
       result = { answer: fail(400, 'BadSyntax', 'body is not JSON') };
     }
+    const authorization = req.headers.authorization;
+    const unauthorized = !result && opts.verifyToken !== undefined && !opts.verifyToken(authorization);
+    if (unauthorized) result = { answer: fail(401, 'Unauthorized', 'fake connector: missing or invalid bearer token') };
     const outgoing = r.method === 'create' && isRecord(body) ? body.activity : body;
-    const errors = ['send', 'reply', 'create', 'update'].includes(r.method) ? cardErrors(outgoing) : undefined;
-    const injectedFailure = injected(r.method);
+    const errors =
+      !unauthorized && ['send', 'reply', 'create', 'update'].includes(r.method) ? cardErrors(outgoing) : undefined;
+    const injectedFailure = unauthorized ? undefined : injected(r.method);
     if (result) {
-      // unparseable body: already answered
+      // unparseable body or refused token: already answered
     } else if (injectedFailure) result = { answer: injectedFailure };
     else if (errors) result = { answer: fail(400, 'BadArgument', `invalid Adaptive Card: ${errors.join('; ')}`) };
     else result = answer(r, body);
     if (opts.latencyMs) await sleep(opts.latencyMs);
+    const extra = opts.delayFor?.(r.method, r.conversationId);
+    if (extra) await sleep(extra);
 
     const { answer: a } = result;
     const call: ConnectorCall = {
@@ -290,7 +304,7 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
       replyToId: r.method === 'reply' ? r.target : undefined,
       body,
       at,
-      authorization: req.headers.authorization,
+      authorization,
       status: a.status,
       response: a.body,
     };

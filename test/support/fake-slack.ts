@@ -45,6 +45,12 @@ export interface FakeSlackUser {
   real_name: string;
   tz: string;
   tz_offset: number;
+  /** Workspace roles and guest kinds, as users.info reports them. */
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_primary_owner?: boolean;
+  is_restricted?: boolean;
+  is_ultra_restricted?: boolean;
 }
 
 export interface FakeSlackViolation {
@@ -65,6 +71,8 @@ export interface FakeSlackOptions {
   notInChannels?: string[];
   /** Delay before every answer. */
   latencyMs?: number;
+  /** A further delay for some calls (a channel whose API calls hang), by method and arguments. */
+  delayFor?: (method: string, args: Record<string, unknown>) => number | undefined;
   /** Block Kit validation of posted messages and views; default true. */
   validate?: boolean;
   /** The app's OAuth credentials, which `oauth.v2.access` checks. */
@@ -215,10 +223,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     }
     if (args.grant_type === 'refresh_token') {
       const refresh = issued.get(str(args.refresh_token) ?? '');
-      if (!refresh || refresh.kind !== 'refresh' || refresh.revoked)
+      if (refresh?.kind !== 'refresh' || refresh.revoked)
         return { body: { ok: false, error: 'invalid_refresh_token' } };
       refresh.revoked = true; // a refresh token is good for one exchange
-      return { body: grant(refresh) };
+      const { kind: _kind, revoked: _revoked, ...install } = refresh;
+      return { body: grant(install) };
     }
     const install = codes.get(str(args.code) ?? '');
     if (!install) return { body: { ok: false, error: 'invalid_code' } };
@@ -415,6 +424,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       [result, args] = await answer(method, target ?? '', contentType, raw, bearer);
     }
     if (opts.latencyMs) await sleep(opts.latencyMs);
+    const extra = opts.delayFor?.(method, args);
+    if (extra) await sleep(extra);
     const token = bearer ?? str(args.token);
     const status = result.status ?? 200;
     // Recorded just before answering, so a test woken by waitFor never races ahead of the bot seeing the reply's data.

@@ -43,6 +43,8 @@ export interface SlashCommandInput {
   channelName?: string;
   teamId: string;
   enterpriseId?: string;
+  /** An org-wide (Enterprise Grid) installation answers for every workspace of the org. */
+  isEnterpriseInstall?: boolean;
   triggerId?: string;
   responseUrl: string;
 }
@@ -60,7 +62,7 @@ export function slashCommand(i: SlashCommandInput): Record<string, string> {
     command: i.command ?? '/aiprocure',
     text: i.text,
     api_app_id: API_APP_ID,
-    is_enterprise_install: 'false',
+    is_enterprise_install: i.isEnterpriseInstall ? 'true' : 'false',
     response_url: i.responseUrl,
     trigger_id: i.triggerId ?? newTriggerId(),
   };

@@ -9,6 +9,11 @@ describe('the commands both platforms understand', () => {
     ['config timezone America/New_York', { kind: 'config-timezone', timeZone: 'America/New_York' }],
     ['config hour 8', { kind: 'config-hour', hour: 8 }],
     ['config hour 0', { kind: 'config-hour', hour: 0 }],
+    ['roles', { kind: 'roles' }],
+    ['roles add <@U1|ana> procurement', { kind: 'roles-change', change: 'add', who: '<@U1|ana>', role: 'procurement' }],
+    ['Roles Remove @Ann Other ADMIN', { kind: 'roles-change', change: 'remove', who: '@Ann Other', role: 'admin' }],
+    ['roles guests bar', { kind: 'roles-guests', barred: true }],
+    ['roles guests allow', { kind: 'roles-guests', barred: false }],
   ])('%j', (text, expected) => {
     expect(parseCommand(text)).toEqual(expected);
   });
@@ -20,6 +25,11 @@ describe('the commands both platforms understand', () => {
     ['config timezone', 'Which time zone?'],
     ['config hour 24', 'a whole hour from 0 to 23'],
     ['config hour nine', 'a whole hour from 0 to 23'],
+    ['roles add <@U1> owner', 'Usage: roles, roles add @person admin|procurement'],
+    ['roles add admin', 'Usage: roles, roles add @person admin|procurement'],
+    ['roles give <@U1> admin', 'Usage: roles'],
+    ['roles guests maybe', 'Usage: roles guests bar, or roles guests allow'],
+    [`triage ${'x'.repeat(2000)}`, 'That command is 2007 characters long; commands are at most 1000.'],
   ])('%j is answered with usage', (text, problem) => {
     const parsed = parseCommand(text);
     expect(parsed.kind === 'usage' && parsed.problem).toContain(problem);

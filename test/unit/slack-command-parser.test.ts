@@ -11,6 +11,14 @@ describe('/aiprocure text', () => {
     ['config channel <#C0123ABC|procurement>', { kind: 'config-channel', channel: 'C0123ABC' }],
     ['config channel <#G0123ABC>', { kind: 'config-channel', channel: 'G0123ABC' }],
     ['config channel C0123ABCD', { kind: 'config-channel', channel: 'C0123ABCD' }],
+    [
+      'roles add <@U0123ABC|ana> procurement',
+      { kind: 'roles-change', change: 'add', who: { id: 'U0123ABC', name: 'ana' }, role: 'procurement' },
+    ],
+    [
+      'roles remove <@W0123ABC> admin',
+      { kind: 'roles-change', change: 'remove', who: { id: 'W0123ABC' }, role: 'admin' },
+    ],
   ])('%j', (text, expected) => {
     expect(parseSlackCommand(text)).toEqual(expected);
   });
@@ -20,6 +28,8 @@ describe('/aiprocure text', () => {
     ['config channel', 'Which channel?'],
     ['config', 'Usage: config channel, config timezone <zone> or config hour <0-23>'],
     ['delete everything', 'Unknown command “delete”'],
+    ['roles add @ana procurement', 'I could not recognise that person'],
+    ['roles add <!channel> admin', 'I could not recognise that person'],
   ])('%j is answered with usage', (text, problem) => {
     const parsed = parseSlackCommand(text);
     expect(parsed.kind).toBe('usage');

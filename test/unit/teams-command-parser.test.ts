@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTeamsCommand } from '../../src/channels/teams/command-parser.js';
+import { MENTION_MARK, mentionIndex, parseTeamsCommand } from '../../src/channels/teams/command-parser.js';
 
 describe('a message to the Teams bot', () => {
   it.each([
@@ -21,5 +21,20 @@ describe('a message to the Teams bot', () => {
   ])('%j gets usage', (text, problem) => {
     const parsed = parseTeamsCommand(text);
     expect(parsed.kind === 'usage' && parsed.problem).toContain(problem);
+  });
+
+  it('keeps a mention of someone else, as a marker the listener resolves to that person', () => {
+    const parsed = parseTeamsCommand('<at>AI Procure</at> roles add <at>Bob Smith</at> procurement', [
+      '<at>Bob Smith</at>',
+    ]);
+    expect(parsed).toEqual({ kind: 'roles-change', change: 'add', who: `${MENTION_MARK}0`, role: 'procurement' });
+    expect(parsed.kind === 'roles-change' && mentionIndex(parsed.who)).toBe(0);
+    // Typed text is never a mention.
+    expect(mentionIndex('@Bob')).toBeUndefined();
+  });
+
+  it('refuses a message too long to be a command before reading it', () => {
+    const parsed = parseTeamsCommand('<'.repeat(200_000));
+    expect(parsed.kind === 'usage' && parsed.problem).toContain('too long for a command');
   });
 });

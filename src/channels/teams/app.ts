@@ -1,8 +1,10 @@
-import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import { randomUUID } from 'node:crypto';
+import { Application, type TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes } from 'botbuilder';
-import type { ConnectorClientOptions, ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import express, { type Application as Http } from 'express';
 import type { TeamsConfig } from '../../config.js';
+import { GuardedTeamsAdapter } from './adapter.js';
 import type { TeamsDeps } from './deps.js';
 import { teamsGate } from './gate.js';
 import { handleCardAction } from './listeners/card-actions.js';
@@ -38,18 +40,6 @@ export interface TeamsChannelOptions {
   auth?: TeamsAuthOverrides;
 }
 
-/** Every Bot Connector call gives up after `ms`, so a hung call never holds a dialogue. */
-function timeoutPolicy(ms: number) {
-  return {
-    create: (next: { sendRequest(request: { timeout: number }): Promise<unknown> }) => ({
-      sendRequest: (request: { timeout: number }) => {
-        request.timeout = ms;
-        return next.sendRequest(request);
-      },
-    }),
-  };
-}
-
 /**
  * The teams-ai application on botbuilder's TeamsAdapter, served at `/api/messages` on the shared express app.
  * Every activity passes the gate (Teams only, a tenant this deployment serves, a Bot Connector service URL) and then
@@ -59,7 +49,7 @@ export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps
   const { config, http } = options;
   const credentials = config.credentials;
   const local = !credentials;
-  const adapter = new TeamsAdapter(
+  const adapter = new GuardedTeamsAdapter(
     credentials
       ? {
           MicrosoftAppId: credentials.appId,
@@ -70,8 +60,6 @@ export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps
         }
       : {},
     options.auth?.credentialsFactory,
-    undefined,
-    { requestPolicyFactories: [timeoutPolicy(options.timeoutMs)] } as unknown as ConnectorClientOptions,
   );
   const botAppId = credentials?.appId ?? '';
   const serviceUrls: ServiceUrlPolicy = { local, hosts: config.connectorHosts };
@@ -92,8 +80,8 @@ export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps
   app.error(async (ctx, error) => {
     deps.logger.error({ err: error, activityType: ctx.activity.type }, 'Teams turn failed');
   });
-  const context = { adapter, botAppId, deps, serviceUrls };
-  app.conversationUpdate('membersAdded', (ctx) => welcome(ctx));
+  const context = { adapter, botAppId, deps, serviceUrls, timeoutMs: options.timeoutMs };
+  app.conversationUpdate('membersAdded', (ctx) => welcome(context, ctx));
   app.adaptiveCards.actionExecute(/.*/, (ctx, _state, data) => handleCardAction(context, ctx, data));
   app.activity(ActivityTypes.Message, (ctx) => handleMessage(context, ctx));
 
@@ -101,21 +89,27 @@ export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps
   const gate = teamsGate({ local, allowedTenants: config.allowedTenants, serviceUrls });
   http.post(TEAMS_MESSAGES_PATH, express.json({ limit: '1mb' }), gate, async (req, res) => {
     try {
-      await adapter.process(req, res, async (ctx) => {
+      await adapter.handle(req, res, deps.logger, async (ctx) => {
         await app.run(ctx);
       });
     } catch (error) {
-      // botbuilder validates the activity's shape with zod before its own try: a malformed one is the caller's fault.
-      const malformed = (error as { name?: string }).name === 'ZodError';
-      if (!malformed) deps.logger.error({ err: error }, 'could not process a Teams activity');
-      if (!res.headersSent)
-        res.status(malformed ? 400 : 500).json({ error: malformed ? 'Malformed activity.' : 'Failed.' });
+      const ref = randomUUID().slice(0, 8);
+      deps.logger.error({ err: error, ref }, 'could not process a Teams activity');
+      if (!res.headersSent) res.status(500).json({ error: `Failed (reference ${ref}).` });
     }
   });
   return {
     adapter,
     botAppId,
     local,
-    poster: new TeamsPoster({ adapter, botAppId, references: deps.references, pacer: deps.pacer, serviceUrls }),
+    poster: new TeamsPoster({
+      adapter,
+      botAppId,
+      references: deps.references,
+      pacer: deps.pacer,
+      serviceUrls,
+      logger: deps.logger,
+      timeoutMs: options.timeoutMs,
+    }),
   };
 }

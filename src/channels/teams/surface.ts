@@ -13,6 +13,7 @@ import type { MessageRef } from '../../core/triage/dialogue.js';
 import { escapeMarkdown } from '../../core/triage/report-markdown.js';
 import type { UserRef, View } from '../../core/view.js';
 import type { Downloads } from '../../http/downloads.js';
+import type { Logger } from '../../log.js';
 import type {
   KeyvConversationReferenceRepository,
   StoredConversationReference,
@@ -40,6 +41,13 @@ export interface TeamsSurfaceDeps {
   downloads?: Downloads;
   /** Where the bot's token may go: checked before every proactive turn. */
   serviceUrls: ServiceUrlPolicy;
+  /** Hears of every refused service URL: a stored reference that names one has been tampered with. */
+  logger?: Logger;
+  /**
+   * How long a proactive turn may wait for the Bot Connector. botbuilder offers no per-request timeout (its connector
+   * factory replaces any request policy given), so the turn stops waiting, and so frees its caller and any lock.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -194,9 +202,14 @@ export class TeamsSurface implements ConversationSurface {
   ): Promise<void> {
     // A stored reference could have been tampered with: the bot's token never goes anywhere but the Bot Connector.
     if (!serviceUrlAllowed(reference.serviceUrl, this.deps.serviceUrls)) {
-      throw new Error(
-        `refused to call service URL ${String(reference.serviceUrl).slice(0, 200)}: not a Bot Connector host`,
+      const serviceUrl = String(reference.serviceUrl).slice(0, 200);
+      // The caller shows the failure to the user; the operator must hear of it too (the core logs nothing).
+      this.deps.logger?.warn(
+        { tenant: this.tenant, conversation: conversationId.slice(0, 200), serviceUrl },
+        'refused to call a service URL that is not a Bot Connector host (tampered conversation reference?)',
       );
+      // What the user reads: no address, which is the operator's to see in the log.
+      throw new Error('its stored address is not a Microsoft Teams service, so nothing was sent there');
     }
     let failure: unknown;
     let ran = false;
@@ -204,16 +217,33 @@ export class TeamsSurface implements ConversationSurface {
       ...reference,
       conversation: { ...reference.conversation, id: conversationId },
     } as Partial<ConversationReference>;
-    await this.deps.adapter.continueConversationAsync(this.deps.botAppId, target, async (ctx) => {
-      ran = true;
-      try {
-        await work(ctx);
-      } catch (error) {
-        failure = error;
-      }
-    });
+    await withinTime(
+      this.deps.adapter.continueConversationAsync(this.deps.botAppId, target, async (ctx) => {
+        ran = true;
+        try {
+          await work(ctx);
+        } catch (error) {
+          failure = error;
+        }
+      }),
+      this.deps.timeoutMs,
+    );
     if (failure) throw failure;
     // Middleware refused the turn (its error went to the turn-error handler): nothing was sent.
     if (!ran) throw new Error('the proactive turn did not run');
+  }
+}
+
+/** `work`, or an error once `ms` have passed without it settling (the request itself goes on unawaited). */
+export async function withinTime<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (!ms) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the Bot Connector did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

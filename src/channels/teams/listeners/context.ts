@@ -14,6 +14,8 @@ export interface TeamsContext {
   botAppId: string;
   deps: TeamsDeps;
   serviceUrls: ServiceUrlPolicy;
+  /** How long any call to the Bot Connector may take (PLATFORM_TIMEOUT_MS). */
+  timeoutMs: number;
 }
 
 /** What every handler derives from an activity: tenant, who, a surface bound to its conversation, card options. */
@@ -33,6 +35,8 @@ export function bind(context: TeamsContext, ctx: TurnContext, invoke?: InvokeRep
       references: context.deps.references,
       downloads: context.deps.downloads,
       serviceUrls: context.serviceUrls,
+      logger: context.deps.logger,
+      timeoutMs: context.timeoutMs,
     },
     tenant,
     TurnContext.getConversationReference(activity),

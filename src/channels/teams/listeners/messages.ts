@@ -8,6 +8,7 @@ import { showFailure } from '../../failures.js';
 import { mentionIndex, parseTeamsCommand } from '../command-parser.js';
 import type { MemberLookup } from '../people.js';
 import { renderCard } from '../render/cards.js';
+import { withinTime } from '../surface.js';
 import { splitThread } from '../tenant.js';
 import { bind, type TeamsContext } from './context.js';
 
@@ -20,8 +21,12 @@ function commandStyle(ctx: TurnContext): CommandStyle {
   };
 }
 
-const reply = (ctx: TurnContext, view: View, timeZone?: string) =>
-  ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, { timeZone }))));
+/** Answers in the turn's conversation, giving up after `timeoutMs` like every Bot Connector call. */
+const reply = (ctx: TurnContext, view: View, timeoutMs: number, timeZone?: string) =>
+  withinTime(
+    ctx.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(renderCard(view, { timeZone })))),
+    timeoutMs,
+  );
 
 interface Mention {
   text: string;
@@ -54,12 +59,13 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
       people.map((p) => p.text),
     ),
   );
+  const answer = (view: View, timeZone?: string) => reply(ctx, view, context.timeoutMs, timeZone);
   if (command.kind === 'help') {
-    await reply(ctx, helpView(style));
+    await answer(helpView(style));
     return;
   }
   if (command.kind === 'usage') {
-    await reply(ctx, usageView(style, command.problem));
+    await answer(usageView(style, command.problem));
     return;
   }
   const { tenant, by, surface, options } = bind(context, ctx);
@@ -67,7 +73,7 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
   const fail = (error: unknown) =>
     showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message)));
   const run = async (runnable: RunnableCommand) => {
-    const answer = await runCommand(context.deps, runnable, {
+    const result = await runCommand(context.deps, runnable, {
       tenant,
       by,
       platform: 'teams',
@@ -75,9 +81,9 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
       surface,
       timeZone: options.timeZone,
     });
-    if (answer.kind === 'view') await reply(ctx, answer.view, options.timeZone);
-    else if (answer.kind === 'file') {
-      await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, answer.file);
+    if (result.kind === 'view') await answer(result.view, options.timeZone);
+    else if (result.kind === 'file') {
+      await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, result.file);
     }
   };
   try {
@@ -88,8 +94,7 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
         return;
       case 'config-channel':
         if (conversation.conversationType === 'personal') {
-          await reply(
-            ctx,
+          await answer(
             noticeView('Run this in the channel that should receive triage summaries, by mentioning me there.'),
           );
           return;
@@ -136,8 +141,8 @@ async function resolvePerson(
 }
 
 /** When the bot joins a conversation, say what it does. */
-export async function welcome(ctx: TurnContext): Promise<void> {
+export async function welcome(context: Pick<TeamsContext, 'timeoutMs'>, ctx: TurnContext): Promise<void> {
   const added = ctx.activity.membersAdded ?? [];
   if (!added.some((member) => member.id === ctx.activity.recipient.id)) return;
-  await reply(ctx, helpView(commandStyle(ctx)));
+  await reply(ctx, helpView(commandStyle(ctx)), context.timeoutMs);
 }
