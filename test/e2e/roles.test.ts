@@ -221,6 +221,21 @@ describe('Teams roles', () => {
     expect(invokeMessage(opened)).toBe('The form is in the conversation below.');
   });
 
+  it('announces a change of procurement channel as new posts in the old channel and the new one', async () => {
+    teams = await TeamsContracts.start();
+    const t = teams;
+    await t.say('config channel', { channelId: '19:first@thread.tacv2' });
+    const before = t.connector.callsOf('create').length;
+    await t.say('config channel', { channelId: '19:second@thread.tacv2' });
+    const posts = t.connector.callsOf('create').slice(before);
+    const channelOf = (body: unknown) => (body as { channelData: { channel: { id: string } } }).channelData.channel.id;
+    expect(posts.map((c) => channelOf(c.body))).toEqual(['19:second@thread.tacv2', '19:first@thread.tacv2']);
+    expect(JSON.stringify(posts[1]!.body)).toContain('instead of this channel');
+    expect((await t.harness.service.settingsRepository.get(TEAMS_TENANT)).procurementChannel).toBe(
+      '19:second@thread.tacv2',
+    );
+  });
+
   it('treats a Teams guest as a member at most, and bars guests when told', async () => {
     teams = await TeamsContracts.start();
     const t = teams;

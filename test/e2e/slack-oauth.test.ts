@@ -115,6 +115,16 @@ describe('Slack: installed by OAuth in any workspace', () => {
     expect((await stored(`slack_${A}`))!.step).toBe(step);
     expect(await stored(`slack_${B}`)).toBeUndefined();
 
+    // Nor A's contract: "Open contract" clicked in B with A's contract id finds none, and A's stays as it was.
+    const contract = makeContract({ id: 'C-AAAAA1', tenant: `slack_${A}`, channel: 'CPROCA' });
+    await h.service!.contractRepository.save(contract);
+    const open = { actionId: 'contract_open', value: JSON.stringify({ c: contract.id }) };
+    const before = h.fake.callsOf('chat.postEphemeral').length;
+    await h.click(question, open, 'UBRIAN', undefined, B);
+    const [missing] = (await h.fake.waitForCalls('chat.postEphemeral', before + 1)).slice(-1);
+    expect(textOf({ blocks: missing!.args.blocks })).toContain('There is no contract C-AAAAA1.');
+    expect(await h.service!.contractRepository.get(`slack_${A}`, contract.id)).toEqual(contract);
+
     // A workspace that never installed the app: refused before any listener runs, nothing posted there.
     const calls = h.fake.calls.length;
     await h.command('triage Sneaky', 'UEVE', CHANNEL, { teamId: 'TNEVER9' });

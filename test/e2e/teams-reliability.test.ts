@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KeyvConversationReferenceRepository } from '../../src/store/conversation-reference-repository.js';
 import { sqliteUrl, testNamespace } from '../helpers/backends.js';
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
-import { cardText, findMentions, validateCard } from '../support/adaptive-cards.js';
+import { cardsIn as cardsOf, cardText, findMentions, validateCard } from '../support/adaptive-cards.js';
 import { startFakeConnector } from '../support/fake-connector.js';
 import { ALICE, BOB, CHANNEL_ID, channelMessage, personalMessage, postActivity } from '../support/teams-activities.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
@@ -205,5 +206,28 @@ describe('Teams: safety and references', () => {
     } finally {
       await moved.close();
     }
+  });
+
+  it('never keeps a time zone or locale Intl rejects, so later cards and digests still render', async () => {
+    const harness = await start();
+    const channelId = '19:odd-client@thread.tacv2';
+    const activity = channelMessage({ serviceUrl: harness.connector.url, text: 'kpi', channelId, id: '17900002' });
+    const result = await postActivity(harness.baseUrl, {
+      ...activity,
+      localTimezone: 'Mars/Olympus_Mons',
+      locale: 'xx-not a locale!!',
+    });
+    expect(result.status).toBe(200);
+    // The answer is a card with its dates in UTC rather than an error.
+    const [reply] = await harness.connector.waitForCalls('reply', 1);
+    expect(validateCard(cardsOf(reply!.body)[0])).toEqual([]);
+    const stored = await new KeyvConversationReferenceRepository(harness.service.records).get(
+      `teams_${activity.conversation.tenantId}`,
+      channelId,
+    );
+    expect(stored).toBeDefined();
+    expect(stored!.timezone).toBeUndefined();
+    expect(stored!.locale).toBeUndefined();
+    expect(harness.logs.join('')).toContain('ignored a time zone Intl rejects');
   });
 });

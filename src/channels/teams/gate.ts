@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { z } from 'zod';
 import { type ServiceUrlPolicy, serviceUrlAllowed } from './service-urls.js';
 
 /**
@@ -16,6 +17,25 @@ export interface GateOptions {
 
 /** Teams, and nothing else on the same Azure Bot (Web Chat, Direct Line let the caller write channelData). */
 const ALLOWED_CHANNELS = new Set(['msteams']);
+
+/**
+ * What every handler reads off an activity, of the types it expects (the rest passes through to botbuilder). A
+ * sender, bot or conversation of another shape would only fail deep inside teams-ai.
+ */
+const Account = z.object({ id: z.string().min(1).max(500), name: z.string().max(500).optional() }).passthrough();
+const ActivityShape = z
+  .object({
+    type: z.string().min(1).max(64),
+    id: z.string().max(500).optional(),
+    from: Account,
+    recipient: Account,
+    conversation: z.object({ id: z.string().min(1).max(1000) }).passthrough(),
+    text: z.string().optional(),
+    locale: z.string().max(100).optional(),
+    localTimezone: z.string().max(100).optional(),
+    replyToId: z.string().max(500).optional(),
+  })
+  .passthrough();
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -53,6 +73,7 @@ export function teamsGate(options: GateOptions): RequestHandler {
     if (!options.local && options.allowedTenants !== '*' && !options.allowedTenants.includes(tenant)) {
       return refuse(403, 'This deployment does not serve that Microsoft Entra tenant.');
     }
+    if (!ActivityShape.safeParse(body).success) return refuse(400, 'Malformed activity.');
     next();
   };
 }

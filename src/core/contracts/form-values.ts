@@ -3,7 +3,7 @@
  * a person picked in its user picker as `user:<id>`; a Teams card sends a multi-select as one comma-separated
  * string and a person as a typed name. These helpers accept both.
  */
-import type { FormValues, UserRef } from '../view.js';
+import type { FormField, FormValues, FormView, UserRef } from '../view.js';
 
 export type FieldErrors = Record<string, string>;
 
@@ -52,4 +52,31 @@ export function userInitial(
 
 export function tooLong(text: string, max: number, what: string): string | undefined {
   return text.length > max ? `Keep ${what} under ${max} characters (it is ${text.length}).` : undefined;
+}
+
+/** The longest value a form shows again for a field without a limit of its own. */
+const ECHO_MAX = 2000;
+
+/**
+ * A form drawn again after a mistake shows what was typed, but never more than its field takes: an oversized paste
+ * (refused beside the field) would otherwise come back whole, past what a card or modal can carry.
+ */
+export function capInitials(form: FormView): FormView {
+  const cut = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
+  const fields = form.fields.map((field): FormField => {
+    switch (field.kind) {
+      case 'text':
+        return { ...field, initial: cut(field.initial, field.maxLength ?? ECHO_MAX) };
+      case 'date':
+      case 'select':
+        return { ...field, initial: cut(field.initial, 100) };
+      case 'multiselect':
+        return { ...field, initial: field.initial?.slice(0, field.options.length).map((v) => v.slice(0, 100)) };
+      case 'user':
+        return field.initial
+          ? { ...field, initial: { id: field.initial.id.slice(0, USER_MAX), name: cut(field.initial.name, USER_MAX) } }
+          : field;
+    }
+  });
+  return { ...form, fields };
 }

@@ -6,7 +6,7 @@ import { TIER_LABEL } from '../triage/views.js';
 import type { FormField, FormValues, FormView, Paragraph } from '../view.js';
 import { ContractActions } from './actions.js';
 import { CURRENCIES, JURISDICTION_LABEL, JURISDICTIONS, MATERIAL_KPIS } from './contract.js';
-import { type FieldErrors, listValue, textValue, userInitial } from './form-values.js';
+import { capInitials, type FieldErrors, listValue, textValue, userInitial } from './form-values.js';
 import type { LibraryKpi, RegistrationPrefill } from './registration-prefill.js';
 
 export const RegistrationFields = {
@@ -200,7 +200,7 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
   intro.push(
     '. The KPIs, targets and review cadences come from its KPI pack: change anything that differs. An empty target means the standard one.',
   );
-  return {
+  return capInitials({
     title: 'Register contract',
     intro,
     fields,
@@ -211,5 +211,5 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
       style: 'primary',
     },
     ...(errors && Object.keys(errors).length ? { errors } : {}),
-  };
+  });
 }

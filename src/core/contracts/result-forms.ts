@@ -11,7 +11,7 @@ import {
   type CpnRating,
   nextSequenceId,
 } from './contract.js';
-import { type FieldErrors, textValue, tooLong } from './form-values.js';
+import { capInitials, type FieldErrors, textValue, tooLong } from './form-values.js';
 import { isRated, latestResults, type Obligation } from './obligations.js';
 
 export const ResultFields = { value: 'value', rating: 'rating', note: 'note' } as const;
@@ -43,7 +43,7 @@ export function resultForm(
     const rated = previous.rating ? ` (${CPN_RATING[previous.rating].label})` : '';
     intro.push(` · already recorded: ${previous.value}${rated}; this replaces it.`);
   }
-  return {
+  return capInitials({
     title: 'Record result',
     intro,
     fields: [
@@ -88,7 +88,7 @@ export function resultForm(
       style: 'primary',
     },
     ...withErrors(errors),
-  };
+  });
 }
 
 export type ParsedResult = { ok: true; result: ContractResult } | { ok: false; errors: FieldErrors };
@@ -133,7 +133,7 @@ export function breachForm(contract: Contract, today: LocalDate, errors?: FieldE
       ? 'Procurement Act 2023 s.71(5): a breach that leads to termination in part, damages or a settlement, or a failure to improve after notice, needs a Contract Performance Notice within 30 days. The reminder starts now.'
       : 'A breach review falls due 30 days after the breach; the reminder starts now.',
   );
-  return {
+  return capInitials({
     title: 'Log breach',
     intro,
     fields: [
@@ -155,7 +155,7 @@ export function breachForm(contract: Contract, today: LocalDate, errors?: FieldE
     ],
     submit: { id: ContractActions.submitBreach, label: 'Log breach', value: { c: contract.id }, style: 'danger' },
     ...withErrors(errors),
-  };
+  });
 }
 
 export type ParsedBreach = { ok: true; breach: Breach } | { ok: false; errors: FieldErrors };

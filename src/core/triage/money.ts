@@ -48,49 +48,23 @@ const WORDS: Record<string, Currency> = {
 };
 
 /**
- * Tokens, tried in this order at each position: a currency symbol, a number, a word, white space, anything else.
- * Numbers group thousands with commas or spaces ("6,200,000", "5 000 000") or carry one decimal mark ("6.2", "6,2").
+ * Tokens, tried in this order at each position: a currency symbol, a number, white space, a word, anything else
+ * (one character). Numbers group thousands with commas or spaces ("6,200,000", "5 000 000") or carry one decimal
+ * mark ("6.2", "6,2"). Sticky patterns are tested in place, so no match object is made per token.
  */
-const TOKEN =
-  /(?<symbol>ca\$|us\$|c\$|[£€$])|(?<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)|(?<word>[a-z]+)|(?<space>\s+)|(?<other>[\s\S])/giu;
+const SYMBOL = /ca\$|us\$|c\$|[£€$]/iuy;
+const NUMBER = /\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?/uy;
+const SPACE = /\s+/uy;
+const WORD = /[a-z]+/iuy;
 
-type Token =
-  | { kind: 'currency'; currency: Currency; at: number }
-  | { kind: 'number'; text: string; at: number }
-  | { kind: 'word'; text: string; at: number }
-  | { kind: 'space'; at: number }
-  | { kind: 'other'; text: string; at: number };
-
-function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (const match of text.matchAll(TOKEN)) {
-    const { symbol, number, word, space } = match.groups!;
-    const at = match.index;
-    if (symbol) tokens.push({ kind: 'currency', currency: SYMBOLS[symbol.toLowerCase()]!, at });
-    else if (number) tokens.push({ kind: 'number', text: number, at });
-    else if (word) {
-      const lower = word.toLowerCase();
-      const currency = WORDS[lower];
-      const previous = tokens.at(-1);
-      // "Canadian dollars", "US dollars", "pounds sterling": the pair is one currency.
-      const pair = tokens.at(-2);
-      if (currency && previous?.kind === 'space' && pair?.kind === 'word') {
-        const first = pair.text.toLowerCase();
-        if ((lower === 'dollars' || lower === 'dollar') && (first === 'canadian' || first === 'us')) {
-          tokens.splice(-2, 2, { kind: 'currency', currency: first === 'us' ? 'USD' : 'CAD', at: pair.at });
-          continue;
-        }
-      }
-      if (currency && lower === 'sterling' && previous?.kind === 'space' && pair?.kind === 'currency') {
-        tokens.pop(); // "pounds sterling": the pounds already said it
-        continue;
-      }
-      tokens.push(currency ? { kind: 'currency', currency, at } : { kind: 'word', text: lower, at });
-    } else if (space) tokens.push({ kind: 'space', at });
-    else tokens.push({ kind: 'other', text: match[0], at });
-  }
-  return tokens;
-}
+const Kind = { Currency: 0, Number: 1, Space: 2, Word: 3, Other: 4 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+const CLASSES: readonly (readonly [Kind, RegExp])[] = [
+  [Kind.Currency, SYMBOL],
+  [Kind.Number, NUMBER],
+  [Kind.Space, SPACE],
+  [Kind.Word, WORD],
+];
 
 function numberOf(raw: string): number {
   // "6,200,000" and "6 200 000" group thousands; "6,2" is a decimal comma.
@@ -104,48 +78,104 @@ interface Candidate {
   multiplied: boolean;
 }
 
-/** The next token after `i` that is not white space. */
-function after(tokens: Token[], i: number): number {
-  let j = i + 1;
-  if (tokens[j]?.kind === 'space') j += 1;
-  return j;
-}
+/**
+ * How far around a number an amount reaches, in tokens: "- £ 6.2 m GBP" is a sign, a space, a currency, the number,
+ * a space, a multiplier, a space, a currency. A number is read once the tokens after it are final (a currency in two
+ * words, "Canadian dollars", merges the two words back into one when the second arrives).
+ */
+const REACH = 4;
+const SETTLED = REACH + 2;
+/** The last tokens kept, in a ring: enough for REACH behind the oldest number waiting to be read. */
+const RING = 32;
 
-function before(tokens: Token[], i: number): number {
-  let j = i - 1;
-  if (tokens[j]?.kind === 'space') j -= 1;
-  return j;
-}
-
-/** Every amount in the text, in order; no length cap (callers cap), so its cost is linear in `text`. */
+/**
+ * Every amount in the text, in order; no length cap (callers cap). One pass, keeping the last tokens in a small ring
+ * of typed slots and allocating only for the amounts found, so time and memory grow linearly with `text` whatever
+ * it holds.
+ */
 export function moneyCandidates(text: string): { candidates: Candidate[]; mentioned: Set<Currency> } {
-  const tokens = tokenize(text);
   const candidates: Candidate[] = [];
   const mentioned = new Set<Currency>();
-  for (const [i, token] of tokens.entries()) {
-    if (token.kind === 'currency') mentioned.add(token.currency);
-    if (token.kind !== 'number') continue;
-    const b = before(tokens, i);
-    const currencyBefore = tokens[b]?.kind === 'currency' ? (tokens[b] as { currency: Currency }).currency : null;
+  const kinds = new Uint8Array(RING);
+  const starts = new Int32Array(RING);
+  const ends = new Int32Array(RING);
+  const currencies: (Currency | undefined)[] = new Array(RING);
+  let count = 0; // tokens so far; token i sits in slot i % RING while i > count - RING
+  const pending: number[] = []; // numbers not read yet
+
+  const slot = (i: number) => i % RING;
+  const kindAt = (i: number): Kind | undefined =>
+    i >= 0 && i < count && i > count - RING ? (kinds[slot(i)] as Kind) : undefined;
+  const wordAt = (i: number) => text.slice(starts[slot(i)]!, ends[slot(i)]!).toLowerCase();
+  const after = (i: number) => (kindAt(i + 1) === Kind.Space ? i + 2 : i + 1);
+  const before = (i: number) => (kindAt(i - 1) === Kind.Space ? i - 2 : i - 1);
+  const push = (kind: Kind, start: number, end: number, currency?: Currency) => {
+    const k = slot(count);
+    kinds[k] = kind;
+    starts[k] = start;
+    ends[k] = end;
+    currencies[k] = currency;
+    count += 1;
+    if (currency) mentioned.add(currency);
+  };
+
+  const read = (i: number) => {
+    const b = before(i);
+    const currencyBefore = kindAt(b) === Kind.Currency ? currencies[slot(b)]! : null;
     // Digits inside words ("Q3", "v2") or after a dot ("1.5.3") are not amounts; "GBP6m" is.
-    const start = currencyBefore ? tokens[b]!.at : token.at;
-    if (start > 0 && /[\w.]/u.test(text[start - 1]!)) continue;
+    const start = currencyBefore ? starts[slot(b)]! : starts[slot(i)]!;
+    if (start > 0 && /[\w.]/u.test(text[start - 1]!)) return;
     // A negative value is never a contract value: "-5m", "-£5m", "£-5m".
-    const sign = tokens[currencyBefore ? before(tokens, b) : b];
-    if (sign?.kind === 'other' && (sign.text === '-' || sign.text === '−')) continue;
-    let amount = numberOf(token.text);
-    if (!Number.isFinite(amount)) continue;
-    let next = after(tokens, i);
-    const word = tokens[next];
-    const multiplier = word?.kind === 'word' ? MULTIPLIERS[word.text] : undefined;
+    const sign = currencyBefore ? before(b) : b;
+    if (kindAt(sign) === Kind.Other && ['-', '−'].includes(text[starts[slot(sign)]!]!)) return;
+    let amount = numberOf(text.slice(starts[slot(i)]!, ends[slot(i)]!));
+    if (!Number.isFinite(amount)) return;
+    let next = after(i);
+    const multiplier = kindAt(next) === Kind.Word ? MULTIPLIERS[wordAt(next)] : undefined;
     if (multiplier) {
       amount *= multiplier;
-      next = after(tokens, next);
+      next = after(next);
     }
-    const following = tokens[next];
-    const currencyAfter = following?.kind === 'currency' ? following.currency : null;
+    const currencyAfter = kindAt(next) === Kind.Currency ? currencies[slot(next)]! : null;
     candidates.push({ amount, currency: currencyBefore ?? currencyAfter, multiplied: multiplier !== undefined });
+  };
+
+  let at = 0;
+  while (at < text.length) {
+    // The first class that matches here, tested in place (no match object); else one character of "other".
+    let kind: Kind = Kind.Other;
+    let end = at + 1;
+    for (const [candidate, pattern] of CLASSES) {
+      pattern.lastIndex = at;
+      if (pattern.test(text)) {
+        kind = candidate;
+        end = pattern.lastIndex;
+        break;
+      }
+    }
+    if (kind === Kind.Currency) push(Kind.Currency, at, end, SYMBOLS[text.slice(at, end).toLowerCase()]);
+    else if (kind === Kind.Number) {
+      pending.push(count);
+      push(Kind.Number, at, end);
+    } else if (kind === Kind.Space) push(Kind.Space, at, end);
+    else if (kind === Kind.Word) {
+      const lower = text.slice(at, end).toLowerCase();
+      const currency = WORDS[lower];
+      const first = count >= 2 && kindAt(count - 1) === Kind.Space ? count - 2 : -1;
+      const firstWord = first >= 0 && kindAt(first) === Kind.Word ? wordAt(first) : undefined;
+      if (currency && (lower === 'dollars' || lower === 'dollar') && (firstWord === 'canadian' || firstWord === 'us')) {
+        // "Canadian dollars", "US dollars": the two words are one currency.
+        count = first;
+        push(Kind.Currency, starts[slot(first)]!, end, firstWord === 'us' ? 'USD' : 'CAD');
+      } else if (currency && lower === 'sterling' && first >= 0 && kindAt(first) === Kind.Currency) {
+        // "pounds sterling": the pounds already said it.
+        count = first + 1;
+      } else push(currency ? Kind.Currency : Kind.Word, at, end, currency);
+    } else push(Kind.Other, at, end);
+    at = end;
+    while (pending.length > 0 && pending[0]! + SETTLED < count) read(pending.shift()!);
   }
+  for (const i of pending) read(i);
   return { candidates, mentioned };
 }
 
