@@ -25,9 +25,8 @@ import { CHANNEL, SECRET, SlackHarness, type SlackMessage, TEAM, textOf } from '
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
 import { cardText } from '../support/adaptive-cards.js';
 import { encodeBody, messageEvent, signRequest, slashCommand, viewSubmission } from '../support/slack-requests.js';
-import { CHANNEL_ID, channelMessage } from '../support/teams-activities.js';
+import { channelMessage } from '../support/teams-activities.js';
 import { waitUntil } from '../support/wait.js';
-import { rawAnswers } from '../unit/triage-helpers.js';
 
 /** The health check's crafted amount: the old money regex took 3.6 s on it. */
 const HOSTILE_AMOUNT = `£${' '.repeat(60_000)}x`;
@@ -39,8 +38,6 @@ const TEAMS_BODY_LIMIT = 1024 * 1024;
 /** Health answers must come within this of when they were due, all through an attack. */
 const HEALTH_MS = 200;
 const POLL_MS = 20;
-
-const benefits = rawAnswers('benefits-scoring');
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -221,21 +218,6 @@ const SHORT = 2_000;
 // ---------------------------------------------------------------------------------------------------------------
 // Slack
 
-/** Starts a triage and answers from the benefits fixture until `stopAt` is the current question. */
-async function slackTriageUntil(harness: SlackHarness, stopAt: string, title = 'Benefit fraud scoring') {
-  await harness.command(`triage ${title}`);
-  await harness.fake.waitFor(() => harness.messages().some((m) => m.threadTs), 5000, 'first question');
-  const root = harness.rootOf(title);
-  for (let i = 0; i < 20; i++) {
-    const question = harness.currentQuestion(root.ts);
-    const id = question && harness.questionIdOf(question);
-    if (!id || id === stopAt) break;
-    await harness.answer(root.ts, benefits[id]!);
-  }
-  expect(harness.questionIdOf(harness.currentQuestion(root.ts)!)).toBe(stopAt);
-  return root;
-}
-
 /** `/aiprocure help` is still answered, in its ack. */
 async function expectSlackHelp(harness: SlackHarness) {
   const help = await harness.command('help');
@@ -295,7 +277,7 @@ describe('Slack: crafted input gets a short answer and the service stays healthy
   it('refuses "£" + 60,000 spaces + "x" as the contract-value reply and in the registration form, beside the field', async () => {
     const slack = keep(await SlackContracts.start());
     const h = slack.harness;
-    const root = await slackTriageUntil(h, 'contract_value', 'Housing benefit claim risk scoring');
+    const root = await h.triageUntil('contract_value', 'Housing benefit claim risk scoring');
 
     // A thread reply answering the contract-value question.
     const since = slack.fake.calls.length;
@@ -353,22 +335,6 @@ describe('Slack: crafted input gets a short answer and the service stays healthy
 
 // ---------------------------------------------------------------------------------------------------------------
 // Teams
-
-/** Starts a triage in a new channel post and answers from the fixture until `stopAt` is current. */
-async function teamsTriageUntil(harness: TeamsHarness, stopAt: string, title = 'Benefit fraud scoring') {
-  const rootId = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await harness.say(`triage ${title}`, { rootId });
-  const thread = `${CHANNEL_ID};messageid=${rootId}`;
-  await harness.connector.waitFor(() => harness.currentQuestion(thread) !== undefined, 5000, 'first question');
-  for (let i = 0; i < 20; i++) {
-    const question = harness.currentQuestion(thread);
-    const id = question && harness.questionIdOf(question);
-    if (!id || id === stopAt) break;
-    await harness.answer(thread, benefits[id]!);
-  }
-  expect(harness.questionIdOf(harness.currentQuestion(thread)!)).toBe(stopAt);
-  return thread;
-}
 
 /** The text of the reply card the bot sent after call `since`, once it has come. */
 async function nextReply(harness: TeamsHarness, since: number): Promise<string> {
@@ -446,7 +412,7 @@ describe('Teams: crafted input gets a short answer and the service stays healthy
   it('refuses "£" + 60,000 spaces + "x" submitted on the contract-value card and on the registration form card', async () => {
     const teams = keep(await TeamsContracts.start());
     const h = teams.harness;
-    const thread = await teamsTriageUntil(h, 'contract_value', 'Housing benefit claim risk scoring');
+    const thread = await h.triageUntil('contract_value', 'Housing benefit claim risk scoring');
     const question = h.currentQuestion(thread)!;
     const submitText = cardActions(messageCard(question)).find((a) => a.verb === 'triage_submit_text')!;
     const note = await underWatch('a Teams contract-value card of "£" + 60,000 spaces + "x"', h.baseUrl, () =>

@@ -47,20 +47,6 @@ function submitResultModal(harness: SlackHarness) {
   );
 }
 
-/** Starts a triage and answers from the benefits fixture until `stopAt` is the current question. */
-async function triageUntil(harness: SlackHarness, stopAt: string, title = 'Benefit fraud scoring') {
-  await harness.command(`triage ${title}`);
-  await harness.fake.waitFor(() => harness.messages().some((m) => m.threadTs), 5000, 'first question');
-  const root = harness.rootOf(title);
-  for (let i = 0; i < 20; i++) {
-    const question = harness.currentQuestion(root.ts);
-    const id = question && harness.questionIdOf(question);
-    if (!id || id === stopAt) break;
-    await harness.answer(root.ts, benefits[id]!);
-  }
-  return root;
-}
-
 function allPayloads(harness: SlackHarness) {
   return harness.fake.calls.map((c) => c.args);
 }
@@ -110,7 +96,7 @@ describe('Slack: commands and bad input', () => {
     expect(JSON.stringify(confirmation[0]!.args)).toContain('<#CPROC99>');
     const [welcome] = harness.messages().filter((m) => m.channel === 'CPROC99');
     expect(welcome && textOf(welcome)).toContain('will now receive AI procurement triage summaries');
-    const root = await triageUntil(harness, '__end__');
+    const root = await harness.triageUntil('__end__');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(true);
     const procurement = harness.messages().filter((m) => m.channel === 'CPROC99');
     expect(procurement).toHaveLength(2);
@@ -130,7 +116,7 @@ describe('Slack: commands and bad input', () => {
     const [reply] = await harness.fake.waitForCalls('respond', 1);
     expect(JSON.stringify(reply!.args)).toContain('/invite @aiprocure');
     // Nothing was saved: a finished triage still says no channel is set.
-    const root = await triageUntil(harness, '__end__');
+    const root = await harness.triageUntil('__end__');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('No procurement channel is set'))).toBe(true);
   });
 
@@ -150,14 +136,14 @@ describe('Slack: commands and bad input', () => {
 
   it('keeps the summary in the thread and says how to set a procurement channel when none is set', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, '__end__');
+    const root = await harness.triageUntil('__end__');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('No procurement channel is set'))).toBe(true);
   });
 
   it('tells the thread when the bot may not post to the procurement channel', async () => {
     const fake = await startFakeSlack({ teamId: TEAM, notInChannels: ['CPRIVATE'] });
     const harness = await start({ fake, procurementChannel: 'CPRIVATE' });
-    const root = await triageUntil(harness, '__end__');
+    const root = await harness.triageUntil('__end__');
     const notice = harness.thread(root.ts).find((m) => textOf(m).includes('could not post the summary'));
     expect(notice && textOf(notice)).toContain('/invite @aiprocure');
     expect(harness.thread(root.ts).some((m) => textOf(m).includes('Triage result'))).toBe(true);
@@ -181,7 +167,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('records a thread reply once when the event is redelivered', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'contract_value');
+    const root = await harness.triageUntil('contract_value');
     const before = harness.fake.calls.length;
     const eventId = 'Ev0123RETRY';
     await Promise.all([
@@ -200,7 +186,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('takes one answer when two people click at the same moment, and tells the other', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'role');
+    const root = await harness.triageUntil('role');
     const question = harness.currentQuestion(root.ts)!;
     const all = buttons(question);
     const recommends = all.find((b) => b.payload.o === 'recommends')!;
@@ -222,7 +208,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('answers a repeated or stale click politely and changes nothing', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'role');
+    const root = await harness.triageUntil('role');
     const roleQuestion = harness.currentQuestion(root.ts)!;
     const recommends = buttons(roleQuestion).find((b) => b.payload.o === 'recommends')!;
     await harness.answer(root.ts, 'recommends');
@@ -240,7 +226,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('goes back to change the previous answer', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'domains');
+    const root = await harness.triageUntil('domains');
     const domains = harness.currentQuestion(root.ts)!;
     await harness.click(domains, buttons(domains).find((b) => b.actionId.startsWith('triage_back'))!, 'UBEN');
     await harness.settle();
@@ -259,7 +245,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
   it('finishes a summary cut short by a Slack failure on the next click, without repeating what went out', async () => {
     const fake = await startFakeSlack({ teamId: TEAM });
     const harness = await start({ fake, procurementChannel: PROCUREMENT });
-    const root = await triageUntil(harness, 'contract_value');
+    const root = await harness.triageUntil('contract_value');
     const last = harness.currentQuestion(root.ts)!;
     // Slack refuses the triage channel as the last answer comes in: the answer is saved, the end is not posted.
     fake.options.notInChannels = [CHANNEL];
@@ -284,7 +270,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('rejects an unreadable free-text answer where the user is looking, and keeps the question open', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'contract_value');
+    const root = await harness.triageUntil('contract_value');
     await harness.answer(root.ts, 'about six');
     const [notice] = harness.ephemerals('UANA');
     expect(textOf({ blocks: notice!.args.blocks })).toContain('couldn’t read an amount');
@@ -294,7 +280,7 @@ describe('Slack: nothing doubled, nothing lost', () => {
 
   it('never lets another workspace touch a triage: one bot token acts for its own workspace only', async () => {
     const harness = await start();
-    const root = await triageUntil(harness, 'role');
+    const root = await harness.triageUntil('role');
     const question = harness.currentQuestion(root.ts)!;
     const callsBefore = harness.fake.calls.length;
     // Signed by Slack for the same app, but from a workspace the token does not belong to.
@@ -348,7 +334,7 @@ describe('Slack: safety', () => {
 
   it('keeps tokens and secrets out of the logs', async () => {
     const harness = await start();
-    await triageUntil(harness, 'domains');
+    await harness.triageUntil('domains');
     const logs = harness.logs.join('');
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).not.toContain(BOT_TOKEN);
@@ -391,7 +377,7 @@ describe('Slack: store trouble', () => {
     const a = await start({ fake, storeUrl: REDIS_URL, namespace });
     const b = await SlackHarness.start({ fake, storeUrl: REDIS_URL, namespace });
     try {
-      const root = await triageUntil(a, 'role');
+      const root = await a.triageUntil('role');
       const question = a.currentQuestion(root.ts)!;
       const all = buttons(question);
       const picks = ['none', 'drafts', 'recommends', 'decides'];

@@ -5,7 +5,7 @@ import { sqliteUrl, testNamespace } from '../helpers/backends.js';
 import { cardActions, messageCard, TeamsHarness } from '../helpers/teams-harness.js';
 import { cardsIn as cardsOf, cardText, findMentions, validateCard } from '../support/adaptive-cards.js';
 import { startFakeConnector } from '../support/fake-connector.js';
-import { ALICE, BOB, CHANNEL_ID, channelMessage, personalMessage, postActivity } from '../support/teams-activities.js';
+import { ALICE, BOB, channelMessage, personalMessage, postActivity } from '../support/teams-activities.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
 
 const benefits = rawAnswers('benefits-scoring');
@@ -24,21 +24,6 @@ async function start(options: Parameters<typeof TeamsHarness.start>[0] = {}) {
 afterEach(async () => {
   for (const harness of harnesses.splice(0)) await harness.close();
 });
-
-/** Starts a triage in a new channel post and answers from the fixture until `stopAt` is current. */
-async function triageUntil(harness: TeamsHarness, stopAt: string, title = 'Benefit fraud scoring') {
-  const rootId = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-  await harness.say(`triage ${title}`, { rootId });
-  const thread = `${CHANNEL_ID};messageid=${rootId}`;
-  await harness.connector.waitFor(() => harness.currentQuestion(thread) !== undefined, 5000, 'first question');
-  for (let i = 0; i < 20; i++) {
-    const question = harness.currentQuestion(thread);
-    const id = question && harness.questionIdOf(question);
-    if (!id || id === stopAt) break;
-    await harness.answer(thread, benefits[id]!);
-  }
-  return thread;
-}
 
 describe('Teams: commands', () => {
   it('answers help and unknown commands with a help card, in personal chat and by mention', async () => {
@@ -93,7 +78,7 @@ describe('Teams: commands', () => {
 describe('Teams: nothing doubled, nothing lost', () => {
   it('handles a redelivered click once', async () => {
     const harness = await start();
-    const thread = await triageUntil(harness, 'role');
+    const thread = await harness.triageUntil('role');
     const question = harness.currentQuestion(thread)!;
     const recommends = cardActions(messageCard(question)).find((a) => a.data.o === 'recommends')!;
     const id = randomUUID();
@@ -124,7 +109,7 @@ describe('Teams: nothing doubled, nothing lost', () => {
 
   it('takes one answer when two people click at once and tells the other politely on the card', async () => {
     const harness = await start();
-    const thread = await triageUntil(harness, 'role');
+    const thread = await harness.triageUntil('role');
     const question = harness.currentQuestion(thread)!;
     const actions = cardActions(messageCard(question));
     const results = await Promise.all([
@@ -142,7 +127,7 @@ describe('Teams: nothing doubled, nothing lost', () => {
 
   it('answers a click on an old card with a polite note, not an error', async () => {
     const harness = await start();
-    const thread = await triageUntil(harness, 'role');
+    const thread = await harness.triageUntil('role');
     const roleCard = harness.currentQuestion(thread)!;
     const none = cardActions(messageCard(roleCard)).find((a) => a.data.o === 'none')!;
     await harness.answer(thread, 'recommends');
@@ -157,7 +142,7 @@ describe('Teams: nothing doubled, nothing lost', () => {
     const namespace = testNamespace();
     const connector = await startFakeConnector();
     const first = await start({ storeUrl, namespace, connector });
-    const thread = await triageUntil(first, 'effect');
+    const thread = await first.triageUntil('effect');
     await first.service.close();
     harnesses.splice(harnesses.indexOf(first), 1);
     const second = await start({ storeUrl, namespace, connector });
@@ -173,8 +158,7 @@ describe('Teams: nothing doubled, nothing lost', () => {
 describe('Teams: safety and references', () => {
   it('never turns user text into a mention or markup', async () => {
     const harness = await start();
-    const thread = await triageUntil(
-      harness,
+    const thread = await harness.triageUntil(
       'contract_value',
       'Chatbot <at>Everyone</at> **bold** [x](https://evil.example)',
     );
@@ -198,7 +182,7 @@ describe('Teams: safety and references', () => {
         channelMessage({ serviceUrl: moved.url, text: 'help', channelId: '19:proc@thread.tacv2', id: '17900001' }),
       );
       await moved.waitForCalls('reply', 1);
-      await triageUntil(harness, '__end__');
+      await harness.triageUntil('__end__');
       await moved.waitForCalls('create', 1);
       // The only post on the old service URL is the welcome sent when the channel was configured.
       expect(harness.connector.callsOf('create')).toHaveLength(1);

@@ -9,7 +9,11 @@ import {
   type StateValues,
   slashCommand,
 } from '../support/slack-requests.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
+
+/** The answers the triage helpers give by default: a benefits-scoring system (High tier). */
+const BENEFITS = rawAnswers('benefits-scoring');
 
 export const SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-bot-token-1234';
@@ -256,6 +260,27 @@ export class SlackHarness {
     );
     await this.settle();
     return result;
+  }
+
+  /**
+   * Starts a triage in the test channel and answers from `answers` (by default the benefits-scoring fixture) until
+   * `stopAt` is the current question ('__end__': to the end); answers the triage's root message.
+   */
+  async triageUntil(stopAt: string, title = 'Benefit fraud scoring', answers = BENEFITS): Promise<SlackMessage> {
+    await this.command(`triage ${title}`);
+    await this.fake.waitFor(() => this.messages().some((m) => m.threadTs), 5000, 'first question');
+    const root = this.rootOf(title);
+    for (let i = 0; i < 20; i++) {
+      const question = this.currentQuestion(root.ts);
+      const id = question && this.questionIdOf(question);
+      if (!id || id === stopAt) break;
+      await this.answer(root.ts, answers[id]!);
+    }
+    const current = this.currentQuestion(root.ts);
+    if (stopAt !== '__end__' && (!current || this.questionIdOf(current) !== stopAt)) {
+      throw new Error(`the triage never reached ${stopAt}`);
+    }
+    return root;
   }
 
   /** Waits until the fake has seen no call for a short while (the bot finished its work after the ack). */

@@ -19,7 +19,11 @@ import {
   type TeamsUser,
   type Where,
 } from '../support/teams-activities.js';
+import { rawAnswers } from '../unit/triage-helpers.js';
 import { type LoggedServiceOptions, startLoggedService } from './logged-service.js';
+
+/** The answers the triage helpers give by default: a benefits-scoring system (High tier). */
+const BENEFITS = rawAnswers('benefits-scoring');
 
 /** An Action.Execute as a reader clicks it. Its data is what the card put there: {d, s, q?, o?} on a triage card. */
 export interface CardAction {
@@ -236,6 +240,28 @@ export class TeamsHarness {
     );
     await this.settle();
     return result;
+  }
+
+  /**
+   * Starts a triage in a new channel post and answers from `answers` (by default the benefits-scoring fixture)
+   * until `stopAt` is the current question ('__end__': to the end); answers the triage's thread.
+   */
+  async triageUntil(stopAt: string, title = 'Benefit fraud scoring', answers = BENEFITS): Promise<string> {
+    const rootId = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+    await this.say(`triage ${title}`, { rootId });
+    const thread = `${CHANNEL_ID};messageid=${rootId}`;
+    await this.connector.waitFor(() => this.currentQuestion(thread) !== undefined, 5000, 'first question');
+    for (let i = 0; i < 20; i++) {
+      const question = this.currentQuestion(thread);
+      const id = question && this.questionIdOf(question);
+      if (!id || id === stopAt) break;
+      await this.answer(thread, answers[id]!);
+    }
+    const current = this.currentQuestion(thread);
+    if (stopAt !== '__end__' && (!current || this.questionIdOf(current) !== stopAt)) {
+      throw new Error(`the triage never reached ${stopAt}`);
+    }
+    return thread;
   }
 
   /** Waits until the connector has seen no call for a short while (the bot finished its work after the ack). */

@@ -63,6 +63,14 @@ export function createSlackChannel(options: SlackChannelOptions, deps: SlackDeps
     // Work after the ack is not under Slack's 3-second clock; a few retries ride out a 429 or a blip.
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 5000 },
   };
+  // HTTP mode: signature-checked requests on the shared express app; work goes on after the ack.
+  const httpMode = {
+    signingSecret: config.signingSecret ?? '',
+    endpoints: SLACK_EVENTS_PATH,
+    app: http,
+    logger,
+    processBeforeResponse: false,
+  };
   let app: App;
   let tokens: SlackTokens;
   let installations: KeyvInstallationStore | undefined;
@@ -76,11 +84,7 @@ export function createSlackChannel(options: SlackChannelOptions, deps: SlackDeps
     });
     const origin = new URL(config.apiUrl ?? 'https://slack.com/api/').origin;
     const receiver = new ExpressReceiver({
-      signingSecret: config.signingSecret ?? '',
-      endpoints: SLACK_EVENTS_PATH,
-      app: http,
-      logger,
-      processBeforeResponse: false,
+      ...httpMode,
       clientId: config.oauth.clientId,
       clientSecret: config.oauth.clientSecret,
       stateSecret: config.oauth.stateSecret,
@@ -120,15 +124,14 @@ export function createSlackChannel(options: SlackChannelOptions, deps: SlackDeps
         convoStore: false,
       });
     } else {
-      const receiver = new ExpressReceiver({
-        signingSecret: config.signingSecret ?? '',
-        endpoints: SLACK_EVENTS_PATH,
-        app: http,
-        logger,
-        processBeforeResponse: false,
-      });
       // No conversation store: all state lives in ours, not in Bolt's per-process memory.
-      app = new App({ authorize: tokens.authorize, receiver, logger, clientOptions, convoStore: false });
+      app = new App({
+        authorize: tokens.authorize,
+        receiver: new ExpressReceiver(httpMode),
+        logger,
+        clientOptions,
+        convoStore: false,
+      });
     }
   }
   app.error(async (error) => {

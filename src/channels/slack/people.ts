@@ -2,43 +2,31 @@ import type { WebClient } from '@slack/web-api';
 import type { Actor, PlatformFacts } from '../../core/access/roles.js';
 import { validTimeZone } from '../../core/intl.js';
 import type { UserRef } from '../../core/view.js';
+import { LookupCache } from '../lookup-cache.js';
 
 interface SlackPerson extends PlatformFacts {
   tz?: string;
 }
 
-const TTL_MS = 5 * 60_000;
-const MAX_ENTRIES = 10_000;
-
 /**
  * What Slack says about a person (users.info, with the workspace's own token): owner or admin, guest, time zone.
- * Asked only when a decision needs it and kept a few minutes, so a busy thread costs one lookup per person. A
- * failed lookup is not kept: the next request asks again.
+ * Asked only when a decision needs it, and kept a few minutes.
  */
 export class SlackPeople {
-  private readonly cache = new Map<string, { at: number; person: Promise<SlackPerson> }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly cache = new LookupCache<SlackPerson>();
 
   lookup(client: WebClient, tenant: string, user: string): Promise<SlackPerson> {
-    const key = `${tenant}/${user}`;
-    const hit = this.cache.get(key);
-    if (hit && this.now() - hit.at < TTL_MS) return hit.person;
-    const person = client.users.info({ user }).then((result) => {
-      const u = result.user;
-      if (!u) throw new Error('users.info answered without a user');
-      return {
-        admin: Boolean(u.is_admin || u.is_owner || u.is_primary_owner),
-        guest: Boolean(u.is_restricted || u.is_ultra_restricted || u.is_stranger),
-        tz: validTimeZone(u.tz),
-      };
-    });
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { at: this.now(), person });
-    person.catch(() => {
-      if (this.cache.get(key)?.person === person) this.cache.delete(key);
-    });
-    return person;
+    return this.cache.get(`${tenant}/${user}`, () =>
+      client.users.info({ user }).then((result) => {
+        const u = result.user;
+        if (!u) throw new Error('users.info answered without a user');
+        return {
+          admin: Boolean(u.is_admin || u.is_owner || u.is_primary_owner),
+          guest: Boolean(u.is_restricted || u.is_ultra_restricted || u.is_stranger),
+          tz: validTimeZone(u.tz),
+        };
+      }),
+    );
   }
 
   /** The person acting in a request, with their facts asked of Slack only if a role check needs them. */

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor, PlatformFacts } from '../../core/access/roles.js';
+import { LookupCache } from '../lookup-cache.js';
 
 /** The slice of botframework-connector's ConnectorClient this uses (it lives in the turn's state). */
 export interface MemberLookup {
@@ -16,38 +17,26 @@ export interface TeamsMember {
   tenantId?: string;
 }
 
-const TTL_MS = 5 * 60_000;
-const MAX_ENTRIES = 10_000;
-
 /**
  * What Teams says about a person (GET …/members/{id}): their name, Entra object id and role, asked only when a
- * decision needs it and kept a few minutes. Guests and anonymous meeting users are guests here, as is anyone whose
+ * decision needs it, and kept a few minutes. Guests and anonymous meeting users are guests here, as is anyone whose
  * account lives in another tenant. The connector client is taken from the turn when it starts, so a lookup still
  * works after Teams has had its answer and the turn has closed.
  */
 export class TeamsPeople {
-  private readonly cache = new Map<string, { at: number; member: Promise<TeamsMember> }>();
-
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly cache = new LookupCache<TeamsMember>();
 
   member(connector: MemberLookup, tenant: string, where: string, userId: string): Promise<TeamsMember> {
-    const key = `${tenant}/${userId}`;
-    const hit = this.cache.get(key);
-    if (hit && this.now() - hit.at < TTL_MS) return hit.member;
-    const member = connector.conversations.getConversationMember(where, userId).then((raw) => ({
-      id: typeof raw.id === 'string' ? raw.id : userId,
-      name: typeof raw.name === 'string' ? raw.name.slice(0, 200) : undefined,
-      // Teams answers `objectId`; botbuilder's type says `aadObjectId`.
-      aadObjectId: [raw.aadObjectId, raw.objectId].find((v): v is string => typeof v === 'string'),
-      userRole: typeof raw.userRole === 'string' ? raw.userRole : undefined,
-      tenantId: typeof raw.tenantId === 'string' ? raw.tenantId : undefined,
-    }));
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { at: this.now(), member });
-    member.catch(() => {
-      if (this.cache.get(key)?.member === member) this.cache.delete(key);
-    });
-    return member;
+    return this.cache.get(`${tenant}/${userId}`, () =>
+      connector.conversations.getConversationMember(where, userId).then((raw) => ({
+        id: typeof raw.id === 'string' ? raw.id : userId,
+        name: typeof raw.name === 'string' ? raw.name.slice(0, 200) : undefined,
+        // Teams answers `objectId`; botbuilder's type says `aadObjectId`.
+        aadObjectId: [raw.aadObjectId, raw.objectId].find((v): v is string => typeof v === 'string'),
+        userRole: typeof raw.userRole === 'string' ? raw.userRole : undefined,
+        tenantId: typeof raw.tenantId === 'string' ? raw.tenantId : undefined,
+      })),
+    );
   }
 
   /** The person acting in a turn: the Entra object id where Teams gives one, their facts asked only if needed. */

@@ -64,19 +64,13 @@ const ECHO_MAX = 2000;
 export function capInitials(form: FormView): FormView {
   const cut = (text: string | undefined, max: number) => (text === undefined ? undefined : text.slice(0, max));
   const fields = form.fields.map((field): FormField => {
-    switch (field.kind) {
-      case 'text':
-        return { ...field, initial: cut(field.initial, field.maxLength ?? ECHO_MAX) };
-      case 'date':
-      case 'select':
-        return { ...field, initial: cut(field.initial, 100) };
-      case 'multiselect':
-        return { ...field, initial: field.initial?.slice(0, field.options.length).map((v) => v.slice(0, 100)) };
-      case 'user':
-        return field.initial
-          ? { ...field, initial: { id: field.initial.id.slice(0, USER_MAX), name: cut(field.initial.name, USER_MAX) } }
-          : field;
+    if (field.kind === 'text') return { ...field, initial: cut(field.initial, field.maxLength ?? ECHO_MAX) };
+    if (field.kind === 'date' || field.kind === 'select') return { ...field, initial: cut(field.initial, 100) };
+    if (field.kind === 'multiselect') {
+      return { ...field, initial: field.initial?.slice(0, field.options.length).map((v) => v.slice(0, 100)) };
     }
+    if (!field.initial) return field;
+    return { ...field, initial: { id: field.initial.id.slice(0, USER_MAX), name: cut(field.initial.name, USER_MAX) } };
   });
   return { ...form, fields };
 }

@@ -335,6 +335,11 @@ export function helpView(style: CommandStyle): View {
             { code: spell(style, 'config hour 9') },
             ' when the daily reminder digest is posted',
           ],
+          [
+            { code: spell(style, 'roles') },
+            ' who may do what here; admins change it with ',
+            { code: spell(style, 'roles add @person procurement') },
+          ],
           [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },
