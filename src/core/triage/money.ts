@@ -88,13 +88,22 @@ const SETTLED = REACH + 2;
 /** The last tokens kept, in a ring: enough for REACH behind the oldest number waiting to be read. */
 const RING = 32;
 
+/** The amount a text states, and the currencies it mentions anywhere (for an amount written without one). */
+export interface AmountScan {
+  /** The first amount written with its currency; else the first with a multiplier ("6.2m"); else the first. */
+  best?: Candidate;
+  mentioned: Set<Currency>;
+}
+
 /**
- * Every amount in the text, in order; no length cap (callers cap). One pass, keeping the last tokens in a small ring
- * of typed slots and allocating only for the amounts found, so time and memory grow linearly with `text` whatever
- * it holds.
+ * Reads the amounts in the text; no length cap (callers cap). One pass, keeping the last tokens in a small ring of
+ * typed slots and only the best amount so far, and stopping at the first amount written with its currency: time
+ * grows linearly with `text` whatever it holds, and memory not at all.
  */
-export function moneyCandidates(text: string): { candidates: Candidate[]; mentioned: Set<Currency> } {
-  const candidates: Candidate[] = [];
+export function scanAmounts(text: string): AmountScan {
+  let withCurrency: Candidate | undefined;
+  let multiplied: Candidate | undefined;
+  let first: Candidate | undefined;
   const mentioned = new Set<Currency>();
   const kinds = new Uint8Array(RING);
   const starts = new Int32Array(RING);
@@ -137,11 +146,14 @@ export function moneyCandidates(text: string): { candidates: Candidate[]; mentio
       next = after(next);
     }
     const currencyAfter = kindAt(next) === Kind.Currency ? currencies[slot(next)]! : null;
-    candidates.push({ amount, currency: currencyBefore ?? currencyAfter, multiplied: multiplier !== undefined });
+    const candidate = { amount, currency: currencyBefore ?? currencyAfter, multiplied: multiplier !== undefined };
+    first ??= candidate;
+    if (candidate.multiplied) multiplied ??= candidate;
+    if (candidate.currency) withCurrency = candidate;
   };
 
   let at = 0;
-  while (at < text.length) {
+  while (at < text.length && !withCurrency) {
     // The first class that matches here, tested in place (no match object); else one character of "other".
     let kind: Kind = Kind.Other;
     let end = at + 1;
@@ -173,16 +185,14 @@ export function moneyCandidates(text: string): { candidates: Candidate[]; mentio
       } else push(currency ? Kind.Currency : Kind.Word, at, end, currency);
     } else push(Kind.Other, at, end);
     at = end;
-    while (pending.length > 0 && pending[0]! + SETTLED < count) read(pending.shift()!);
+    while (pending.length > 0 && pending[0]! + SETTLED < count && !withCurrency) read(pending.shift()!);
   }
-  for (const i of pending) read(i);
-  return { candidates, mentioned };
+  for (const i of pending) if (!withCurrency) read(i);
+  return { best: withCurrency ?? multiplied ?? first, mentioned };
 }
 
 export function parseMoney(input: string): Money | null {
-  const { candidates, mentioned } = moneyCandidates(input.slice(0, MONEY_TEXT_MAX).trim());
-  // Prefer an amount written with its currency, then one with a multiplier ("6.2m"), then any number.
-  const best = candidates.find((c) => c.currency) ?? candidates.find((c) => c.multiplied) ?? candidates[0];
+  const { best, mentioned } = scanAmounts(input.slice(0, MONEY_TEXT_MAX).trim());
   if (!best) return null;
   const currency = best.currency ?? (mentioned.size === 1 ? [...mentioned][0]! : null);
   return { amount: Math.round(best.amount * 100) / 100, currency };
