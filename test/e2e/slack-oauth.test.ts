@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { SLACK_BOT_SCOPES } from '../../src/channels/slack/app.js';
 import type { Dialogue } from '../../src/core/triage/dialogue.js';
 import { dialogueIdFor } from '../../src/core/triage/service.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
@@ -59,14 +60,7 @@ describe('Slack: installed by OAuth in any workspace', () => {
     expect(begin.status).toBe(302);
     const authorize = new URL(begin.headers.get('location') ?? '');
     expect(authorize.origin + authorize.pathname).toBe(`${new URL(h.fake.url).origin}/oauth/v2/authorize`);
-    expect(authorize.searchParams.get('scope')?.split(',')).toEqual([
-      'commands',
-      'chat:write',
-      'channels:history',
-      'groups:history',
-      'files:write',
-      'users:read',
-    ]);
+    expect(authorize.searchParams.get('scope')?.split(',')).toEqual([...SLACK_BOT_SCOPES]);
 
     const installed = await h.install({ teamId: A, userId: 'UINSTALLA' });
     expect(installed.status).toBe(200);

@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { cardsIn, validateCard } from './adaptive-cards.js';
 import { CallLog } from './call-log.js';
+import { readBody } from './read-body.js';
 import { ALICE, BOB } from './teams-activities.js';
 
 export type ConnectorMethod = 'send' | 'reply' | 'create' | 'update' | 'delete' | 'members' | 'other';
@@ -139,15 +140,6 @@ function route(httpMethod: string, path: string): Route {
   if (httpMethod === 'PUT' && target !== undefined) return r('update');
   if (httpMethod === 'DELETE' && target !== undefined) return r('delete');
   return r('other');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /**

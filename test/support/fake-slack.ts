@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { validateMessage, validateView } from './blockkit.js';
 import { CallLog } from './call-log.js';
+import { readBytes } from './read-body.js';
 
 export interface FakeSlackCall {
   /** Web API method (`chat.postMessage`), `respond` for response_url posts, `upload` for file bytes. */
@@ -153,15 +154,6 @@ function parseBody(contentType: string, raw: Buffer): Args {
   const args: Args = {};
   for (const [k, v] of new URLSearchParams(text)) args[k] = v.startsWith('[') || v.startsWith('{') ? tryJson(v) : v;
   return args;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /** filesUploadV2 POSTs the bytes as multipart/form-data (one part, field `body`); plain bodies are taken as-is. */
@@ -404,7 +396,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
-    const raw = await readBody(req);
+    const raw = await readBytes(req);
     const [, via, prefix = '', rest = ''] =
       /^(?:\/via\/([\w-]+))?\/(api|respond|upload)\/([^?]*)/.exec(req.url ?? '') ?? [];
     const method = prefix === 'api' ? rest : prefix;

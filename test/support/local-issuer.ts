@@ -13,6 +13,7 @@
 import { generateKeyPairSync, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './read-body.js';
 
 /** The `iss` of tokens from the Bot Framework channel (botbuilder's ToBotFromChannelTokenIssuer). */
 export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
@@ -123,15 +124,6 @@ export function decodeJwt(token: string): { header: Claims; claims: Claims } | u
   } catch {
     return undefined;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export async function startLocalIssuer(): Promise<LocalIssuer> {
