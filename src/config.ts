@@ -73,6 +73,8 @@ const EnvSchema = z.object({
     z.array(z.string().regex(HOST_NAME, 'must be host names, e.g. smba.trafficmanager.net')),
   ),
   PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (a random string)').optional()),
   PLAYGROUND: optionalText.pipe(z.enum(['0', '1']).optional()),
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
   SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
@@ -209,6 +211,12 @@ export interface Config {
   teams: TeamsConfig;
   /** Timeout of each outbound Slack or Teams call. */
   platformTimeoutMs: number;
+  /** How long SIGTERM waits for in-flight work to finish before the process exits anyway. */
+  shutdownGraceMs: number;
+  /** Development (NODE_ENV not production): logs may be pretty on a terminal. */
+  production: boolean;
+  /** Bearer token /metrics asks for; without one, /metrics is served in local mode only. */
+  metricsToken?: string;
   /** Reminder digests: one process (embedded), BullMQ on the store's Redis (distributed), or none. */
   scheduler: 'embedded' | 'distributed' | 'off';
   /** The service's public base URL, for download links (Teams exports); local mode uses http://localhost:<port>. */
@@ -286,6 +294,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectorHosts: e.BOT_CONNECTOR_HOSTS.length > 0 ? e.BOT_CONNECTOR_HOSTS : DEFAULT_BOT_CONNECTOR_HOSTS,
     },
     platformTimeoutMs: e.PLATFORM_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    production: e.NODE_ENV === 'production',
+    metricsToken: e.METRICS_TOKEN,
     scheduler: e.SCHEDULER === 'auto' ? (/^rediss?:\/\//.test(e.STORE_URL) ? 'distributed' : 'embedded') : e.SCHEDULER,
     ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
     publicUrl: e.PUBLIC_URL,

@@ -1,8 +1,9 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config.js';
 
 /**
- * Logs are JSON lines from pino. Secrets never reach them: known secret fields are redacted by path, and any
+ * Logs are JSON lines from pino, or pino-pretty's readable lines on a developer's terminal. Secrets never reach them: known secret fields are redacted by path, and any
  * string that looks like a Slack token, a bearer credential or a signing signature is masked wherever it appears,
  * because libraries (Bolt, botbuilder) log objects whose shape we do not control.
  */
@@ -79,12 +80,24 @@ function scrub(value: unknown, secrets: readonly string[], depth = 0): unknown {
   return out;
 }
 
-export function createLogger(
-  level: string,
-  destination?: DestinationStream,
-  options: { secrets?: readonly (string | undefined)[] } = {},
-): Logger {
+export interface LoggerOptions {
+  secrets?: readonly (string | undefined)[];
+  /** Human-readable lines (pino-pretty) instead of JSON, e.g. on a terminal in development. */
+  pretty?: boolean;
+}
+
+/** Pretty logs are for a person at a terminal in development; anything else (files, collectors, production) is JSON. */
+export function wantsPrettyLogs(production: boolean, stream: { isTTY?: boolean } = process.stdout): boolean {
+  return !production && stream.isTTY === true;
+}
+
+export function createLogger(level: string, destination?: DestinationStream, options: LoggerOptions = {}): Logger {
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 8);
+  // Masking runs in pino's formatters and hooks, before either output, so pretty lines are as clean as JSON ones.
+  // pino-pretty runs in this thread (no transport worker), so the last lines before an exit are not lost.
+  const output = options.pretty
+    ? pretty({ destination: destination ?? 1, sync: true, colorize: destination === undefined, ignore: 'pid,hostname' })
+    : destination;
   return pino(
     {
       level,
@@ -99,15 +112,15 @@ export function createLogger(
         },
       },
     },
-    destination,
+    output,
   );
 }
 
 /** Every secret value in the configuration, for `createLogger`'s exact-value masking. */
 export function configuredSecrets(
-  config: Pick<Config, 'storeUrl' | 'slack'> & { teams: Pick<Config['teams'], 'credentials'> },
+  config: Pick<Config, 'storeUrl' | 'slack'> & { teams: Pick<Config['teams'], 'credentials'>; metricsToken?: string },
 ): string[] {
-  const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken];
+  const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.metricsToken];
   secrets.push(config.slack?.oauth?.clientSecret, config.slack?.oauth?.stateSecret);
   secrets.push(config.teams.credentials?.password);
   try {

@@ -1,14 +1,33 @@
 import { existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config.js';
-import { PLAYGROUND_USER, type Playground, startPlayground } from './local/playground.js';
-import { configuredSecrets, createLogger } from './log.js';
-import { startService } from './service.js';
+import type { Config } from './config.js';
+import type { Playground } from './local/playground.js';
+
+// Signals first, before any start-up work (even loading the service's modules, which takes a second or two): a
+// SIGTERM while the store opens or the scheduler catches up stops the start-up at its next safe point and then
+// shuts down like any other, instead of killing the process mid-write.
+const shutdown = new AbortController();
+let stopSignal: NodeJS.Signals | undefined;
+let onStop: ((signal: NodeJS.Signals) => void) | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopSignal) {
+      // A second signal: the operator insists.
+      process.stderr.write(`${signal} again: exiting now.\n`);
+      process.exit(1);
+    }
+    stopSignal = signal;
+    shutdown.abort();
+    onStop?.(signal);
+  });
+}
 
 // A local .env is a convenience for development; real deployments set the environment.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
+  const { ConfigError, loadConfig } = await import('./config.js');
+  const { configuredSecrets, createLogger, wantsPrettyLogs } = await import('./log.js');
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -18,14 +37,25 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, undefined, { secrets: configuredSecrets(config) });
+  const logger = createLogger(config.logLevel, undefined, {
+    secrets: configuredSecrets(config),
+    pretty: wantsPrettyLogs(config.production),
+  });
+  const [{ startService }, { PLAYGROUND_USER, startPlayground }] = await Promise.all([
+    import('./service.js'),
+    import('./local/playground.js'),
+  ]);
   // The Playground's one user is the developer at this machine (local mode serves nobody else): make them an admin,
   // so `config channel` and `roles` can be tried there.
   if (config.playground.enabled && config.local) {
     config.admins = [...config.admins, PLAYGROUND_USER.aadObjectId];
     logger.info({ user: PLAYGROUND_USER.name }, 'local mode: the Agents Playground user is an admin');
   }
-  const service = await startService(config, logger);
+  if (stopSignal) {
+    logger.info({ signal: stopSignal }, 'stopped before start-up');
+    process.exit(0);
+  }
+  const service = await startService(config, logger, { signal: shutdown.signal });
   let playground: Playground | undefined;
   if (config.playground.enabled) {
     if (!service.teams?.local) {
@@ -45,17 +75,15 @@ async function main() {
       }
     }
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  const stop = async (signal: NodeJS.Signals) => {
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new work; finishing what is running');
     playground?.stop();
-    await service.close();
-    process.exit(0);
+    const { drained } = await service.close();
+    logger.info({ drained }, drained ? 'shut down cleanly' : 'shut down with work unfinished');
+    process.exit(drained ? 0 : 1);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  if (stopSignal) await stop(stopSignal);
+  else onStop = (signal) => void stop(signal);
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,8 @@ import { TriageService } from './core/triage/service.js';
 import { Downloads } from './http/downloads.js';
 import { createHttpApp, finishHttpApp, listen } from './http/server.js';
 import type { Logger } from './log.js';
+import { InFlight } from './ops/in-flight.js';
+import { Metrics } from './ops/metrics.js';
 import { digestBuilder } from './scheduler/build.js';
 import { startScheduler } from './scheduler/start.js';
 import type { ChannelPoster, Scheduler } from './scheduler/types.js';
@@ -50,7 +52,13 @@ export interface RunningService {
   scheduler?: Scheduler;
   slack?: SlackChannel;
   teams?: TeamsChannel;
-  close(): Promise<void>;
+  metrics: Metrics;
+  /**
+   * Stops intake (503 for new requests, /readyz not ready), lets in-flight requests and the digest in hand finish
+   * within `graceMs` (SHUTDOWN_GRACE_MS by default), then closes the scheduler and the store. Resolves whether
+   * everything finished in time.
+   */
+  close(graceMs?: number): Promise<{ drained: boolean }>;
 }
 
 /** The Slack slash command (as in manifests/slack/manifest.yaml). */
@@ -66,6 +74,21 @@ export interface ServiceOptions {
   queueName?: string;
   /** Where botbuilder checks and gets tokens (tests point it at a local issuer). */
   teamsAuth?: TeamsAuthOverrides;
+  /** Aborted by a signal during start-up: the scheduler's catch-up stops after the digest in hand. */
+  signal?: AbortSignal;
+}
+
+/** True when `work` finishes within `ms`, false (work left running) otherwise. */
+async function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => false), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** What /healthz says of the deployment, so an operator can see at a glance how it authenticates. */
@@ -100,11 +123,14 @@ export async function startService(
 
   const store = await openStore(config.storeUrl, { logger, namespace: options.namespace });
   const records = new Records(store.keyv, store.atomic);
+  const metrics = new Metrics();
+  const inFlight = new InFlight();
   // SQLite is the one-process default; with Redis or PostgreSQL, replicas serialise through the store too.
   const crossProcess = store.kind !== 'sqlite';
   const locker = new StoreLocker(records, {
     crossProcess,
     onOverrun: (key) => logger.warn({ key }, 'a lock was held past its maximum; released so others can go on'),
+    onAcquired: (key, ms) => metrics.lockWaited(key, ms),
   });
   const settingsRepository = new KeyvSettingsRepository(records);
   const dialogues = new KeyvDialogueRepository(records);
@@ -122,6 +148,7 @@ export async function startService(
     locker,
     clock,
     access,
+    meter: metrics,
     defaultProcurementChannels,
   });
   const contracts = new ContractService({
@@ -137,7 +164,29 @@ export async function startService(
   });
   const settings = new SettingsService({ settings: settingsRepository, clock, access, defaultProcurementChannels });
 
-  const http = createHttpApp({ local: config.local, health: () => healthOf(config) });
+  let draining = false;
+  let closing: Promise<{ drained: boolean }> | undefined;
+  let scheduler: Scheduler | undefined;
+  const http = createHttpApp({
+    local: config.local,
+    inFlight,
+    health: () => healthOf(config),
+    metrics: { registry: metrics, token: config.metricsToken },
+    draining: () => draining,
+    readiness: {
+      shutdown: () => (draining ? 'stopping' : 'ok'),
+      store: async () => {
+        try {
+          await records.probe();
+          return 'ok';
+        } catch (error) {
+          logger.warn({ err: error }, 'readiness: the store did not answer');
+          return 'unreachable';
+        }
+      },
+      ...(config.scheduler === 'off' ? {} : { scheduler: () => scheduler?.health() ?? 'starting' }),
+    },
+  });
   let port = 0;
   const downloads = new Downloads(
     records,
@@ -146,7 +195,7 @@ export async function startService(
   downloads.route(http);
   const deduper = new Deduper(records);
   const pacer = new Pacer(records);
-  const shared = { logger, triage, contracts, settings, access, deduper, ocdsPrefix: config.ocdsPrefix };
+  const shared = { logger, inFlight, triage, contracts, settings, access, deduper, ocdsPrefix: config.ocdsPrefix };
   const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};
   let slack: SlackChannel | undefined;
   if (config.slack) {
@@ -187,8 +236,8 @@ export async function startService(
   port = (server.address() as AddressInfo).port;
   logger.info({ port, host: config.host, store: store.kind, ...healthOf(config) }, 'listening');
 
-  const scheduler =
-    config.scheduler === 'off'
+  scheduler =
+    config.scheduler === 'off' || options.signal?.aborted
       ? undefined
       : await startScheduler(config.scheduler, {
           storeUrl: config.storeUrl,
@@ -197,15 +246,22 @@ export async function startService(
           settings: settingsRepository,
           // Always through the store (even on SQLite: an overlapping restart is two processes for a moment), with a
           // short lease: if this process dies mid-delivery, another takes the digest over within seconds.
-          locker: new StoreLocker(records, { crossProcess: true, ttlMs: 15_000, waitMs: 30_000 }),
+          locker: new StoreLocker(records, {
+            crossProcess: true,
+            ttlMs: 15_000,
+            waitMs: 30_000,
+            onAcquired: (key, ms) => metrics.lockWaited(key, ms),
+          }),
           posters,
           clock,
           logger,
+          signal: options.signal,
+          observe: (outcome) => metrics.digest(outcome),
           build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
 
-  return {
+  const running: RunningService = {
     server,
     port,
     store,
@@ -220,12 +276,29 @@ export async function startService(
     scheduler,
     slack,
     teams,
-    close: async () => {
-      await scheduler?.stop();
-      await slack?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await store.close();
+    metrics,
+    // Once: a signal and a test's cleanup may both ask.
+    close: (graceMs = config.shutdownGraceMs) => {
+      closing ??= shutDown(graceMs);
+      return closing;
     },
   };
+  async function shutDown(graceMs: number): Promise<{ drained: boolean }> {
+    // Still listening while it drains: /readyz says not ready and new work gets a 503, so load balancers and
+    // the platforms' retries go elsewhere, while the work in hand finishes.
+    draining = true;
+    const drained = await withinGrace(
+      Promise.all([scheduler?.stop(), slack?.stop(), inFlight.drain(graceMs)]).then(() => inFlight.size === 0),
+      graceMs,
+    );
+    if (!drained) {
+      logger.warn({ graceMs, inFlight: inFlight.size }, 'shutdown grace ran out with work still running');
+    }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    await store.close();
+    return { drained };
+  }
+  return running;
 }

@@ -10,6 +10,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** What the core tells operations about; counted in /metrics. */
+export type CoreEvent = { kind: 'dialogue_started' } | { kind: 'dialogue_completed'; tier: string };
+
+export interface Meter {
+  count(event: CoreEvent): void;
+}
+
+export const noMeter: Meter = { count: () => undefined };
+
 export interface Locker {
   /** Runs `work` while no other caller, in this process or another replica, holds `key`. */
   withLock<T>(key: string, work: () => Promise<T>): Promise<T>;

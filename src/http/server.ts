@@ -1,13 +1,26 @@
 import type { Server } from 'node:http';
 import express, { type Application, type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from '../log.js';
+import type { InFlight } from '../ops/in-flight.js';
+import type { Metrics } from '../ops/metrics.js';
+import { type ReadinessCheck, readinessRoute } from '../ops/readiness.js';
 
 export interface HttpOptions {
   /** Local mode: this machine only, so no caller from elsewhere and nothing relayed by a proxy or tunnel. */
   local: boolean;
   /** What /healthz reports besides `ok`. */
   health: () => Record<string, unknown>;
+  /** What /readyz checks; each answers 'ok' or what is wrong. */
+  readiness?: Record<string, ReadinessCheck>;
+  metrics?: { registry: Metrics; token?: string };
+  /** Every request is tracked until its answer is sent, so a shutdown waits for it. */
+  inFlight?: InFlight;
+  /** True once shutdown has begun: new work is refused with 503, so the platforms retry elsewhere or later. */
+  draining?: () => boolean;
 }
+
+/** Paths an operator or orchestrator reads while the service drains. */
+const OPERATIONS_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const LOOPBACK_PEERS = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -32,10 +45,27 @@ export const localOnly: RequestHandler = (req, res, next) => {
 export function createHttpApp(options: HttpOptions): Application {
   const app = express();
   app.disable('x-powered-by');
+  if (options.metrics) app.use(options.metrics.registry.http);
+  const inFlight = options.inFlight;
+  if (inFlight) {
+    app.use((_req, res, next) => {
+      void inFlight.track(new Promise((resolve) => res.once('close', resolve)));
+      next();
+    });
+  }
   if (options.local) app.use(localOnly);
+  const draining = options.draining;
+  if (draining) {
+    app.use((req, res, next) => {
+      if (!draining() || OPERATIONS_PATHS.has(req.path)) return next();
+      res.status(503).set({ connection: 'close', 'retry-after': '5' }).json({ error: 'Shutting down; try again.' });
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, ...options.health() });
   });
+  app.get('/readyz', readinessRoute(options.readiness ?? {}));
+  options.metrics?.registry.route(app, { token: options.metrics.token, local: options.local });
   return app;
 }
 

@@ -15,6 +15,8 @@ export interface DeliveryDeps {
   build(occurrence: DigestOccurrence): Promise<View | undefined>;
   clock: Clock;
   logger: Logger;
+  /** Told each delivery's outcome, `failed` when it threw (counted in /metrics). */
+  observe?: (outcome: DeliveryOutcome | 'failed') => void;
 }
 
 /**
@@ -24,6 +26,17 @@ export interface DeliveryDeps {
  * a crash between posting and marking means one repeat rather than a lost reminder.
  */
 export async function deliverOccurrence(occurrence: DigestOccurrence, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  try {
+    const outcome = await deliverOnce(occurrence, deps);
+    deps.observe?.(outcome);
+    return outcome;
+  } catch (error) {
+    deps.observe?.('failed');
+    throw error;
+  }
+}
+
+async function deliverOnce(occurrence: DigestOccurrence, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   return deps.locker.withLock(`digest:${occurrence.key}`, async () => {
     const state = await deps.digests.occurrence(occurrence, occurrence.date);
     if (state?.state === 'sent' || state?.state === 'empty') {

@@ -34,6 +34,7 @@ export class DistributedScheduler implements Scheduler {
   readonly mode = 'distributed' as const;
   private queue: Queue<PlanJob | DigestJob> | undefined;
   private worker: Worker<PlanJob | DigestJob> | undefined;
+  private stopping = false;
 
   constructor(private readonly deps: DistributedDeps) {}
 
@@ -79,8 +80,15 @@ export class DistributedScheduler implements Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    // close() lets the jobs in hand finish; BullMQ hands any that do not to another replica after their lock.
     await this.worker?.close();
     await this.queue?.close();
+  }
+
+  health(): string {
+    if (this.stopping) return 'stopped';
+    return this.worker?.isRunning() ? 'ok' : 'worker not running';
   }
 
   private async process(job: Job<PlanJob | DigestJob>): Promise<string> {

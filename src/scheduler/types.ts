@@ -33,7 +33,10 @@ export interface ChannelPoster {
 export interface Scheduler {
   readonly mode: 'embedded' | 'distributed';
   start(): Promise<void>;
+  /** Takes no new work, and resolves once the delivery in hand (if any) is done. */
   stop(): Promise<void>;
+  /** For /readyz: 'ok' while it is running and making progress, else what is wrong. */
+  health(): string;
 }
 
 export function occurrenceKey(target: DigestTarget, date: LocalDate): string {

@@ -20,6 +20,8 @@ export interface LockOptions {
   maxHoldMs?: number;
   /** Told when a holder overran `maxHoldMs`. */
   onOverrun?: (key: string) => void;
+  /** Told how long each caller waited for the lock (behind others in this process and for the store's claim). */
+  onAcquired?: (key: string, waitedMs: number) => void;
 }
 
 const DEFAULT_MAX_HOLD_MS = 60_000;
@@ -39,9 +41,16 @@ export class StoreLocker implements Locker {
   async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const crossProcess = this.options.crossProcess ?? true;
+    const asked = performance.now();
+    const timed = this.options.onAcquired
+      ? () => {
+          this.options.onAcquired?.(key, performance.now() - asked);
+          return work();
+        }
+      : work;
     const started = previous
       .catch(() => undefined)
-      .then(() => (crossProcess ? this.withClaim(key, work) : this.hold(key, work)));
+      .then(() => (crossProcess ? this.withClaim(key, timed) : this.hold(key, timed)));
     // The next caller in this process waits for this one's hold (its work, or at most maxHoldMs of it).
     const tail = started.then(
       ({ held }) => held,

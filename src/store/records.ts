@@ -40,6 +40,11 @@ export class Records {
     });
   }
 
+  /** One round trip to the store (for /readyz): throws when it does not answer in time. */
+  async probe(): Promise<void> {
+    await this.bounded(this.keyv.get('sys:readyz'));
+  }
+
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     await this.bounded(this.keyv.set(key, value, ttlMs));
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteUrl } from '../helpers/backends.js';
 import { type ChildService, startChildService } from '../helpers/child-service.js';
-import { BOT_TOKEN, PROCUREMENT, SECRET, SlackHarness, TEAM, textOf } from '../helpers/slack-harness.js';
+import { PROCUREMENT, SlackHarness, slackChildEnv, TEAM, textOf } from '../helpers/slack-harness.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
 
@@ -17,13 +17,7 @@ afterEach(async () => {
 describe('Slack: a restart mid-dialogue', () => {
   it('continues exactly where it was in a second process on the same SQLite file', async () => {
     fake = await startFakeSlack({ teamId: TEAM });
-    const env = {
-      STORE_URL: sqliteUrl(),
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: fake.url,
-      PROCUREMENT_CHANNEL: PROCUREMENT,
-    };
+    const env = slackChildEnv(fake, { STORE_URL: sqliteUrl(), PROCUREMENT_CHANNEL: PROCUREMENT });
     const first = await startChildService(env);
     children.push(first);
     let slack = SlackHarness.attach(fake, first.baseUrl);

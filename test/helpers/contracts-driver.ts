@@ -4,6 +4,7 @@
  * scheduler posts as a MutableClock moves, the buttons under them, and the commands. It reads back only what a
  * user would see (messages, modals, cards, files); tests may also peek at the store to count records.
  */
+import type { Config } from '../../src/config.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import type { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { cardsIn } from '../support/adaptive-cards.js';
@@ -204,15 +205,15 @@ export class SlackContracts {
     readonly clock: MutableClock,
   ) {}
 
-  static async start(at = START): Promise<SlackContracts> {
+  static async start(at = START, env: Partial<Config> = {}): Promise<SlackContracts> {
     const clock = new MutableClock(new Date(at));
     const harness = await SlackHarness.start({
       procurementChannel: PROCUREMENT,
-      env: { scheduler: 'embedded' },
+      env: { scheduler: 'embedded', ...env },
       clock,
     });
     const slack = new SlackContracts(harness, clock);
-    await slack.scheduler().stop();
+    await slack.scheduler().stopTimer();
     return slack;
   }
 
@@ -516,7 +517,7 @@ export class TeamsContracts {
   static async start(at = START): Promise<TeamsContracts> {
     const clock = new MutableClock(new Date(at));
     const harness = await TeamsHarness.start({ env: { scheduler: 'embedded' }, clock });
-    await schedulerOf(harness.service).stop();
+    await schedulerOf(harness.service).stopTimer();
     return new TeamsContracts(harness, clock);
   }
 

@@ -49,6 +49,8 @@ export async function startLoggedService(
     ocdsPrefix: 'ocds-test00',
     admins: [],
     platformTimeoutMs: 10_000,
+    shutdownGraceMs: 10_000,
+    production: false,
     ...channels,
     ...options.env,
     teams,

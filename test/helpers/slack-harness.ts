@@ -29,6 +29,11 @@ export const PROCUREMENT = 'CPROCURE1';
 /** The admin of the test workspace (ADMINS). */
 export const ADMIN = 'UANA';
 
+/** The environment of the service as a child process (`npm start`): one workspace over HTTP, against `fake`. */
+export function slackChildEnv(fake: FakeSlack, extra: Record<string, string> = {}): Record<string, string> {
+  return { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.url, ...extra };
+}
+
 export interface SlackMessage {
   channel: string;
   ts: string;

@@ -95,7 +95,12 @@ describe('distributed scheduler on Redis', () => {
   }, async () => {
     await replica(stacks[0]!, 500).start();
     await fake.waitFor(() => postedKeys().length >= 4, 20_000, 'Monday digests');
-    for (const scheduler of replicas.splice(0)) await scheduler.stop();
+    // What /readyz reports of a replica's scheduler: running, then stopped.
+    expect(replicas.map((r) => r.health())).toEqual(['ok']);
+    for (const scheduler of replicas.splice(0)) {
+      await scheduler.stop();
+      expect(scheduler.health()).toBe('stopped');
+    }
 
     // Back on Wednesday at 15:00 London, 10:00 New York. The planner's period is a minute, longer than the wait
     // below: these go out because the replicas plan as they start.

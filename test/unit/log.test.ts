@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { configuredSecrets, createLogger, maskSecrets } from '../../src/log.js';
+import { configuredSecrets, createLogger, type LoggerOptions, maskSecrets, wantsPrettyLogs } from '../../src/log.js';
 
-function capture() {
+function capture(options: LoggerOptions = {}) {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -10,7 +10,7 @@ function capture() {
       done();
     },
   });
-  return { logger: createLogger('debug', sink), text: () => lines.join('') };
+  return { logger: createLogger('debug', sink, options), text: () => lines.join('') };
 }
 
 describe('logs never carry secrets', () => {
@@ -76,5 +76,27 @@ describe('configured secrets are masked by value', () => {
 
   it('leaves short values alone so logs stay readable', () => {
     expect(maskSecrets('status ok', ['ok'])).toBe('status ok');
+  });
+});
+
+describe('pretty logs in development', () => {
+  it('are for a terminal outside production only', () => {
+    expect(wantsPrettyLogs(false, { isTTY: true })).toBe(true);
+    expect(wantsPrettyLogs(true, { isTTY: true })).toBe(false);
+    expect(wantsPrettyLogs(false, { isTTY: false })).toBe(false);
+    expect(wantsPrettyLogs(false, {})).toBe(false);
+  });
+
+  it('read as lines a person can scan, and mask secrets like the JSON ones', () => {
+    const { logger, text } = capture({ pretty: true, secrets: ['store-password-123'] });
+    logger.info({ port: 3978, token: 'xoxb-1-2-abc' }, 'listening on store-password-123');
+    logger.warn('slow Slack call');
+    const out = text();
+    expect(out).toMatch(/INFO.*listening on \[REDACTED\]/);
+    expect(out).toMatch(/WARN.*slow Slack call/);
+    expect(out).toContain('port: 3978');
+    expect(out).not.toContain('xoxb-1-2-abc');
+    expect(out).not.toContain('store-password-123');
+    expect(() => JSON.parse(out.split('\n')[0]!)).toThrow();
   });
 });

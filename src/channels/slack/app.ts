@@ -140,6 +140,10 @@ export function createSlackChannel(options: SlackChannelOptions, deps: SlackDeps
     if (refused) deps.logger.warn({ msg: error.message }, 'Slack request from a workspace this bot does not serve');
     else deps.logger.error({ err: error }, 'unhandled Slack listener error');
   });
+  // Listeners run on after their ack: the whole of each request's work is tracked, so a shutdown waits for it.
+  app.use(async ({ next }) => {
+    await deps.inFlight.track(next());
+  });
   registerCommand(app, deps);
   registerTriageActions(app, deps);
   registerContractActions(app, deps);

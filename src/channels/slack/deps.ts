@@ -4,6 +4,7 @@ import type { CommandServices } from '../../core/run-command.js';
 import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
 import type { Logger } from '../../log.js';
+import type { InFlight } from '../../ops/in-flight.js';
 import type { Deduper } from '../../store/dedupe.js';
 import type { Pacer } from '../../store/pacer.js';
 import { claimFirstDelivery } from '../first-delivery.js';
@@ -12,6 +13,8 @@ import type { SlackPeople } from './people.js';
 /** What the Slack listeners need from the rest of the service. */
 export interface SlackDeps extends CommandServices {
   logger: Logger;
+  /** Work a shutdown waits for. */
+  inFlight: InFlight;
   triage: TriageService;
   contracts: ContractService;
   settings: SettingsService;

@@ -89,9 +89,11 @@ export function createTeamsChannel(options: TeamsChannelOptions, deps: TeamsDeps
   const gate = teamsGate({ local, allowedTenants: config.allowedTenants, serviceUrls });
   http.post(TEAMS_MESSAGES_PATH, express.json({ limit: '1mb' }), gate, async (req, res) => {
     try {
-      await adapter.handle(req, res, deps.logger, async (ctx) => {
-        await app.run(ctx);
-      });
+      await deps.inFlight.track(
+        adapter.handle(req, res, deps.logger, async (ctx) => {
+          await app.run(ctx);
+        }),
+      );
     } catch (error) {
       const ref = randomUUID().slice(0, 8);
       deps.logger.error({ err: error, ref }, 'could not process a Teams activity');

@@ -5,6 +5,7 @@ import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
 import type { Downloads } from '../../http/downloads.js';
 import type { Logger } from '../../log.js';
+import type { InFlight } from '../../ops/in-flight.js';
 import type { KeyvConversationReferenceRepository } from '../../store/conversation-reference-repository.js';
 import type { Deduper } from '../../store/dedupe.js';
 import type { Pacer } from '../../store/pacer.js';
@@ -12,6 +13,8 @@ import type { TeamsPeople } from './people.js';
 
 export interface TeamsDeps extends CommandServices {
   logger: Logger;
+  /** Work a shutdown waits for. */
+  inFlight: InFlight;
   triage: TriageService;
   contracts: ContractService;
   settings: SettingsService;

@@ -7,6 +7,7 @@ import type {
   ConversationSurface,
   DialogueRepository,
   Locker,
+  Meter,
   PackRepository,
   SettingsRepository,
 } from '../ports.js';
@@ -36,6 +37,8 @@ export interface TriageDeps {
   locker: Locker;
   clock: Clock;
   access: AccessService;
+  /** Counts dialogues started and completed for /metrics. */
+  meter?: Meter;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): used when a tenant has not chosen a procurement channel. */
   defaultProcurementChannels?: Partial<Record<Dialogue['platform'], string>>;
 }
@@ -96,6 +99,7 @@ export class TriageService {
     return this.deps.locker.withLock(lockKey(dialogue), async () => {
       if (first) await this.postQuestion(dialogue, pack, first, input.surface);
       else await this.deps.dialogues.save(dialogue);
+      this.deps.meter?.count({ kind: 'dialogue_started' });
       return dialogue;
     });
   }
@@ -297,6 +301,7 @@ export class TriageService {
     }
     // The answer is durable before anything is posted.
     await this.deps.dialogues.save(dialogue);
+    if (outcome) this.deps.meter?.count({ kind: 'dialogue_completed', tier: outcome.tier });
     if (answered) await input.surface.update(answered, answeredView(question, value, by, number));
     if (next) await this.postQuestion(dialogue, pack, next, input.surface);
     else if (outcome) await this.finish(dialogue, outcome, input.surface);

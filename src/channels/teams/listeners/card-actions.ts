@@ -35,21 +35,24 @@ export async function handleCardAction(
   }
   const selected = typeof data[TriageActions.multiInput] === 'string' ? String(data[TriageActions.multiInput]) : '';
   const text = typeof data[TriageActions.textInput] === 'string' ? String(data[TriageActions.textInput]) : undefined;
-  const work = dispatchTriageAction(context.deps.triage, {
-    tenant,
-    by,
-    surface,
-    actionId: verb,
-    payload: payload.data,
-    inputs: { selected: selected.split(',').filter(Boolean), text },
-  })
-    .then((handled) => {
-      if (!handled) invoke.reply('That action is not supported.');
+  // It outlives the turn (the invoke is answered first): tracked, so a shutdown waits for the posts after it.
+  const work = context.deps.inFlight.track(
+    dispatchTriageAction(context.deps.triage, {
+      tenant,
+      by,
+      surface,
+      actionId: verb,
+      payload: payload.data,
+      inputs: { selected: selected.split(',').filter(Boolean), text },
     })
-    .catch((error: unknown) =>
-      showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message))),
-    )
-    .finally(() => invoke.reply('Done.'));
+      .then((handled) => {
+        if (!handled) invoke.reply('That action is not supported.');
+      })
+      .catch((error: unknown) =>
+        showFailure(error, context.deps.logger, (message) => surface.notifyUser(by, noticeView(message))),
+      )
+      .finally(() => invoke.reply('Done.')),
+  );
   const budget = new Promise<string>((resolve) => {
     const timer = setTimeout(() => resolve('Working on it…'), INVOKE_BUDGET_MS);
     void work.finally(() => clearTimeout(timer));

@@ -90,7 +90,7 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
     switch (command.kind) {
       case 'triage':
         // Answer the turn now and post the dialogue proactively, well inside Teams' retry window.
-        void run(command).catch(fail);
+        void context.deps.inFlight.track(run(command).catch(fail));
         return;
       case 'config-channel':
         if (conversation.conversationType === 'personal') {
