@@ -162,7 +162,13 @@ export async function startService(
     defaultProcurementChannels,
     channelOfConversation: { teams: (conversation) => splitThread(conversation).channel },
   });
-  const settings = new SettingsService({ settings: settingsRepository, clock, access, defaultProcurementChannels });
+  const settings = new SettingsService({
+    settings: settingsRepository,
+    clock,
+    access,
+    defaultProcurementChannels,
+    deliveries: digests,
+  });
 
   let draining = false;
   let closing: Promise<{ drained: boolean }> | undefined;
@@ -256,6 +262,7 @@ export async function startService(
           clock,
           logger,
           signal: options.signal,
+          admins: (tenant) => access.adminsOf(tenant),
           observe: (outcome) => metrics.digest(outcome),
           build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
         });

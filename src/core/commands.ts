@@ -22,6 +22,7 @@ export type Command =
   /** `who` is the person as the platform wrote them (a Slack `<@U…>` link, a Teams mention); the platform resolves it. */
   | { kind: 'roles-change'; change: 'add' | 'remove'; who: string; role: GrantableRole }
   | { kind: 'roles-guests'; barred: boolean }
+  | { kind: 'status' }
   | { kind: 'usage'; problem: string };
 
 /**
@@ -65,6 +66,8 @@ export function parseCommand(raw: string): Command {
     case 'roles':
     case 'role':
       return parseRoles(rest);
+    case 'status':
+      return rest.length ? { kind: 'usage', problem: 'Usage: status' } : { kind: 'status' };
     default:
       return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
   }

@@ -41,6 +41,22 @@ export interface TenantSettings {
   inactive?: { since: string; reason: string };
 }
 
+/** A channel the reminders cannot reach, and what would fix it. */
+export interface UndeliverableTarget {
+  platform: 'slack' | 'teams';
+  channel: string;
+  reason: string;
+  advice: string;
+  /** ISO instants: first failure, and the latest attempt. */
+  since: string;
+  lastTriedAt: string;
+}
+
+/** What the scheduler knows of delivery, for the status command. */
+export interface DeliveryHealth {
+  undeliverable(tenant: string): Promise<UndeliverableTarget[]>;
+}
+
 export interface SettingsRepository {
   get(tenant: string): Promise<TenantSettings>;
   update(tenant: string, patch: TenantSettings): Promise<TenantSettings>;

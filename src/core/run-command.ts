@@ -91,5 +91,7 @@ export async function runCommand(
       );
     case 'roles-guests':
       return view(await services.access.setGuests(tenant, by, command.barred));
+    case 'status':
+      return view(await services.settings.status(tenant, by, call.platform));
   }
 }

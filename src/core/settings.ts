@@ -1,7 +1,7 @@
 import type { AccessService } from './access/access.js';
 import { type Actor, person } from './access/roles.js';
 import { isValidTimeZone } from './contracts/calendar.js';
-import type { Clock, ConversationSurface, SettingsRepository, TenantSettings } from './ports.js';
+import type { Clock, ConversationSurface, DeliveryHealth, SettingsRepository, TenantSettings } from './ports.js';
 import { noticeView, procurementMovedView, procurementWelcomeView } from './triage/views.js';
 import type { View } from './view.js';
 
@@ -14,6 +14,8 @@ export interface SettingsDeps {
   clock: Clock;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): the channel in use until a tenant chooses one. */
   defaultProcurementChannels?: Partial<Record<'slack' | 'teams', string>>;
+  /** Which channels the reminders cannot reach (the scheduler's record), for `status`. */
+  deliveries?: DeliveryHealth;
 }
 
 /** A tenant's settings: where summaries and reminders go, and when the daily digest is posted. Admins only. */
@@ -80,6 +82,62 @@ export class SettingsService {
     return noticeView(
       `The daily reminder digest will be posted at ${hour(digestHour)} in ${settings.timeZone ?? DEFAULT_TIME_ZONE}.`,
     );
+  }
+
+  /**
+   * Where things go and whether they get there: the procurement channel, the digest's hour, and every channel the
+   * reminders cannot reach, with what would fix it. Anyone may look: it names channels, not records.
+   */
+  async status(tenant: string, by: Actor, platform: 'slack' | 'teams'): Promise<View> {
+    await this.deps.access.require(tenant, by, 'read');
+    const [settings, undeliverable] = await Promise.all([
+      this.deps.settings.get(tenant),
+      this.deps.deliveries?.undeliverable(tenant) ?? [],
+    ]);
+    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[platform];
+    const facts: View['blocks'] = [
+      {
+        type: 'facts',
+        items: [
+          { label: 'Procurement channel', value: channel ? [{ channel: { id: channel } }] : ['not set'] },
+          {
+            label: 'Daily digest',
+            value: [`${hour(settings.digestHour)} in ${settings.timeZone ?? DEFAULT_TIME_ZONE}`],
+          },
+        ],
+      },
+    ];
+    const mine = undeliverable.filter((target) => target.platform === platform);
+    const reach: View['blocks'] =
+      mine.length === 0
+        ? [{ type: 'text', content: ['Reminders reach every channel they are meant for.'] }]
+        : [
+            {
+              type: 'text',
+              content: [
+                { strong: `Reminders cannot reach ${mine.length === 1 ? 'one channel' : `${mine.length} channels`}:` },
+              ],
+            },
+            {
+              type: 'list',
+              items: mine.map((target) => [
+                { channel: { id: target.channel } },
+                ` since ${target.since.slice(0, 10)}: ${target.advice}`,
+              ]),
+            },
+            {
+              type: 'context',
+              content: ['Each is tried again once a day; the reminders stay owed until they are posted.'],
+            },
+          ];
+    return {
+      fallback:
+        mine.length === 0
+          ? 'Status: reminders reach every channel.'
+          : `Status: reminders cannot reach ${mine.length} channel(s).`,
+      heading: 'Status',
+      blocks: [...facts, ...reach],
+    };
   }
 
   /**

@@ -18,7 +18,7 @@ const ROUTES = [
 /** The requests whose HTTP answer is the platform's acknowledgement (Slack's 3-second clock; a Teams turn). */
 const ACK_ROUTES: Record<string, 'slack' | 'teams'> = { '/slack/events': 'slack', '/api/messages': 'teams' };
 
-export type DigestOutcome = 'sent' | 'empty' | 'already' | 'recovered' | 'failed';
+export type DigestOutcome = 'sent' | 'empty' | 'already' | 'recovered' | 'undeliverable' | 'failed';
 
 function routeOf(path: string): string {
   return ROUTES.find((route) => path === route || path.startsWith(`${route}/`)) ?? 'other';
@@ -52,7 +52,7 @@ export class Metrics implements Meter {
   });
   private readonly digests = new Counter({
     name: 'aiprocure_digests_total',
-    help: 'Reminder digest deliveries by outcome (sent, empty, already, recovered, failed).',
+    help: 'Reminder digest deliveries by outcome (sent, empty, already, recovered, undeliverable, failed).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -1,10 +1,12 @@
 import type { Clock, Locker } from '../core/ports.js';
-import type { View } from '../core/view.js';
+import type { UserRef, View } from '../core/view.js';
 import type { Logger } from '../log.js';
 import type { KeyvDigestRepository } from '../store/digest-repository.js';
-import type { ChannelPoster, DigestOccurrence } from './types.js';
+import { deadEndView } from './notices.js';
+import { type ChannelPoster, type DigestOccurrence, UndeliverableError } from './types.js';
 
-export type DeliveryOutcome = 'sent' | 'empty' | 'already' | 'recovered';
+/** `undeliverable`: refused for good (see UndeliverableError); owed still, tried again after DEAD_END_RETRY_MS. */
+export type DeliveryOutcome = 'sent' | 'empty' | 'already' | 'recovered' | 'undeliverable';
 
 export interface DeliveryDeps {
   digests: KeyvDigestRepository;
@@ -15,6 +17,8 @@ export interface DeliveryDeps {
   build(occurrence: DigestOccurrence): Promise<View | undefined>;
   clock: Clock;
   logger: Logger;
+  /** Who is told when a channel becomes unreachable: the tenant's admins. */
+  admins(tenant: string): Promise<UserRef[]>;
   /** Told each delivery's outcome, `failed` when it threw (counted in /metrics). */
   observe?: (outcome: DeliveryOutcome | 'failed') => void;
 }
@@ -62,9 +66,47 @@ async function deliverOnce(occurrence: DigestOccurrence, deps: DeliveryDeps): Pr
       return 'empty';
     }
     await deps.digests.setOccurrence(occurrence, occurrence.date, { state: 'posting', startedAt });
-    const message = await poster.post(occurrence, view, { key: occurrence.key });
+    let message: Awaited<ReturnType<ChannelPoster['post']>>;
+    try {
+      message = await poster.post(occurrence, view, { key: occurrence.key });
+    } catch (error) {
+      if (!(error instanceof UndeliverableError)) throw error;
+      await deps.digests.setOccurrence(occurrence, occurrence.date, { state: 'undeliverable', startedAt });
+      await deadEnd(occurrence, error, poster, deps);
+      return 'undeliverable';
+    }
     await deps.digests.setOccurrence(occurrence, occurrence.date, { state: 'sent', startedAt, message });
     await deps.digests.setLastSent(occurrence, occurrence.date);
+    if (occurrence.deadEnd) await deps.digests.clearDeadEnd(occurrence);
     return 'sent';
   });
+}
+
+/**
+ * A channel the platform refuses for good: no more retries until a day has passed, and the tenant's admins are told
+ * once, privately, what to fix. Telling them is best effort: a failure there is logged, and `status` shows it too.
+ */
+async function deadEnd(
+  occurrence: DigestOccurrence,
+  error: UndeliverableError,
+  poster: ChannelPoster,
+  deps: DeliveryDeps,
+): Promise<void> {
+  const first = await deps.digests.markDeadEnd(occurrence, error, deps.clock.now().getTime());
+  const about = { key: occurrence.key, reason: error.reason };
+  if (!first) {
+    deps.logger.warn(about, 'reminders still undeliverable');
+    return;
+  }
+  let told = 0;
+  try {
+    told = await poster.tell(
+      occurrence.tenant,
+      await deps.admins(occurrence.tenant),
+      deadEndView(occurrence, error.advice),
+    );
+  } catch (tellError) {
+    deps.logger.warn({ ...about, err: tellError }, 'could not tell the admins about undeliverable reminders');
+  }
+  deps.logger.error({ ...about, adminsTold: told }, 'reminders undeliverable: retries stopped, admins told');
 }

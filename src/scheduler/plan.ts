@@ -5,6 +5,9 @@ import type { Logger } from '../log.js';
 import type { KeyvDigestRepository } from '../store/digest-repository.js';
 import { type DigestOccurrence, occurrenceKey } from './types.js';
 
+/** How long an undeliverable channel rests before the next attempt. */
+export const DEAD_END_RETRY_MS = 24 * 3600 * 1000;
+
 interface PlanDeps {
   digests: KeyvDigestRepository;
   settings: SettingsRepository;
@@ -22,7 +25,8 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
   const scheduleByTenant = new Map<string, Promise<Schedule | undefined>>();
   const due: DigestOccurrence[] = [];
   const targets = await deps.digests.targets();
-  const lastSent = await deps.digests.lastSentMany(targets);
+  const [lastSent, deadEnds] = await Promise.all([deps.digests.lastSentMany(targets), deps.digests.deadEnds(targets)]);
+  const nowMs = now.getTime();
   for (const [i, target] of targets.entries()) {
     let schedule = scheduleByTenant.get(target.tenant);
     if (!schedule) {
@@ -37,7 +41,10 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
     const last = lastSent[i];
     if (last && last >= date) continue;
     if (!last && date !== local.date) continue;
-    due.push({ ...target, date, key: occurrenceKey(target, date), timeZone });
+    // A channel the platform refused for good is not retried every minute: once a day, in case it was fixed.
+    const deadEnd = deadEnds[i];
+    if (deadEnd && nowMs - deadEnd.lastTriedAt < DEAD_END_RETRY_MS) continue;
+    due.push({ ...target, date, key: occurrenceKey(target, date), timeZone, ...(deadEnd ? { deadEnd: true } : {}) });
   }
   return due;
 }

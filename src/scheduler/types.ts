@@ -1,6 +1,6 @@
 import type { LocalDate } from '../core/contracts/calendar.js';
 import type { MessageRef } from '../core/triage/dialogue.js';
-import type { View } from '../core/view.js';
+import type { UserRef, View } from '../core/view.js';
 
 /** A channel that receives a daily reminder digest. */
 export interface DigestTarget {
@@ -18,11 +18,34 @@ export interface DigestOccurrence extends DigestTarget {
    * Optional: digest jobs queued in Redis by an earlier version lack it.
    */
   timeZone?: string;
+  /** Set when the channel was marked undeliverable: a successful post clears the mark. */
+  deadEnd?: boolean;
+}
+
+/**
+ * A post that cannot succeed until someone changes something (the channel archived or deleted, the bot removed, its
+ * token revoked): retrying every minute would change nothing and tell nobody. `advice` says what to fix, in the
+ * platform's own words.
+ */
+export class UndeliverableError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly advice: string,
+  ) {
+    super(`undeliverable: ${reason}`);
+    this.name = 'UndeliverableError';
+  }
 }
 
 /** Posts to a channel without being spoken to. */
 export interface ChannelPoster {
+  /** Throws UndeliverableError for a permanent failure; any other error is worth retrying. */
   post(target: DigestTarget, view: View, options: { key: string }): Promise<MessageRef>;
+  /**
+   * Tells people privately (a Slack DM; a Teams personal chat), each as far as the platform lets the bot reach them.
+   * Resolves with how many were told.
+   */
+  tell(tenant: string, people: readonly UserRef[], view: View): Promise<number>;
   /**
    * Finds a message posted with `key` since `sinceMs`, when the platform can tell (Slack message metadata). Lets a
    * retry after a crash mid-delivery recognise a post that went out before the crash.

@@ -40,6 +40,19 @@ export class KeyvConversationReferenceRepository {
   async save(tenant: string, reference: StoredConversationReference): Promise<void> {
     await this.records.set(key(tenant, reference.conversation.id), ConversationReferenceSchema.parse(reference));
   }
+
+  /** A person's personal chat with the bot, by their Entra object id: how the bot tells them something privately. */
+  getPersonal(tenant: string, aadObjectId: string): Promise<StoredConversationReference | undefined> {
+    return this.records.get(personalKey(tenant, aadObjectId), ConversationReferenceSchema);
+  }
+
+  async savePersonal(tenant: string, aadObjectId: string, reference: StoredConversationReference): Promise<void> {
+    await this.records.set(personalKey(tenant, aadObjectId), ConversationReferenceSchema.parse(reference));
+  }
+}
+
+function personalKey(tenant: string, aadObjectId: string): string {
+  return tenantKey(tenant, 'convref-personal', shortId(aadObjectId.toLowerCase()));
 }
 
 function key(tenant: string, conversationId: string): string {

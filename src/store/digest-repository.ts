@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Locker } from '../core/ports.js';
+import type { DeliveryHealth, Locker, UndeliverableTarget } from '../core/ports.js';
 import { MessageRefSchema } from '../core/triage/dialogue.js';
 import type { DigestTarget } from '../scheduler/types.js';
 import { type Records, shortId, tenantKey } from './records.js';
@@ -8,13 +8,22 @@ const TargetSchema = z.object({ tenant: z.string(), platform: z.enum(['slack', '
 const TargetsSchema = z.array(TargetSchema);
 
 export const OccurrenceStateSchema = z.object({
-  state: z.enum(['posting', 'sent', 'empty']),
+  /** `undeliverable`: the platform refused for good; the digest stays owed. */
+  state: z.enum(['posting', 'sent', 'empty', 'undeliverable']),
   startedAt: z.number(),
   message: MessageRefSchema.optional(),
 });
 export type OccurrenceState = z.infer<typeof OccurrenceStateSchema>;
 
 const LastSentSchema = z.object({ date: z.string() });
+
+const DeadEndSchema = z.object({
+  reason: z.string().max(100),
+  advice: z.string().max(1000),
+  since: z.number(),
+  lastTriedAt: z.number(),
+});
+export type DeadEnd = z.infer<typeof DeadEndSchema>;
 
 const TARGETS_KEY = 'sys:digest-targets';
 /** Occurrence records outlive any retry (Slack's, BullMQ's) by far, then expire. */
@@ -24,7 +33,7 @@ const OCCURRENCE_TTL_MS = 30 * 24 * 3600 * 1000;
  * What the scheduler keeps: the channels owed digests (shared by every tenant, so under `sys:`), the state of each
  * digest occurrence, and the last date each channel got one.
  */
-export class KeyvDigestRepository {
+export class KeyvDigestRepository implements DeliveryHealth {
   constructor(
     private readonly records: Records,
     private readonly locker: Locker,
@@ -65,6 +74,50 @@ export class KeyvDigestRepository {
     return records.map((record) => record?.date);
   }
 
+  /** The channels' dead-end marks in one round trip (the planner skips those tried recently). */
+  deadEnds(targets: DigestTarget[]): Promise<(DeadEnd | undefined)[]> {
+    return this.records.getMany(targets.map(deadKey), DeadEndSchema);
+  }
+
+  /**
+   * Records a permanent failure. Resolves true when the target was deliverable until now: its people are then told,
+   * once; a later attempt that fails again only moves `lastTriedAt`.
+   */
+  async markDeadEnd(target: DigestTarget, failure: { reason: string; advice: string }, at: number): Promise<boolean> {
+    const existing = await this.records.get(deadKey(target), DeadEndSchema);
+    const mark: DeadEnd = {
+      reason: failure.reason.slice(0, 100),
+      advice: failure.advice.slice(0, 1000),
+      since: existing?.since ?? at,
+      lastTriedAt: at,
+    };
+    await this.records.set(deadKey(target), mark);
+    return !existing;
+  }
+
+  async clearDeadEnd(target: DigestTarget): Promise<void> {
+    await this.records.delete(deadKey(target));
+  }
+
+  async undeliverable(tenant: string): Promise<UndeliverableTarget[]> {
+    const targets = (await this.targets()).filter((t) => t.tenant === tenant);
+    const marks = await this.deadEnds(targets);
+    return targets.flatMap((target, i) => {
+      const mark = marks[i];
+      if (!mark) return [];
+      return [
+        {
+          platform: target.platform,
+          channel: target.channel,
+          reason: mark.reason,
+          advice: mark.advice,
+          since: new Date(mark.since).toISOString(),
+          lastTriedAt: new Date(mark.lastTriedAt).toISOString(),
+        },
+      ];
+    });
+  }
+
   async setLastSent(target: DigestTarget, date: string): Promise<void> {
     const previous = await this.lastSent(target);
     if (!previous || previous < date) await this.records.set(lastKey(target), { date });
@@ -73,6 +126,10 @@ export class KeyvDigestRepository {
 
 function occurrenceKey(target: DigestTarget, date: string): string {
   return tenantKey(target.tenant, 'digest', target.platform, shortId(target.channel), date);
+}
+
+function deadKey(target: DigestTarget): string {
+  return tenantKey(target.tenant, 'digest-dead', target.platform, shortId(target.channel));
 }
 
 function lastKey(target: DigestTarget): string {

@@ -47,6 +47,7 @@ function deliveryDeps(service: RunningService, posters: DeliveryDeps['posters'])
     // Real time: Slack's message timestamps (which findPosted compares with) are real time.
     clock: systemClock,
     logger: quietLogger,
+    admins: (tenant) => service.access.adminsOf(tenant),
   };
 }
 
@@ -57,6 +58,7 @@ function crashesAfterPosting(poster: ChannelPoster): ChannelPoster {
       await poster.post(target, view, options);
       throw new Error('process killed after posting');
     },
+    tell: (tenant, people, view) => poster.tell(tenant, people, view),
   };
 }
 

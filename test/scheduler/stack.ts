@@ -177,6 +177,7 @@ export function schedulerDeps(
     clock,
     logger: quietLogger,
     build: stack.build,
+    admins: async () => [],
   };
 }
 

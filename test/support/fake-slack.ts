@@ -70,6 +70,10 @@ export interface FakeSlackOptions {
   unknownChannels?: string[];
   /** Channels where posting answers `not_in_channel` (conversations.info shows is_member:false). */
   notInChannels?: string[];
+  /** Channels that are archived: posting there answers `is_archived`. */
+  archivedChannels?: string[];
+  /** An error code to answer a call with instead of its result (e.g. `internal_error`), by method and arguments. */
+  errorFor?: (method: string, args: Record<string, unknown>) => string | undefined;
   /** Delay before every answer. */
   latencyMs?: number;
   /** A further delay for some calls (a channel whose API calls hang), by method and arguments. */
@@ -230,8 +234,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   function channelError(method: string, channel: string | undefined): string | undefined {
     if (channel === undefined) return undefined;
     if (opts.unknownChannels?.includes(channel)) return 'channel_not_found';
-    if (CHAT_METHODS.has(method) || method === 'files.completeUploadExternal')
+    if (CHAT_METHODS.has(method) || method === 'files.completeUploadExternal') {
       if (opts.notInChannels?.includes(channel)) return 'not_in_channel';
+      if (opts.archivedChannels?.includes(channel)) return 'is_archived';
+    }
     return undefined;
   }
 
@@ -255,6 +261,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const channelErr =
       CHANNEL_METHODS.has(method) || method === 'conversations.info' ? channelError(method, channel) : undefined;
     if (channelErr) return { body: { ok: false, error: channelErr } };
+    const injected = opts.errorFor?.(method, args);
+    if (injected) return { body: { ok: false, error: injected } };
     if (opts.validate !== false) {
       const bad = CHAT_METHODS.has(method)
         ? invalid(method, args, validateMessage(args))

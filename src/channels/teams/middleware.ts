@@ -60,6 +60,10 @@ export function keepReferences(deps: TeamsDeps): Middleware {
         }
         try {
           await deps.references.save(tenant, stored);
+          const personalOf = activity.from?.aadObjectId;
+          if (activity.conversation?.conversationType === 'personal' && personalOf) {
+            await deps.references.savePersonal(tenant, personalOf, stored);
+          }
           const { channel, rootId } = splitThread(conversationId);
           if (rootId) {
             await deps.references.save(tenant, {

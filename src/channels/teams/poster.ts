@@ -1,7 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { MessageRef } from '../../core/triage/dialogue.js';
-import type { View } from '../../core/view.js';
-import type { ChannelPoster, DigestTarget } from '../../scheduler/types.js';
+import type { UserRef, View } from '../../core/view.js';
+import { type ChannelPoster, type DigestTarget, UndeliverableError } from '../../scheduler/types.js';
 import type { Pacer } from '../../store/pacer.js';
 import { TeamsSurface, type TeamsSurfaceDeps } from './surface.js';
 
@@ -15,12 +15,56 @@ export class TeamsPoster implements ChannelPoster {
 
   async post(target: DigestTarget, view: View): Promise<MessageRef> {
     const stored = await this.deps.references.get(target.tenant, target.channel);
-    if (!stored) throw new Error(`no conversation reference for ${target.channel}: the bot has not heard from it`);
+    if (!stored) {
+      throw new UndeliverableError(
+        'no_reference',
+        'The bot has not heard from this channel, so Teams gives it no address there. Mention the bot in the channel once (for example “@AI Procure help”).',
+      );
+    }
     await this.deps.pacer.waitTurn(target.tenant, target.channel);
     const surface = new TeamsSurface(this.deps, target.tenant, stored as Partial<ConversationReference>, undefined, {
       timeZone: stored.timezone,
       locale: stored.locale,
     });
-    return surface.postThrough(target.channel, stored, view);
+    return surface.postThrough(target.channel, stored, view).catch((error: unknown) => {
+      throw classifyTeamsError(error);
+    });
   }
+
+  /** A message in each person's personal chat with the bot; someone who never opened one cannot be reached. */
+  async tell(tenant: string, people: readonly UserRef[], view: View): Promise<number> {
+    let told = 0;
+    for (const person of people) {
+      const stored = await this.deps.references.getPersonal(tenant, person.id);
+      if (!stored) continue;
+      const surface = new TeamsSurface(this.deps, tenant, stored as Partial<ConversationReference>, undefined, {
+        timeZone: stored.timezone,
+        locale: stored.locale,
+      });
+      const sent = await surface.postThrough(stored.conversation.id, stored, view).catch(() => undefined);
+      if (sent) told += 1;
+    }
+    return told;
+  }
+}
+
+/**
+ * The Bot Connector's answers that no retry can fix: 403 (the bot was removed from the team or chat) and 404 (the
+ * conversation is gone). Anything else (429, 5xx, timeouts) is worth retrying.
+ */
+export function classifyTeamsError(error: unknown): unknown {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (status === 403) {
+    return new UndeliverableError(
+      'forbidden',
+      'Teams refused the post: the bot was removed from this team or chat. Add the app to the team again.',
+    );
+  }
+  if (status === 404) {
+    return new UndeliverableError(
+      'not_found',
+      'Teams no longer knows this conversation: the channel or team may have been deleted. Move the contracts’ reminders to another channel.',
+    );
+  }
+  return error;
 }

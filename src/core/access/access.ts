@@ -54,6 +54,22 @@ export class AccessService {
   }
 
   /**
+   * The people to tell when something needs an admin (reminders that cannot be delivered): the installer, the
+   * admins given the role here, and ADMINS. Slack's own workspace admins are not listed: Slack names them only on
+   * request, person by person.
+   */
+  async adminsOf(tenant: string): Promise<UserRef[]> {
+    const roles = await this.deps.roles.get(tenant);
+    const people = [
+      ...(roles.installer ? [roles.installer] : []),
+      ...roles.admins,
+      ...this.deps.admins.map((id) => ({ id })),
+    ];
+    const seen = new Set<string>();
+    return people.filter((p) => !seen.has(p.id) && seen.add(p.id));
+  }
+
+  /**
    * Throws ForbiddenError unless `actor` may do `permission` in `tenant`. Member actions ask the platform nothing
    * unless guests are barred; anything more always does (a guest is a member at most, whatever the lists say).
    */

@@ -340,6 +340,7 @@ export function helpView(style: CommandStyle): View {
             ' who may do what here; admins change it with ',
             { code: spell(style, 'roles add @person procurement') },
           ],
+          [{ code: spell(style, 'status') }, ' where summaries and reminders go, and any channel they cannot reach'],
           [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },
