@@ -9,6 +9,7 @@ import { splitThread } from './channels/teams/tenant.js';
 import type { Config } from './config.js';
 import { AccessService } from './core/access/access.js';
 import { ContractService } from './core/contracts/service.js';
+import { History } from './core/history/recorder.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
@@ -26,6 +27,7 @@ import { KeyvConversationReferenceRepository } from './store/conversation-refere
 import { Deduper } from './store/dedupe.js';
 import { KeyvDialogueRepository } from './store/dialogue-repository.js';
 import { KeyvDigestRepository } from './store/digest-repository.js';
+import { KeyvHistoryRepository } from './store/history-repository.js';
 import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
@@ -136,7 +138,12 @@ export async function startService(
   const dialogues = new KeyvDialogueRepository(records);
   const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
   const digests = new KeyvDigestRepository(records, locker);
-  const access = new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: config.admins });
+  const history = new History(new KeyvHistoryRepository(records, locker), clock);
+  const access = new AccessService({
+    roles: new KeyvRolesRepository(records, locker),
+    admins: config.admins,
+    history,
+  });
   const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
     digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
   );
@@ -148,11 +155,13 @@ export async function startService(
     locker,
     clock,
     access,
+    history,
     meter: metrics,
     defaultProcurementChannels,
   });
   const contracts = new ContractService({
     contracts: contractRepository,
+    history,
     dialogues,
     settings: settingsRepository,
     packs,
@@ -164,6 +173,7 @@ export async function startService(
   });
   const settings = new SettingsService({
     settings: settingsRepository,
+    history,
     clock,
     access,
     defaultProcurementChannels,

@@ -1,6 +1,7 @@
 import type { AccessService } from './access/access.js';
 import { type Actor, person } from './access/roles.js';
 import { isValidTimeZone } from './contracts/calendar.js';
+import { type History, recordIds } from './history/recorder.js';
 import type { Clock, ConversationSurface, DeliveryHealth, SettingsRepository, TenantSettings } from './ports.js';
 import { noticeView, procurementMovedView, procurementWelcomeView } from './triage/views.js';
 import type { View } from './view.js';
@@ -10,6 +11,8 @@ export const DEFAULT_DIGEST_HOUR = 9;
 
 export interface SettingsDeps {
   settings: SettingsRepository;
+  /** Every change of settings is an event there before it is saved. */
+  history: History;
   access: AccessService;
   clock: Clock;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): the channel in use until a tenant chooses one. */
@@ -48,6 +51,10 @@ export class SettingsService {
     }
     const previous = current.procurementChannel ?? this.deps.defaultProcurementChannels?.[input.platform];
     await surface.postToChannel(channel, procurementWelcomeView(by, previous));
+    await this.deps.history.record(tenant, recordIds.settings, by, 'settings.channel', {
+      channel,
+      ...(previous ? { previous } : {}),
+    });
     await this.deps.settings.update(tenant, {
       procurementChannel: channel,
       procurementChannelSetBy: person(by),
@@ -72,12 +79,14 @@ export class SettingsService {
 
   async setTimeZone(tenant: string, by: Actor, timeZone: string): Promise<View> {
     await this.deps.access.require(tenant, by, 'settings');
+    await this.deps.history.record(tenant, recordIds.settings, by, 'settings.timezone', { timeZone });
     const settings = await this.deps.settings.update(tenant, { timeZone });
     return noticeView(`The daily reminder digest will be posted at ${hour(settings.digestHour)} in ${timeZone}.`);
   }
 
   async setDigestHour(tenant: string, by: Actor, digestHour: number): Promise<View> {
     await this.deps.access.require(tenant, by, 'settings');
+    await this.deps.history.record(tenant, recordIds.settings, by, 'settings.hour', { digestHour });
     const settings = await this.deps.settings.update(tenant, { digestHour });
     return noticeView(
       `The daily reminder digest will be posted at ${hour(digestHour)} in ${settings.timeZone ?? DEFAULT_TIME_ZONE}.`,
@@ -144,13 +153,16 @@ export class SettingsService {
    * The app was removed from the tenant (Slack app_uninstalled, a revoked bot token): nothing is posted there any
    * more, and its records stay. Installing again makes it active.
    */
-  async markInactive(tenant: string, reason: string): Promise<void> {
+  async markInactive(tenant: string, reason: string, platform: 'slack' | 'teams' = 'slack'): Promise<void> {
+    await this.deps.history.record(tenant, recordIds.settings, { system: platform }, 'settings.inactive', { reason });
     await this.deps.settings.update(tenant, { inactive: { since: this.deps.clock.now().toISOString(), reason } });
   }
 
-  async markActive(tenant: string): Promise<void> {
+  async markActive(tenant: string, platform: 'slack' | 'teams' = 'slack'): Promise<void> {
     const current = await this.deps.settings.get(tenant);
-    if (current.inactive) await this.deps.settings.update(tenant, { inactive: undefined });
+    if (!current.inactive) return;
+    await this.deps.history.record(tenant, recordIds.settings, { system: platform }, 'settings.active');
+    await this.deps.settings.update(tenant, { inactive: undefined });
   }
 }
 

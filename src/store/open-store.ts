@@ -17,7 +17,8 @@ export interface StoreHandle {
   close(): Promise<void>;
 }
 
-const NAMESPACE = 'aiprocure';
+/** The Keyv namespace of every deployment (tests pass their own). */
+export const NAMESPACE = 'aiprocure';
 
 /** Every record is plain JSON; Keyv's default serializer also walks values for Buffers, which we never store. */
 const json = {

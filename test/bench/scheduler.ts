@@ -14,6 +14,7 @@
  * Redis runs on a logical database of its own (BENCH_REDIS_URL, default redis://127.0.0.1:6379/14), flushed before
  * and after. `--quick` runs a fifth of the sizes; `--only=delivery|due` one half. Markdown on stdout, JSON in test/artifacts/bench-scheduler.json.
  */
+
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,12 +25,14 @@ import { pino } from 'pino';
 import { AccessService } from '../../src/core/access/access.js';
 import { digestItems, digestView } from '../../src/core/contracts/digest.js';
 import { ContractService } from '../../src/core/contracts/service.js';
+import { History } from '../../src/core/history/recorder.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
 import { dueOccurrences } from '../../src/scheduler/plan.js';
 import type { DigestOccurrence } from '../../src/scheduler/types.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { KeyvDigestRepository } from '../../src/store/digest-repository.js';
+import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { KeyvPackRepository } from '../../src/store/pack-repository.js';
@@ -393,14 +396,16 @@ async function measureDue(backend: Backend, layout: (typeof DUE_LAYOUTS)[number]
     const digests = new KeyvDigestRepository(records, locker);
     const contractRepository = new KeyvContractRepository(records, locker);
     const pack = await loadPack(PACK);
+    const history = new History(new KeyvHistoryRepository(records, locker), { now: () => new Date() });
     const contracts = new ContractService({
       contracts: contractRepository,
+      history,
       dialogues: new KeyvDialogueRepository(records),
       settings,
       packs: new KeyvPackRepository(records, { pack, text: '', source: PACK }),
       locker,
       clock: { now: () => new Date() },
-      access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [] }),
+      access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [], history }),
     });
     const zoneOf = new Map(seeded.channels.map((c) => [c.tenant, c.timeZone]));
     const digestOf = (occurrence: DigestOccurrence) =>

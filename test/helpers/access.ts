@@ -7,6 +7,7 @@ import {
   type TenantRoles,
 } from '../../src/core/access/roles.js';
 import type { UserRef } from '../../src/core/view.js';
+import { memoryHistory } from './history.js';
 
 /** A person acting, with what their platform says of them (an ordinary member unless told otherwise). */
 export function actorOf(user: UserRef, facts: Partial<PlatformFacts> = {}): Actor {
@@ -30,5 +31,5 @@ export class MemoryRoles implements RolesRepository {
 /** Roles for unit tests of the services: `admins` are admins everywhere (as ADMINS would make them). */
 export function memoryAccess(admins: string[] = []): { access: AccessService; roles: MemoryRoles } {
   const roles = new MemoryRoles();
-  return { access: new AccessService({ roles, admins }), roles };
+  return { access: new AccessService({ roles, admins, history: memoryHistory().history }), roles };
 }

@@ -205,12 +205,17 @@ export class SlackContracts {
     readonly clock: MutableClock,
   ) {}
 
-  static async start(at = START, env: Partial<Config> = {}): Promise<SlackContracts> {
+  static async start(
+    at = START,
+    env: Partial<Config> = {},
+    store: { storeUrl?: string; namespace?: string } = {},
+  ): Promise<SlackContracts> {
     const clock = new MutableClock(new Date(at));
     const harness = await SlackHarness.start({
       procurementChannel: PROCUREMENT,
       env: { scheduler: 'embedded', ...env },
       clock,
+      ...store,
     });
     const slack = new SlackContracts(harness, clock);
     await slack.scheduler().stopTimer();

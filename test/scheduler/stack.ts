@@ -10,6 +10,7 @@ import { SlackPoster } from '../../src/channels/slack/poster.js';
 import { AccessService } from '../../src/core/access/access.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { ContractService } from '../../src/core/contracts/service.js';
+import { History } from '../../src/core/history/recorder.js';
 import type { Clock } from '../../src/core/ports.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';
 import type { View } from '../../src/core/view.js';
@@ -25,6 +26,7 @@ import {
 } from '../../src/store/conversation-reference-repository.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { KeyvDigestRepository } from '../../src/store/digest-repository.js';
+import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Pacer } from '../../src/store/pacer.js';
@@ -74,14 +76,16 @@ export async function openStack(url: string, options: StackOptions): Promise<Sta
     digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
   );
   const pack = await loadPack(DEFAULT_PACK);
+  const history = new History(new KeyvHistoryRepository(records, locker), options.clock);
   const contracts = new ContractService({
     contracts: contractRepository,
+    history,
     dialogues: new KeyvDialogueRepository(records),
     settings,
     packs: new KeyvPackRepository(records, { pack, text: await readFile(DEFAULT_PACK, 'utf8'), source: DEFAULT_PACK }),
     locker,
     clock: options.clock,
-    access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [] }),
+    access: new AccessService({ roles: new KeyvRolesRepository(records, locker), admins: [], history }),
   });
   return {
     store,

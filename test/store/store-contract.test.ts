@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../../src/core/errors.js';
+import { verifyHistory } from '../../src/core/history/verify.js';
 import type { Dialogue } from '../../src/core/triage/dialogue.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';
 import { KeyvConversationReferenceRepository } from '../../src/store/conversation-reference-repository.js';
 import { Deduper } from '../../src/store/dedupe.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
+import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Records } from '../../src/store/records.js';
@@ -190,6 +192,31 @@ describe.each(backends)('store contract: $name', ({ url }) => {
     await references.save('teams_tenant-a', reference);
     expect(await references.get('teams_tenant-a', conversation)).toEqual(reference);
     expect(await references.get('teams_tenant-b', conversation)).toBeUndefined();
+  });
+
+  it('keeps both history chains gapless when two replicas append at once, and they verify', async () => {
+    const tenant = `slack_${namespace}`;
+    const repository = (r: Records) => new KeyvHistoryRepository(r, new StoreLocker(r, { crossProcess: true }));
+    const replicas = [repository(records), repository(otherReplica)];
+    const by = { platform: 'slack' as const, id: 'U1', name: 'ana' };
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        replicas[i % 2]!.append(tenant, {
+          record: `dialogue:D${i % 3}`,
+          at: new Date(i * 1000).toISOString(),
+          by,
+          kind: 'triage.answered',
+          data: { i },
+        }),
+      ),
+    );
+    const report = await verifyHistory(replicas[1]!, tenant);
+    expect(report).toMatchObject({ ok: true, records: 3, events: 40 });
+    expect((await replicas[0]!.chainHead(tenant))?.n).toBe(40);
+    expect((await replicas[0]!.head(tenant, 'dialogue:D0'))?.seq).toBe(14);
+    // What was written reads back valid, on this backend.
+    const events = await replicas[0]!.events(tenant, 'dialogue:D1', 1, 13);
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../src/core/errors.js';
 import { SettingsService } from '../../src/core/settings.js';
 import { actorOf, memoryAccess } from '../helpers/access.js';
+import { memoryHistory } from '../helpers/history.js';
 import { RecordingSurface } from '../helpers/recording-surface.js';
 import { FixedClock, MemorySettings } from './contracts/helpers.js';
 
@@ -14,7 +15,8 @@ describe('setting the procurement channel', () => {
     const settings = new MemorySettings();
     const { access } = memoryAccess([ADMIN.id]);
     const surface = new RecordingSurface(refuse);
-    const service = new SettingsService({ settings, access, clock: new FixedClock(new Date(0)) });
+    const clock = new FixedClock(new Date(0));
+    const service = new SettingsService({ settings, access, clock, history: memoryHistory(clock).history });
     const set = (channel: string, by = ADMIN, timeZone?: string) =>
       service.setProcurementChannel({ tenant: TENANT, by: actorOf(by), channel, timeZone, surface, platform: 'slack' });
     return { settings, service, surface, set };

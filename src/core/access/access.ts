@@ -1,4 +1,5 @@
 import { BadInputError, ForbiddenError } from '../errors.js';
+import { type History, recordIds } from '../history/recorder.js';
 import type { Paragraph, UserRef, View } from '../view.js';
 import {
   ACTION_PHRASE,
@@ -19,6 +20,8 @@ export interface AccessDeps {
   roles: RolesRepository;
   /** ADMINS: people who are admins wherever they act (Slack user ids, Entra object ids). */
   admins: readonly string[];
+  /** Every change of roles is an event there before it is saved. */
+  history: History;
 }
 
 /** Where a person stands in a tenant. */
@@ -103,6 +106,7 @@ export class AccessService {
   async grant(tenant: string, actor: Actor, who: UserRef, role: GrantableRole): Promise<View> {
     await this.require(tenant, actor, 'roles');
     const target = person(who);
+    await this.deps.history.record(tenant, recordIds.roles, actor, 'roles.granted', { who: target, role });
     await this.deps.roles.change(tenant, (roles) => {
       const key = role === 'admin' ? 'admins' : 'procurement';
       return { ...roles, [key]: [...roles[key].filter((p) => p.id !== target.id), target] };
@@ -123,6 +127,7 @@ export class AccessService {
         `${who.name ?? 'That person'} was not given the ${role} role here, so there is nothing to remove${why.join('')}.`,
       );
     }
+    await this.deps.history.record(tenant, recordIds.roles, actor, 'roles.revoked', { who: person(who), role });
     await this.deps.roles.change(tenant, (current) => ({
       ...current,
       [key]: current[key].filter((p) => p.id !== who.id),
@@ -132,12 +137,16 @@ export class AccessService {
 
   async setGuests(tenant: string, actor: Actor, barred: boolean): Promise<View> {
     await this.require(tenant, actor, 'roles');
+    await this.deps.history.record(tenant, recordIds.roles, actor, 'roles.guests', { barred });
     await this.deps.roles.change(tenant, (roles) => ({ ...roles, guests: barred ? 'barred' : 'member' }));
     return guestsView(barred, actor);
   }
 
   /** The person who installed the app becomes an admin (Slack OAuth, told by the installation). */
   async recordInstaller(tenant: string, installer: UserRef): Promise<void> {
+    await this.deps.history.record(tenant, recordIds.roles, installer, 'roles.installed', {
+      installer: person(installer),
+    });
     await this.deps.roles.change(tenant, (roles) => ({ ...roles, installer: person(installer) }));
   }
 }

@@ -1,6 +1,7 @@
 import type { AccessService } from '../access/access.js';
 import { type Actor, person } from '../access/roles.js';
 import { BadInputError, NotFoundError } from '../errors.js';
+import { type History, recordIds } from '../history/recorder.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
@@ -32,6 +33,8 @@ import {
 
 export interface ContractDeps {
   contracts: ContractRepository;
+  /** Every change is an event there before it is saved. */
+  history: History;
   dialogues: DialogueRepository;
   settings: SettingsRepository;
   packs: PackRepository;
@@ -107,7 +110,16 @@ export class ContractService {
           c.supplier === parsed.contract.supplier,
       );
       const contract = same ?? parsed.contract;
-      if (!same) await this.deps.contracts.save(contract);
+      if (!same) {
+        await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.registered', {
+          dialogueId: input.dialogueId,
+          title: contract.title,
+          supplier: contract.supplier,
+          channel: contract.channel,
+          kpis: contract.kpis.map((k) => k.id),
+        });
+        await this.deps.contracts.save(contract);
+      }
       return { ok: true, contract, confirmation: registeredView(contract, this.today(contract)) };
     });
   }
@@ -189,6 +201,10 @@ export class ContractService {
       if (input.submission) parsed.result.submission = input.submission;
       contract.results.push(parsed.result);
       delete contract.snoozes[obligation.key];
+      await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.result', {
+        obligation: obligation.key,
+        result: parsed.result,
+      });
       await this.save(contract);
       return {
         ok: true,
@@ -223,6 +239,10 @@ export class ContractService {
       }
       const until = addDays(this.today(contract), days);
       contract.snoozes[obligation.key] = until;
+      await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.snoozed', {
+        obligation: obligation.key,
+        until,
+      });
       await this.save(contract);
       return { contract, until, confirmation: snoozedView(contract, obligation, until, person(input.by)) };
     });
@@ -254,6 +274,9 @@ export class ContractService {
       if (!parsed.ok) return { ok: false, form: breachForm(contract, today, parsed.errors, input.values) };
       if (input.submission) parsed.breach.submission = input.submission;
       contract.breaches.push(parsed.breach);
+      await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.breach', {
+        breach: parsed.breach,
+      });
       await this.save(contract);
       const obligation = obligationOf(contract, `breach-cpn:${parsed.breach.id}`);
       return {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AccessService } from '../access/access.js';
 import { type Actor, person } from '../access/roles.js';
 import { BadInputError } from '../errors.js';
+import { type History, recordIds } from '../history/recorder.js';
 import type {
   Clock,
   ConversationSurface,
@@ -37,6 +38,8 @@ export interface TriageDeps {
   locker: Locker;
   clock: Clock;
   access: AccessService;
+  /** Every change is an event there before it is saved. */
+  history: History;
   /** Counts dialogues started and completed for /metrics. */
   meter?: Meter;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): used when a tenant has not chosen a procurement channel. */
@@ -97,6 +100,14 @@ export class TriageService {
     dialogue.root = root;
     dialogue.id = dialogueIdFor(root);
     return this.deps.locker.withLock(lockKey(dialogue), async () => {
+      await this.deps.history.record(
+        dialogue.tenant,
+        recordIds.dialogue(dialogue.id),
+        input.by,
+        'triage.started',
+        { title, channel: input.channel, platform: input.platform },
+        pack.hash,
+      );
       if (first) await this.postQuestion(dialogue, pack, first, input.surface);
       else await this.deps.dialogues.save(dialogue);
       this.deps.meter?.count({ kind: 'dialogue_started' });
@@ -168,6 +179,14 @@ export class TriageService {
       dialogue.events.push({ at: this.now(), by: person(input.by), type: 'back', questionId: previousId });
       const leftMessage = dialogue.currentMessage;
       dialogue.currentMessage = undefined;
+      await this.deps.history.record(
+        dialogue.tenant,
+        recordIds.dialogue(dialogue.id),
+        input.by,
+        'triage.back',
+        { questionId: previousId },
+        dialogue.pack.hash,
+      );
       await this.deps.dialogues.save(dialogue);
       if (leaving && leftMessage) {
         await input.surface.update(
@@ -298,6 +317,18 @@ export class TriageService {
         provisional: outcome.provisional,
       };
       dialogue.events.push({ at, by, type: 'completed' });
+    }
+    const record = recordIds.dialogue(dialogue.id);
+    await this.deps.history.record(
+      dialogue.tenant,
+      record,
+      input.by,
+      'triage.answered',
+      { questionId: question.id, value },
+      pack.hash,
+    );
+    if (dialogue.result) {
+      await this.deps.history.record(dialogue.tenant, record, input.by, 'triage.completed', dialogue.result, pack.hash);
     }
     // The answer is durable before anything is posted.
     await this.deps.dialogues.save(dialogue);

@@ -7,6 +7,7 @@ import { BadInputError, NotFoundError } from '../../../src/core/errors.js';
 import type { FormValues, FormView } from '../../../src/core/view.js';
 import { plainText } from '../../../src/core/view.js';
 import { actorOf, memoryAccess } from '../../helpers/access.js';
+import { memoryHistory } from '../../helpers/history.js';
 import { fixture, pack } from '../triage-helpers.js';
 import {
   CLERK,
@@ -34,6 +35,7 @@ function setup(options: { delayMs?: number; ids?: string[] } = {}) {
   const ids = [...(options.ids ?? ['C-AAAAAA', 'C-BBBBBB', 'C-CCCCCC'])];
   const service = new ContractService({
     contracts,
+    history: memoryHistory(clock).history,
     dialogues,
     settings,
     packs: new MemoryPacks(pack),

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * One change to one record, as the history keeps it: when, who (as the platform named them then), what, and the
+ * hash of the event before it, so editing or removing any event breaks every hash after it.
+ */
+export const HistoryActorSchema = z
+  .object({
+    platform: z.enum(['slack', 'teams', 'system']),
+    id: z.string().min(1).max(200),
+    name: z.string().max(200).optional(),
+  })
+  .strict();
+export type HistoryActor = z.infer<typeof HistoryActorSchema>;
+
+export const HistoryEventSchema = z
+  .object({
+    /** `dialogue:<id>`, `contract:<id>`, `settings`, `roles`. */
+    record: z.string().min(1).max(200),
+    seq: z.number().int().min(1),
+    at: z.string(),
+    by: HistoryActorSchema,
+    kind: z.string().min(1).max(60),
+    data: z.record(z.unknown()),
+    /** The question pack's hash, on triage events: the exact rules the answers were given under. */
+    pack: z.string().max(100).optional(),
+    /** The previous event's hash ('' for the first). */
+    prev: z.string(),
+    hash: z.string(),
+  })
+  .strict();
+export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+
+/**
+ * The tenant's own chain: one entry per event of any of its records, in order. A record removed whole (every event
+ * and its head) still shows here, and so does an event cut from the end of a record's chain.
+ */
+export const ChainEntrySchema = z
+  .object({
+    n: z.number().int().min(1),
+    record: z.string().min(1).max(200),
+    seq: z.number().int().min(1),
+    /** The record event's hash. */
+    event: z.string(),
+    at: z.string(),
+    prev: z.string(),
+    hash: z.string(),
+  })
+  .strict();
+export type ChainEntry = z.infer<typeof ChainEntrySchema>;
+
+export const HeadSchema = z.object({ seq: z.number().int().min(0), hash: z.string() }).strict();
+export type Head = z.infer<typeof HeadSchema>;
+
+/** JSON with object keys sorted at every depth: the same value always hashes the same, whoever wrote it. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The hash of an event or chain entry: SHA-256 over its canonical JSON without the hash itself. */
+export function hashOf(fields: Record<string, unknown>): string {
+  const { hash: _ignored, ...rest } = fields;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}

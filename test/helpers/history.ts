@@ -1,0 +1,26 @@
+import Keyv from 'keyv';
+import { History } from '../../src/core/history/recorder.js';
+import { type Clock, systemClock } from '../../src/core/ports.js';
+import type { Atomic } from '../../src/store/atomic.js';
+import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
+import { StoreLocker } from '../../src/store/locks.js';
+import { Records } from '../../src/store/records.js';
+
+/** One process, in memory: the in-process lock queue never claims anything in the store. */
+const noClaims: Atomic = {
+  claim: () => Promise.reject(new Error('in-memory history takes no store claims')),
+  release: async () => undefined,
+  renew: async () => false,
+};
+
+/** The real history repository on an in-memory Keyv, for unit tests of the services. */
+export function memoryHistory(clock: Clock = systemClock): {
+  history: History;
+  repository: KeyvHistoryRepository;
+  /** The records underneath, for tests that tamper with them. */
+  records: Records;
+} {
+  const records = new Records(new Keyv(), noClaims);
+  const repository = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }));
+  return { history: new History(repository, clock), repository, records };
+}
