@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { AccessService } from './core/access/access.js';
 import { ContractService } from './core/contracts/service.js';
 import { History } from './core/history/recorder.js';
+import { HistoryService } from './core/history/service.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { SettingsService } from './core/settings.js';
 import { loadPack } from './core/triage/pack-loader.js';
@@ -138,7 +139,8 @@ export async function startService(
   const dialogues = new KeyvDialogueRepository(records);
   const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
   const digests = new KeyvDigestRepository(records, locker);
-  const history = new History(new KeyvHistoryRepository(records, locker), clock);
+  const historyRepository = new KeyvHistoryRepository(records, locker);
+  const history = new History(historyRepository, clock);
   const access = new AccessService({
     roles: new KeyvRolesRepository(records, locker),
     admins: config.admins,
@@ -211,7 +213,17 @@ export async function startService(
   downloads.route(http);
   const deduper = new Deduper(records);
   const pacer = new Pacer(records);
-  const shared = { logger, inFlight, triage, contracts, settings, access, deduper, ocdsPrefix: config.ocdsPrefix };
+  const shared = {
+    logger,
+    inFlight,
+    triage,
+    contracts,
+    settings,
+    access,
+    deduper,
+    history: new HistoryService({ repository: historyRepository, access }),
+    ocdsPrefix: config.ocdsPrefix,
+  };
   const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};
   let slack: SlackChannel | undefined;
   if (config.slack) {

@@ -10,15 +10,20 @@ import type { HistoryEvent } from '../../src/core/history/event.js';
 import { NAMESPACE } from '../../src/store/open-store.js';
 import { sqliteUrl } from '../helpers/backends.js';
 import {
+  cardAction,
+  cardLines,
   londonNine,
   modalState,
   SLACK_TENANT,
   SlackContracts,
   slackButton,
+  slackText,
   TEAMS_TENANT,
+  TeamsContracts,
 } from '../helpers/contracts-driver.js';
 import { TeamsHarness } from '../helpers/teams-harness.js';
 import { ALICE } from '../support/teams-activities.js';
+import { waitUntil } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -162,6 +167,54 @@ describe('history and npm run audit', () => {
       expect(event.by).toEqual({ platform: 'teams', id: ALICE.aadObjectId, name: ALICE.name });
     }
     expect(audit('--store', storeUrl, '--tenant', TEAMS_TENANT, '--verify').status).toBe(0);
+  });
+
+  it('Slack: History on a triage shows its latest events; only an admin exports the whole, verified', async () => {
+    const slack = await SlackContracts.start();
+    cleanups.push(() => slack.close());
+    const { root, summary } = await slack.triage();
+    const before = slack.fake.calls.length;
+    await slack.click(summary, slackButton(summary, 'history_show'), 'UBEN');
+    const shown = await slack.nextEphemeral(before, 'UBEN');
+    const text = slackText(shown);
+    expect(text).toContain('History');
+    expect(text).toContain('<@UANA> started the triage “Housing benefit claim risk scoring”');
+    expect(text).toContain('<@UANA> answered role: ');
+    expect(text).toMatch(/All \d+ events\. An admin can export the whole history, verified\./);
+
+    // A member cannot take the whole history away; an admin can, and it says whether it verifies.
+    const exportButton = slackButton(shown, 'history_export');
+    const refusedAt = slack.fake.calls.length;
+    await slack.click(shown, exportButton, 'UBEN');
+    expect(slackText(await slack.nextEphemeral(refusedAt, 'UBEN'))).toContain(
+      'Exporting a record’s whole history is for an admin',
+    );
+    expect(slack.fake.files).toEqual([]);
+    await slack.click(shown, exportButton, 'UANA');
+    await waitUntil(() => slack.fake.files.some((f) => f.completed), 5000, 'the history file');
+    const [file] = slack.fake.files;
+    expect(file!.filename).toMatch(/^history-dialogue-[A-Za-z0-9_-]+\.md$/);
+    expect(file!.channel).toBe(root.channel);
+    expect(file!.content).toContain('Verified: every hash recomputed and every link checked.');
+    expect(file!.content).toContain('| 1 |');
+    expect(file!.content).toContain('triage.completed');
+  });
+
+  it('Teams: History on a triage posts its events as a card', async () => {
+    const teams = await TeamsContracts.start();
+    cleanups.push(() => teams.close());
+    const { summary } = await teams.triage();
+    const result = await teams.harness.click(summary, cardAction(summary.cards[0], 'history_show'));
+    expect(result.status).toBe(200);
+    await waitUntil(
+      () => teams.connector.state().some((m) => cardLines(m.cards[0]).some((l) => l.includes('started the triage'))),
+      5000,
+      'the history card',
+    );
+    const card = teams.connector
+      .state()
+      .find((m) => cardLines(m.cards[0]).some((l) => l.includes('started the triage')));
+    expect(cardLines(card!.cards[0]).join('\n')).toContain(`${ALICE.name} answered role: `);
   });
 
   it('says how to use it, and says so when a tenant has no history', () => {

@@ -321,6 +321,7 @@ describe('Slack: reminders', () => {
       `Record: ${MONTHLY[2]} (1 May 2026)`,
       'Log breach',
       'Export OCDS',
+      'History',
     ]);
     expect(slack.digests()).toHaveLength(1);
 

@@ -1,5 +1,6 @@
 import type { AccessService } from '../../core/access/access.js';
 import type { ContractService } from '../../core/contracts/service.js';
+import type { HistoryService } from '../../core/history/service.js';
 import type { CommandServices } from '../../core/run-command.js';
 import type { SettingsService } from '../../core/settings.js';
 import type { TriageService } from '../../core/triage/service.js';
@@ -17,6 +18,7 @@ export interface SlackDeps extends CommandServices {
   inFlight: InFlight;
   triage: TriageService;
   contracts: ContractService;
+  history: HistoryService;
   settings: SettingsService;
   access: AccessService;
   deduper: Deduper;

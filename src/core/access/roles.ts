@@ -63,6 +63,7 @@ export const PERMISSIONS = {
   export: 'procurement',
   settings: 'admin',
   roles: 'admin',
+  audit: 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -77,6 +78,7 @@ export const ACTION_PHRASE: Record<Permission, string> = {
   export: 'Exporting a contract',
   settings: 'Changing the bot’s settings',
   roles: 'Changing roles',
+  audit: 'Exporting a record’s whole history',
 };
 
 export const ROLE_LABEL: Record<Role, string> = { admin: 'admin', procurement: 'procurement', member: 'member' };

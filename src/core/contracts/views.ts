@@ -1,3 +1,5 @@
+import { historyAction } from '../history/actions.js';
+import { recordIds } from '../history/recorder.js';
 /** Contract messages as neutral views: one contract, the list of contracts, and the confirmations. */
 import { TIER_LABEL } from '../triage/views.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
@@ -108,6 +110,7 @@ export function contractView(contract: Contract, today: LocalDate): View {
     }));
   actions.push({ id: ContractActions.breach, label: 'Log breach', value: value(), style: 'danger' });
   actions.push({ id: ContractActions.exportOcds, label: 'Export OCDS', value: value() });
+  actions.push(historyAction(recordIds.contract(contract.id)));
   return {
     fallback: `AI contract ${contract.id}: ${contract.title} (${contract.supplier})`,
     heading: contract.title,

@@ -1,4 +1,6 @@
 import { registerContractAction } from '../contracts/actions.js';
+import { historyAction } from '../history/actions.js';
+import { recordIds } from '../history/recorder.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { Dialogue } from './dialogue.js';
@@ -238,6 +240,7 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
       { id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } },
       // A STOP outcome is not a purchase: there is no contract to watch.
       ...(outcome.tier === 'stop' ? [] : [registerContractAction(dialogue.id)]),
+      historyAction(recordIds.dialogue(dialogue.id)),
     ],
   };
 }

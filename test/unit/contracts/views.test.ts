@@ -20,6 +20,7 @@ import {
   resultRecordedView,
   snoozedView,
 } from '../../../src/core/contracts/views.js';
+import { HistoryActions } from '../../../src/core/history/actions.js';
 import { type Inline, type Paragraph, plainText, type View } from '../../../src/core/view.js';
 import {
   CONFORMANCE_MISSING_MESSAGE,
@@ -288,7 +289,7 @@ describe('one contract', () => {
     expectNoMarkup(view);
   });
 
-  it('offers Record result for what is open now (at most 5), Log breach and Export OCDS', () => {
+  it('offers Record result for what is open now (at most 5), Log breach, Export OCDS and History', () => {
     const view = contractView(recorded, TODAY);
     expect(view.actions?.map((a) => [a.id, a.label, a.value])).toEqual([
       [
@@ -313,6 +314,7 @@ describe('one contract', () => {
       ],
       [ContractActions.breach, 'Log breach', { c: 'C-7K2M9Q' }],
       [ContractActions.exportOcds, 'Export OCDS', { c: 'C-7K2M9Q' }],
+      [HistoryActions.show, 'History', { r: 'contract:C-7K2M9Q' }],
     ]);
     rendersEverywhere(view);
     const busy = makeContract({

@@ -9,6 +9,7 @@ import type {
 import { z } from 'zod';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
+import { dispatchHistoryAction } from '../../../core/history/service.js';
 import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
@@ -20,7 +21,7 @@ import { slackActor, slackTenant } from '../tenant.js';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const CONTRACT_BUTTON = /^(contract_|reminder_)/;
+const CONTRACT_BUTTON = /^(contract_|reminder_|history_)/;
 const FORMS = [ContractActions.submitRegistration, ContractActions.submitResult, ContractActions.submitBreach];
 
 /** What a modal carries between opening and submit: the button's payload and where it was clicked. */
@@ -50,15 +51,17 @@ export function registerContractActions(app: App, deps: SlackDeps) {
     await onFirstDelivery(deps, tenant, body.trigger_id, async () => {
       try {
         const payload = action.type === 'button' ? safeJson(action.value) : undefined;
-        const reply = await dispatchContractAction(deps.contracts, {
-          tenant,
-          by,
-          actionId,
-          payload,
-          platform: 'slack',
-          timeZone: await zone,
-          ocidPrefix: deps.ocdsPrefix,
-        });
+        const reply =
+          (await dispatchHistoryAction(deps.history, { tenant, by, actionId, payload })) ??
+          (await dispatchContractAction(deps.contracts, {
+            tenant,
+            by,
+            actionId,
+            payload,
+            platform: 'slack',
+            timeZone: await zone,
+            ocidPrefix: deps.ocdsPrefix,
+          }));
         if (!reply) return;
         if (reply.kind === 'form') {
           const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });

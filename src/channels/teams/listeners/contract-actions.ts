@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { PICKED_USER } from '../../../core/contracts/form-values.js';
+import { dispatchHistoryAction } from '../../../core/history/service.js';
 import { type FormValues, type Paragraph, plainText, type UserRef, type View } from '../../../core/view.js';
 import { shortId } from '../../../store/records.js';
 import { showFailure } from '../../failures.js';
@@ -53,15 +54,17 @@ export async function handleContractAction(
       }
       return renderCard(outcome.confirmation, options);
     }
-    const reply = await dispatchContractAction(context.deps.contracts, {
-      tenant,
-      by,
-      actionId: verb,
-      payload: pick(data),
-      platform: 'teams',
-      timeZone: options.timeZone,
-      ocidPrefix: context.deps.ocdsPrefix,
-    });
+    const reply =
+      (await dispatchHistoryAction(context.deps.history, { tenant, by, actionId: verb, payload: pick(data) })) ??
+      (await dispatchContractAction(context.deps.contracts, {
+        tenant,
+        by,
+        actionId: verb,
+        payload: pick(data),
+        platform: 'teams',
+        timeZone: options.timeZone,
+        ocidPrefix: context.deps.ocdsPrefix,
+      }));
     if (!reply) return 'That action is not supported.';
     switch (reply.kind) {
       case 'form':
@@ -128,6 +131,6 @@ async function pickedPeople(
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['c', 'k', 'd']) if (key in data) out[key] = data[key];
+  for (const key of ['c', 'k', 'd', 'r']) if (key in data) out[key] = data[key];
   return out;
 }

@@ -1,0 +1,58 @@
+import type { Inline, Paragraph, View } from '../view.js';
+import { HistoryActions } from './actions.js';
+import type { HistoryEvent } from './event.js';
+
+/** What each kind of event says, after who did it. */
+const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
+  'triage.started': (d) => `started the triage “${text(d.title)}”`,
+  'triage.answered': (d) => `answered ${text(d.questionId)}: ${answer(d.value)}`,
+  'triage.back': (d) => `went back to ${text(d.questionId)}`,
+  'triage.completed': (d) => `completed it: ${text(d.tier)} (${text(d.score)}/${text(d.max)})`,
+  'contract.registered': (d) => `registered the contract with ${text(d.supplier)}`,
+  'contract.result': (d) => `recorded a result for ${text(d.obligation)}`,
+  'contract.snoozed': (d) => `snoozed ${text(d.obligation)} until ${text(d.until)}`,
+  'contract.breach': () => 'logged a breach',
+};
+
+function text(value: unknown): string {
+  const shown = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+  return shown.length > 80 ? `${shown.slice(0, 80)}…` : shown;
+}
+
+function answer(value: unknown): string {
+  const v = (value ?? {}) as { kind?: unknown; optionId?: unknown; optionIds?: unknown; text?: unknown };
+  if (v.kind === 'option') return text(v.optionId);
+  if (v.kind === 'options' && Array.isArray(v.optionIds)) return v.optionIds.map(text).join(', ') || 'none';
+  if (v.kind === 'text') return `“${text(v.text)}”`;
+  if (v.kind === 'dontKnow') return 'don’t know';
+  return '';
+}
+
+function line(event: HistoryEvent): Paragraph {
+  const who: Inline =
+    event.by.platform === 'system'
+      ? 'The system'
+      : { user: { id: event.by.id, ...(event.by.name ? { name: event.by.name } : {}) } };
+  const phrase = PHRASES[event.kind]?.(event.data) ?? event.kind;
+  return [{ date: { at: Date.parse(event.at), style: 'datetime' } }, ' ', who, ` ${phrase}`];
+}
+
+/** A record's latest events, newest last, and the export button (admins only; the service checks). */
+export function historyView(record: string, events: HistoryEvent[], total: number): View {
+  if (events.length === 0) {
+    return {
+      fallback: `No history for ${record}.`,
+      blocks: [{ type: 'text', content: ['Nothing is recorded for this yet.'] }],
+    };
+  }
+  const shown = events.length < total ? `The latest ${events.length} of ${total} events.` : `All ${total} events.`;
+  return {
+    fallback: `History: ${total} events`,
+    heading: 'History',
+    blocks: [
+      { type: 'list', items: events.map(line) },
+      { type: 'context', content: [`${shown} An admin can export the whole history, verified.`] },
+    ],
+    actions: [{ id: HistoryActions.export, label: 'Export history', value: { r: record } }],
+  };
+}
