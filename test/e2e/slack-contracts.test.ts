@@ -286,9 +286,28 @@ describe('Slack: reminders', () => {
     // Recording again, an hour later, corrects it; the first stays in the history.
     slack.clock.advance(3_600_000);
     const again = await slack.openModal(digest!, record!);
-    expect(slackText({ blocks: again.blocks })).toContain('already recorded: 99.7 (Good); this replaces it.');
+    expect(slackText({ blocks: again.blocks })).toContain(
+      'already recorded: 99.7 (Good); this replaces it, and both stay in the history.',
+    );
+    // A correction says why, beside the field that asks.
+    const unexplained = await slack.submit(
+      again,
+      modalState(again, { value: '99.4', rating: 'approaching', note: 'Corrected' }),
+    );
+    expect(unexplained.json).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'Say why the earlier result is corrected.' },
+    });
     const beforeFix = slack.fake.calls.length;
-    await slack.submit(again, modalState(again, { value: '99.4', rating: 'approaching', note: 'Corrected' }));
+    await slack.submit(
+      again,
+      modalState(again, {
+        value: '99.4',
+        rating: 'approaching',
+        note: 'Corrected',
+        reason: 'The supplier’s figure left out a planned outage',
+      }),
+    );
     await slack.nextEphemeral(beforeFix);
     expect((await slack.stored())[0]?.results.map((r) => [r.value, r.rating])).toEqual([
       ['99.7', 'good'],

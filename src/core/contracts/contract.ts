@@ -96,6 +96,9 @@ export const ResultSchema = z
     at: z.string().datetime(),
     /** The form submission that recorded it (Slack view id, Teams card id): a double submit records once. */
     submission: z.string().max(200).optional(),
+    /** A correction: the result it replaces, and why. The earlier one stays, and the history shows both. */
+    replaces: z.string().min(1).max(16).optional(),
+    reason: z.string().min(1).max(500).optional(),
   })
   .strict();
 

@@ -117,8 +117,27 @@ function measureOf(value: string): string | number {
   return /^-?\d+(?:\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
-function observation(result: ContractResult, obligation: Obligation | undefined, timeZone: string): OcdsObservation {
+/**
+ * A correction carries what it replaced and why, in its notes: OCDS keeps one observation per period (the latest),
+ * and a reader of the release still sees that it was corrected.
+ */
+function notesOf(result: ContractResult, replaced: ContractResult | undefined): string | undefined {
+  const correction =
+    result.replaces && result.reason
+      ? `Corrects ${replaced ? `the result of ${replaced.at.slice(0, 10)} (${replaced.value})` : `result ${result.replaces}`}: ${result.reason}`
+      : undefined;
+  const notes = [result.note, correction].filter(Boolean).join(' ');
+  return notes || undefined;
+}
+
+function observation(
+  result: ContractResult,
+  obligation: Obligation | undefined,
+  timeZone: string,
+  replaced?: ContractResult,
+): OcdsObservation {
   const rating = result.rating ? CPN_RATING[result.rating] : undefined;
+  const notes = notesOf(result, replaced);
   return {
     id: result.id,
     // The period reviewed: from the previous review (or the start) to the day before this one was due.
@@ -131,7 +150,7 @@ function observation(result: ContractResult, obligation: Obligation | undefined,
         }
       : {}),
     measure: measureOf(result.value),
-    ...(result.note ? { notes: result.note } : {}),
+    ...(notes ? { notes } : {}),
     ...(rating ? { measureClassification: { scheme: CPN_SCHEME, id: rating.ocds, description: rating.label } } : {}),
     ...(obligation ? { relatedImplementationMilestone: { id: obligation.key, title: obligation.title } } : {}),
   };
@@ -196,7 +215,14 @@ function implementationMetrics(
   const observationsOf = (results: ContractResult[]) =>
     results
       .sort((a, b) => (byKey.get(a.obligation)?.due ?? a.at).localeCompare(byKey.get(b.obligation)?.due ?? b.at))
-      .map((r) => observation(r, byKey.get(r.obligation), contract.timeZone));
+      .map((r) =>
+        observation(
+          r,
+          byKey.get(r.obligation),
+          contract.timeZone,
+          contract.results.find((earlier) => earlier.id === r.replaces),
+        ),
+      );
   const counted = [...latest.values()];
   const metrics: OcdsMetric[] = [];
   for (const kpi of contract.kpis) {

@@ -14,11 +14,12 @@ import {
 import { capInitials, type FieldErrors, textValue, tooLong } from './form-values.js';
 import { isRated, latestResults, type Obligation } from './obligations.js';
 
-export const ResultFields = { value: 'value', rating: 'rating', note: 'note' } as const;
+export const ResultFields = { value: 'value', rating: 'rating', note: 'note', reason: 'reason' } as const;
 export const BreachFields = { on: 'on', note: 'note' } as const;
 
 export const RESULT_VALUE_MAX = 500;
 export const RESULT_NOTE_MAX = 2000;
+export const CORRECTION_REASON_MAX = 500;
 export const BREACH_NOTE_MAX = 1000;
 
 const initialOf = (values: FormValues | undefined, id: string, fallback?: string) =>
@@ -41,7 +42,7 @@ export function resultForm(
   const previous = latestResults(contract).get(obligation.key);
   if (previous) {
     const rated = previous.rating ? ` (${CPN_RATING[previous.rating].label})` : '';
-    intro.push(` · already recorded: ${previous.value}${rated}; this replaces it.`);
+    intro.push(` · already recorded: ${previous.value}${rated}; this replaces it, and both stay in the history.`);
   }
   return capInitials({
     title: 'Record result',
@@ -80,6 +81,18 @@ export function resultForm(
         optional: true,
         maxLength: RESULT_NOTE_MAX,
       },
+      ...(previous
+        ? [
+            {
+              kind: 'text',
+              id: ResultFields.reason,
+              label: 'Why the earlier result is corrected',
+              initial: initialOf(values, ResultFields.reason),
+              placeholder: 'e.g. the supplier’s figure excluded planned downtime',
+              maxLength: CORRECTION_REASON_MAX,
+            } satisfies FormField,
+          ]
+        : []),
     ],
     submit: {
       id: ContractActions.submitResult,
@@ -110,6 +123,14 @@ export function parseResult(
   const note = textValue(values, ResultFields.note);
   const longNote = tooLong(note, RESULT_NOTE_MAX, 'the note');
   if (longNote) errors[ResultFields.note] = longNote;
+  // A correction says why: the record keeps both results, and an auditor will ask.
+  const previous = latestResults(ctx.contract).get(ctx.obligation.key);
+  const reason = previous ? textValue(values, ResultFields.reason) : '';
+  if (previous && !reason) errors[ResultFields.reason] = 'Say why the earlier result is corrected.';
+  else {
+    const longReason = tooLong(reason, CORRECTION_REASON_MAX, 'the reason');
+    if (longReason) errors[ResultFields.reason] = longReason;
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -122,6 +143,7 @@ export function parseResult(
       ...(note ? { note } : {}),
       by: ctx.by,
       at: ctx.now.toISOString(),
+      ...(previous ? { replaces: previous.id, reason } : {}),
     },
   };
 }

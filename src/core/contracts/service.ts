@@ -201,10 +201,14 @@ export class ContractService {
       if (input.submission) parsed.result.submission = input.submission;
       contract.results.push(parsed.result);
       delete contract.snoozes[obligation.key];
-      await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.result', {
-        obligation: obligation.key,
-        result: parsed.result,
-      });
+      const correction = parsed.result.replaces !== undefined;
+      await this.deps.history.record(
+        input.tenant,
+        recordIds.contract(contract.id),
+        input.by,
+        correction ? 'contract.result.corrected' : 'contract.result',
+        { obligation: obligation.key, result: parsed.result },
+      );
       await this.save(contract);
       return {
         ok: true,

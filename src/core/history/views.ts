@@ -10,6 +10,8 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'triage.completed': (d) => `completed it: ${text(d.tier)} (${text(d.score)}/${text(d.max)})`,
   'contract.registered': (d) => `registered the contract with ${text(d.supplier)}`,
   'contract.result': (d) => `recorded a result for ${text(d.obligation)}`,
+  'contract.result.corrected': (d) =>
+    `corrected the result for ${text(d.obligation)}: ${text((d.result as { reason?: unknown } | undefined)?.reason)}`,
   'contract.snoozed': (d) => `snoozed ${text(d.obligation)} until ${text(d.until)}`,
   'contract.breach': () => 'logged a breach',
 };

@@ -270,3 +270,25 @@ describe('a release package', () => {
     expect(OCDS_EXTENSIONS.uk).toMatch(/^https:\/\/raw\.githubusercontent\.com\/cabinetoffice\/ocds_uk_extension\//);
   });
 });
+
+describe('a corrected result in the release', () => {
+  it('is the observation for its period, with what it replaced and why in its notes', () => {
+    const corrected = makeContract({
+      results: [
+        result('R1', 'kpi:K1:2026-05-01', '99.7', 'good', '2026-05-02'),
+        {
+          ...result('R2', 'kpi:K1:2026-05-01', '99.4', 'approaching', '2026-05-03'),
+          replaces: 'R1',
+          reason: 'A planned outage had been left out',
+        },
+      ],
+    });
+    const release = ocdsRelease(corrected, { now: NOW_BUSY, ocidPrefix: 'ocds-test00' });
+    const k1 = release.contracts?.[0]?.implementation?.metrics?.find((m) => m.id === 'K1');
+    expect(k1?.observations).toHaveLength(1);
+    expect(k1?.observations?.[0]).toMatchObject({
+      id: 'R2',
+      notes: 'Corrects the result of 2026-05-02 (99.7): A planned outage had been left out',
+    });
+  });
+});

@@ -68,6 +68,28 @@ describe('recording a result', () => {
     expect(plainText(resultForm(done, k3).intro ?? [])).toContain('already recorded: 93 % (Approaching target)');
   });
 
+  it('corrects an earlier result only with a reason, and keeps which one it replaces', () => {
+    const earlier = { id: 'R1', obligation: k3.key, kpiId: 'K3', value: '93 %', by: CLERK, at: NOW.toISOString() };
+    const done = makeContract({ results: [{ ...earlier, rating: 'approaching' }] });
+    const form = resultForm(done, k3);
+    expect(form.fields.map((f) => f.id)).toEqual([
+      ResultFields.value,
+      ResultFields.rating,
+      ResultFields.note,
+      ResultFields.reason,
+    ]);
+    const ctx = { contract: done, obligation: k3, by: CLERK, now: NOW };
+    expect(parseResult({ value: '95 %', rating: 'good' }, ctx)).toEqual({
+      ok: false,
+      errors: { reason: 'Say why the earlier result is corrected.' },
+    });
+    const parsed = parseResult({ value: '95 %', rating: 'good', reason: 'Recounted by the supplier' }, ctx);
+    expect(parsed.ok && parsed.result).toMatchObject({ id: 'R2', replaces: 'R1', reason: 'Recounted by the supplier' });
+    expect(parsed.ok && ResultSchema.safeParse(parsed.result).success).toBe(true);
+    // A first result asks no reason.
+    expect(resultForm(makeContract({ results: [] }), k3).fields.map((f) => f.id)).not.toContain(ResultFields.reason);
+  });
+
   it('stores the result against the obligation and KPI, numbered after earlier ones', () => {
     const parsed = parseResult(
       { value: ' 96.2 % ', rating: 'good', note: '' },
