@@ -72,7 +72,8 @@ describe('history and npm run audit', () => {
     const { summary } = await slack.triage();
     const { contract } = await slack.register(summary);
     const [digest] = await slack.tickAt(londonNine('2026-05-01'));
-    await slack.click(digest!, slackButton(digest!, 'reminder_snooze'));
+    const snoozeModal = await slack.openModal(digest!, slackButton(digest!, 'reminder_snooze'));
+    await slack.submit(snoozeModal, modalState(snoozeModal, { days: '7', reason: 'Report due on Friday' }));
     const modal = await slack.openModal(digest!, slackButton(digest!, 'reminder_record'));
     const before = slack.fake.calls.length;
     await slack.submit(modal, modalState(modal, { value: '99.7', rating: 'good', note: 'One outage' }));

@@ -230,7 +230,7 @@ describe('Slack: reminders', () => {
       const key = `kpi:${MONTHLY[i]!.split(' ')[0]}:${FIRST_DUE}`;
       expect(item.buttons.map((b) => [b.actionId.split(':')[0], b.label, b.payload])).toEqual([
         ['reminder_record', 'Record result', { c: contract.id, k: key }],
-        ['reminder_snooze', 'Snooze 7 days', { c: contract.id, k: key }],
+        ['reminder_snooze', 'Snooze…', { c: contract.id, k: key }],
         ['contract_open', 'Open contract', { c: contract.id }],
       ]);
     }
@@ -314,10 +314,15 @@ describe('Slack: reminders', () => {
       ['99.4', 'approaching'],
     ]);
 
-    // Snooze 7 days.
+    // Snooze: a modal asks for how long and why.
     const [, snooze] = itemFor(digest!, MONTHLY[1]!).buttons;
+    const snoozeModal = await slack.openModal(digest!, snooze!);
+    expect(snoozeModal.callbackId).toBe('reminder_snooze_submit');
+    expect(slackText({ blocks: snoozeModal.blocks })).toContain('snoozed 0 of 3 times so far');
+    const why = await slack.submit(snoozeModal, modalState(snoozeModal, { days: '7' }));
+    expect(why.json).toEqual({ response_action: 'errors', errors: { reason: 'Say why it is snoozed.' } });
     const beforeSnooze = slack.fake.calls.length;
-    await slack.click(digest!, snooze!);
+    await slack.submit(snoozeModal, modalState(snoozeModal, { days: '7', reason: 'Report due on Friday' }));
     const snoozed = await slack.nextEphemeral(beforeSnooze);
     expect(slackText(snoozed)).toBe(
       `<@UANA> snoozed ${MONTHLY[1]} on *${TRIAGE_TITLE}* until ${dateToken(addDays(FIRST_DUE, 7))}2026-05-08 UTC>.`,

@@ -235,7 +235,7 @@ describe('Teams: reminders', () => {
           `${i + 1}. ${TRIAGE_TITLE} · ${title} · due today`,
           [
             ['Record result', 'reminder_record', { c: contract.id, k }],
-            ['Snooze 7 days', 'reminder_snooze', { c: contract.id, k }],
+            ['Snooze…', 'reminder_snooze', { c: contract.id, k }],
             ['Open contract', 'contract_open', { c: contract.id }],
           ],
         ];
@@ -307,11 +307,17 @@ describe('Teams: reminders', () => {
     await teams.harness.settle(50);
     expect(teams.connector.state().find((m) => m.activityId === form.activityId)?.updates).toBe(1);
 
-    // Snooze: a note under the card, its date read in the clicker's zone.
+    // Snooze: a form card asks how long and why; the confirmation's date is read in the clicker's zone.
     const snooze = itemFor(digest!, MONTHLY[1]!).actions[1]!;
-    expect(invokeMessage(kept(await teams.execute(digest!, snooze)))).toBe(
+    const { posted: snoozeForm } = await teams.executeForNewCard(digest!, snooze);
+    expect(Object.keys(cardInputs(snoozeForm.cards[0]))).toEqual(['days', 'reason']);
+    const snoozeSubmit = cardAction(snoozeForm.cards[0], 'reminder_snooze_submit');
+    const unexplained = kept(await teams.execute(snoozeForm, snoozeSubmit, { days: '7', reason: '' }));
+    expect(cardLines(invokeCard(unexplained))).toContain('Say why it is snoozed.');
+    const snoozed = kept(await teams.execute(snoozeForm, snoozeSubmit, { days: '7', reason: 'Report due on Friday' }));
+    expect(cardLines(invokeCard(snoozed))).toEqual([
       `Alice Jones snoozed ${MONTHLY[1]} on ${TRIAGE_TITLE} until 8 May 2026.`,
-    );
+    ]);
 
     // Open contract: the details posted as a card below.
     const open = itemFor(digest!, MONTHLY[2]!).actions[2]!;

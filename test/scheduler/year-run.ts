@@ -72,6 +72,7 @@ export class ActionPlan {
         contractId: SNOOZED.contract,
         obligationKey: SNOOZED.key,
         by: procurement(contract.owner),
+        values: { days: '7', reason: 'The supplier’s report is late' },
       }),
     );
   }

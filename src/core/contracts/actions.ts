@@ -13,7 +13,9 @@ export const ContractActions = {
   /** "Record result" on a reminder: opens the result form. */
   record: 'reminder_record',
   submitResult: 'reminder_result',
+  /** "Snooze…" on a reminder: opens the snooze form (how long, and why). */
   snooze: 'reminder_snooze',
+  submitSnooze: 'reminder_snooze_submit',
   open: 'contract_open',
   breach: 'contract_breach',
   submitBreach: 'contract_breach_submit',

@@ -113,6 +113,20 @@ export const BreachSchema = z
   })
   .strict();
 
+/** One snooze: who, why, until when. At most MAX_SNOOZES per obligation; see snooze-form.ts. */
+export const SnoozeSchema = z
+  .object({
+    obligation: z.string().min(1).max(100),
+    until: LocalDateSchema,
+    reason: z.string().min(1).max(300),
+    by: UserRefSchema,
+    at: z.string().datetime(),
+    /** The form submission (Slack view id, Teams card id): a double submit snoozes once. */
+    submission: z.string().max(200).optional(),
+  })
+  .strict();
+export type Snooze = z.infer<typeof SnoozeSchema>;
+
 export const ContractSchema = z
   .object({
     v: z.literal(1),
@@ -156,6 +170,8 @@ export const ContractSchema = z
     breaches: z.array(BreachSchema),
     /** Obligation key → the date it shows again. */
     snoozes: z.record(LocalDateSchema),
+    /** Every snooze, with who and why (contracts registered before snoozes had reasons have none). */
+    snoozeLog: z.array(SnoozeSchema).max(2000).default([]),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),

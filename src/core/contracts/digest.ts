@@ -86,7 +86,7 @@ function itemActions(item: DigestItem): ViewAction[] {
   const value = { c: item.contractId, k: item.obligation.key };
   return [
     { id: ContractActions.record, label: 'Record result', value, style: 'primary' },
-    { id: ContractActions.snooze, label: 'Snooze 7 days', value },
+    { id: ContractActions.snooze, label: 'Snooze…', value },
     { id: ContractActions.open, label: 'Open contract', value: { c: item.contractId } },
   ];
 }
@@ -140,7 +140,7 @@ export function digestView(
     content: [
       options.channelName ? `Daily digest for #${options.channelName} · ` : 'Daily digest · ',
       dueDate(options.date, options.timeZone),
-      ' · Record a result, or snooze an item for 7 days. Overdue items mention the owner after 7 days, the SRO after 14.',
+      ' · Record a result, or snooze an item (with a reason, at most 3 times). Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
   return itemsView(heading, [intro], items, options, (more) => [

@@ -59,13 +59,7 @@ export async function dispatchContractAction(
     }
     case ContractActions.snooze: {
       const { c, k } = parse(ContractPayloadSchema, call.payload);
-      const { confirmation } = await service.snooze({
-        tenant: call.tenant,
-        contractId: c,
-        obligationKey: k ?? '',
-        by: call.by,
-      });
-      return { kind: 'notice', view: confirmation };
+      return { kind: 'form', form: await service.snoozeFormFor(call.tenant, call.by, c, k ?? '') };
     }
     case ContractActions.open: {
       const { c } = parse(ContractPayloadSchema, call.payload);
@@ -110,17 +104,10 @@ export async function submitContractForm(service: ContractService, call: SubmitC
         people: call.people,
       });
     }
-    case ContractActions.submitResult: {
-      const { c, k } = parse(ContractPayloadSchema, call.payload);
-      return service.recordResult({
-        tenant: call.tenant,
-        contractId: c,
-        obligationKey: k ?? '',
-        values: call.values,
-        by: call.by,
-        submission: call.submission,
-      });
-    }
+    case ContractActions.submitResult:
+      return service.recordResult(obligationSubmission(call));
+    case ContractActions.submitSnooze:
+      return service.snooze(obligationSubmission(call));
     case ContractActions.submitBreach: {
       const { c } = parse(ContractPayloadSchema, call.payload);
       return service.logBreach({
@@ -134,6 +121,19 @@ export async function submitContractForm(service: ContractService, call: SubmitC
     default:
       return undefined;
   }
+}
+
+/** A form about one obligation of a contract (a result, a snooze): what its service method takes. */
+function obligationSubmission(call: SubmitCall) {
+  const { c, k } = parse(ContractPayloadSchema, call.payload);
+  return {
+    tenant: call.tenant,
+    contractId: c,
+    obligationKey: k ?? '',
+    values: call.values,
+    by: call.by,
+    submission: call.submission,
+  };
 }
 
 /** A button or form whose payload does not parse is stale or tampered with: say so, don't crash. */

@@ -246,6 +246,7 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
     results: [],
     breaches: [],
     snoozes: {},
+    snoozeLog: [],
     createdBy: ctx.by,
     createdAt: now,
     updatedAt: now,

@@ -5,7 +5,7 @@ import { type History, recordIds } from '../history/recorder.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
-import { addDays, type LocalDate, localDateOf } from './calendar.js';
+import { addDays, compareDates, type LocalDate, localDateOf } from './calendar.js';
 import { type Contract, type ContractResult, newContractId } from './contract.js';
 import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView, sortDigestItems } from './digest.js';
 import { findObligation, latestResults, type Obligation } from './obligations.js';
@@ -22,6 +22,7 @@ import { registrationForm } from './registration-form.js';
 import { parseRegistration } from './registration-parse.js';
 import { prefillFromTriage, type RegistrationPrefill } from './registration-prefill.js';
 import { breachForm, parseBreach, parseResult, resultForm } from './result-forms.js';
+import { parseSnooze, snoozeForm, snoozeLimit, snoozeRefusal } from './snooze-form.js';
 import {
   breachLoggedView,
   contractsListView,
@@ -54,7 +55,6 @@ export interface ContractDeps {
 
 export type Submitted<T> = ({ ok: true; contract: Contract; confirmation: View } & T) | { ok: false; form: FormView };
 
-export const MAX_SNOOZE_DAYS = 90;
 const ID_ATTEMPTS = 20;
 
 /**
@@ -219,36 +219,73 @@ export class ContractService {
     });
   }
 
-  /** Hides a reminder until `days` from today (the contract's today); it then returns with its original due date. */
+  /** The snooze form for a reminder, or the reason it cannot be snoozed (shown where the person clicked). */
+  async snoozeFormFor(tenant: string, by: Actor, contractId: string, obligationKey: string): Promise<FormView> {
+    await this.deps.access.require(tenant, by, 'snooze');
+    const contract = await this.get(tenant, contractId);
+    const obligation = obligationOf(contract, obligationKey);
+    if (latestResults(contract).get(obligation.key)) {
+      throw new BadInputError(`${obligation.title} is already recorded, so there is nothing to snooze.`);
+    }
+    const refusal = snoozeRefusal(contract, obligation, this.today(contract));
+    if (refusal) throw new BadInputError(refusal);
+    return snoozeForm(contract, obligation);
+  }
+
+  /**
+   * Hides a reminder for the days chosen, with who and why; it then returns with its original due date. At most
+   * MAX_SNOOZES times per item, and never past SNOOZE_OVERDUE_LIMIT_DAYS after it fell due: a snooze that would
+   * reach further stops there, so an escalation is never put off beyond it.
+   */
   async snooze(input: {
     tenant: string;
     contractId: string;
     obligationKey: string;
     by: Actor;
-    days?: number;
-  }): Promise<{ contract: Contract; until?: LocalDate; confirmation: View }> {
+    values: FormValues;
+    submission?: string;
+  }): Promise<Submitted<{ until?: LocalDate }>> {
     await this.deps.access.require(input.tenant, input.by, 'snooze');
-    const days = input.days ?? 7;
-    if (!Number.isInteger(days) || days < 1 || days > MAX_SNOOZE_DAYS) {
-      throw new BadInputError(`A reminder can be snoozed for 1 to ${MAX_SNOOZE_DAYS} days.`);
-    }
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const obligation = obligationOf(contract, input.obligationKey);
-      const recorded = latestResults(contract).get(obligation.key);
-      if (recorded) {
+      const notice = (text: string) => ({ ok: true as const, contract, confirmation: noticeView(text) });
+      if (latestResults(contract).get(obligation.key)) {
+        return notice(`${obligation.title} is already recorded, so there is nothing to snooze.`);
+      }
+      const earlier = input.submission && contract.snoozeLog.find((s) => s.submission === input.submission);
+      if (earlier) {
         return {
+          ok: true,
           contract,
-          confirmation: noticeView(`${obligation.title} is already recorded, so there is nothing to snooze.`),
+          until: earlier.until,
+          confirmation: snoozedView(contract, obligation, earlier.until, earlier.by),
         };
       }
-      const until = addDays(this.today(contract), days);
+      const today = this.today(contract);
+      const refusal = snoozeRefusal(contract, obligation, today);
+      if (refusal) return notice(refusal);
+      const parsed = parseSnooze(input.values);
+      if (!parsed.ok) return { ok: false, form: snoozeForm(contract, obligation, parsed.errors, input.values) };
+      const wanted = addDays(today, parsed.days);
+      const limit = snoozeLimit(obligation);
+      const until = compareDates(wanted, limit) > 0 ? limit : wanted;
+      const by = person(input.by);
       contract.snoozes[obligation.key] = until;
+      contract.snoozeLog.push({
+        obligation: obligation.key,
+        until,
+        reason: parsed.reason,
+        by,
+        at: this.deps.clock.now().toISOString(),
+        ...(input.submission ? { submission: input.submission } : {}),
+      });
       await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.snoozed', {
         obligation: obligation.key,
         until,
+        reason: parsed.reason,
       });
       await this.save(contract);
-      return { contract, until, confirmation: snoozedView(contract, obligation, until, person(input.by)) };
+      return { ok: true, contract, until, confirmation: snoozedView(contract, obligation, until, by) };
     });
   }
 

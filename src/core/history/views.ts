@@ -12,7 +12,8 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'contract.result': (d) => `recorded a result for ${text(d.obligation)}`,
   'contract.result.corrected': (d) =>
     `corrected the result for ${text(d.obligation)}: ${text((d.result as { reason?: unknown } | undefined)?.reason)}`,
-  'contract.snoozed': (d) => `snoozed ${text(d.obligation)} until ${text(d.until)}`,
+  'contract.snoozed': (d) =>
+    `snoozed ${text(d.obligation)} until ${text(d.until)}${d.reason ? `: ${text(d.reason)}` : ''}`,
   'contract.breach': () => 'logged a breach',
 };
 

@@ -45,6 +45,7 @@ export function makeContract(overrides: Partial<Contract> = {}): Contract {
     results: [],
     breaches: [],
     snoozes: {},
+    snoozeLog: [],
     createdBy: CLERK,
     createdAt: '2026-04-01T08:00:00.000Z',
     updatedAt: '2026-04-01T08:00:00.000Z',

@@ -206,6 +206,7 @@ describe('working with a registered contract', () => {
 
   it('records a result under the contract lock; it leaves the due list and clears a snooze', async () => {
     await t.service.snooze({
+      values: { days: '7', reason: 'Report due Friday' },
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K3:2026-07-01',
@@ -282,28 +283,64 @@ describe('working with a registered contract', () => {
     expect((await t.service.get(TENANT, 'C-7K2M9Q')).results).toEqual([]);
   });
 
-  it('snoozes a reminder for 7 days from the contract’s today; it comes back after', async () => {
+  it('snoozes a reminder for 7 days from the contract’s today, with who and why; it comes back after', async () => {
     const snoozed = await t.service.snooze({
       tenant: TENANT,
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-07-01',
       by: actorOf(CLERK),
+      values: { days: '7', reason: 'Report due Friday' },
     });
-    expect(snoozed.until).toBe('2026-07-10');
-    expect((await t.service.get(TENANT, 'C-7K2M9Q')).snoozes).toEqual({ 'kpi:K1:2026-07-01': '2026-07-10' });
+    expect(snoozed.ok && snoozed.until).toBe('2026-07-10');
+    const stored = await t.service.get(TENANT, 'C-7K2M9Q');
+    expect(stored.snoozes).toEqual({ 'kpi:K1:2026-07-01': '2026-07-10' });
+    expect(stored.snoozeLog).toMatchObject([
+      { obligation: 'kpi:K1:2026-07-01', until: '2026-07-10', reason: 'Report due Friday', by: CLERK },
+    ]);
     const keys = async () => (await t.service.dueItems(TENANT)).map((i) => i.obligation.key);
     expect(await keys()).not.toContain('kpi:K1:2026-07-01');
     t.clock.instant = new Date('2026-07-10T08:00:00Z');
     expect(await keys()).toContain('kpi:K1:2026-07-01');
-    await expect(
+    const unexplained = await t.service.snooze({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      obligationKey: 'kpi:K1:2026-07-01',
+      by: actorOf(CLERK),
+      values: { days: '9', reason: '' },
+    });
+    expect(unexplained.ok === false && unexplained.form.errors).toEqual({
+      days: 'Choose 7, 14 or 30 days.',
+      reason: 'Say why it is snoozed.',
+    });
+  });
+
+  it('snoozes an item at most 3 times, and never past 30 days overdue', async () => {
+    const snooze = (days: string) =>
       t.service.snooze({
         tenant: TENANT,
         contractId: 'C-7K2M9Q',
         obligationKey: 'kpi:K1:2026-07-01',
         by: actorOf(CLERK),
-        days: 0,
-      }),
-    ).rejects.toThrow(BadInputError);
+        values: { days, reason: 'Waiting for the supplier' },
+      });
+    // 3 July: 30 days would reach 2 August, past 31 July (30 days after it fell due): it stops there.
+    const first = await snooze('30');
+    expect(first.ok && first.until).toBe('2026-07-31');
+    expect(await snooze('7')).toMatchObject({ ok: true });
+    expect(await snooze('7')).toMatchObject({ ok: true });
+    const fourth = await snooze('7');
+    expect(fourth.ok && fourth.confirmation.fallback).toBe(
+      'K1 Service availability review has been snoozed 3 times already: record its result now (a note can say what is late and why).',
+    );
+    expect((await t.service.get(TENANT, 'C-7K2M9Q')).snoozeLog).toHaveLength(3);
+    await expect(t.service.snoozeFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q', 'kpi:K1:2026-07-01')).rejects.toThrow(
+      'snoozed 3 times already',
+    );
+    // Another item, 31 days overdue: no snooze, and the form says so before anyone fills it in.
+    t.clock.instant = new Date('2026-08-01T08:00:00Z');
+    await expect(t.service.snoozeFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q', 'kpi:K3:2026-07-01')).rejects.toThrow(
+      'more than 30 days overdue: it can no longer be snoozed, and its escalation stands.',
+    );
   });
 
   it('does not snooze what is already recorded', async () => {
@@ -319,9 +356,10 @@ describe('working with a registered contract', () => {
       contractId: 'C-7K2M9Q',
       obligationKey: 'kpi:K1:2026-05-01',
       by: actorOf(CLERK),
+      values: { days: '7', reason: 'Late' },
     });
-    expect(outcome.until).toBeUndefined();
-    expect(outcome.confirmation.fallback).toBe(
+    expect(outcome.ok && outcome.until).toBeUndefined();
+    expect(outcome.ok && outcome.confirmation.fallback).toBe(
       'K1 Service availability review is already recorded, so there is nothing to snooze.',
     );
     expect((await t.service.get(TENANT, 'C-7K2M9Q')).snoozes).toEqual({});

@@ -139,7 +139,7 @@ describe('the daily digest', () => {
     expect(JSON.stringify(slack)).toContain(`<@${SRO.id}>`);
   });
 
-  it('gives each item its own Record result, Snooze 7 days and Open contract buttons, right under it', () => {
+  it('gives each item its own Record result, Snooze… and Open contract buttons, right under it', () => {
     const view = digestView(items, { date: TODAY, timeZone: 'Europe/London' });
     const rows = view.blocks.filter((b) => b.type === 'actions');
     expect(rows).toHaveLength(items.length);
@@ -150,7 +150,7 @@ describe('the daily digest', () => {
         value: { c: 'C-7K2M9Q', k: 'kpi:K1:2026-05-01' },
         style: 'primary',
       },
-      { id: ContractActions.snooze, label: 'Snooze 7 days', value: { c: 'C-7K2M9Q', k: 'kpi:K1:2026-05-01' } },
+      { id: ContractActions.snooze, label: 'Snooze…', value: { c: 'C-7K2M9Q', k: 'kpi:K1:2026-05-01' } },
       { id: ContractActions.open, label: 'Open contract', value: { c: 'C-7K2M9Q' } },
     ]);
     // Each row follows its item's line.

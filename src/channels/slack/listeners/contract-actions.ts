@@ -22,7 +22,12 @@ type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 const CONTRACT_BUTTON = /^(contract_|reminder_|history_)/;
-const FORMS = [ContractActions.submitRegistration, ContractActions.submitResult, ContractActions.submitBreach];
+const FORMS = [
+  ContractActions.submitRegistration,
+  ContractActions.submitResult,
+  ContractActions.submitSnooze,
+  ContractActions.submitBreach,
+];
 
 /** What a modal carries between opening and submit: the button's payload and where it was clicked. */
 const MetadataSchema = z.object({ p: z.record(z.unknown()), c: z.string().optional(), t: z.string().optional() });

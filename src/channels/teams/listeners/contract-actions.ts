@@ -14,6 +14,7 @@ import { bind, type TeamsContext } from './context.js';
 const FORMS: string[] = [
   ContractActions.submitRegistration,
   ContractActions.submitResult,
+  ContractActions.submitSnooze,
   ContractActions.submitBreach,
 ];
 
