@@ -139,7 +139,7 @@ export async function startService(
   const dialogues = new KeyvDialogueRepository(records);
   const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
   const digests = new KeyvDigestRepository(records, locker);
-  const historyRepository = new KeyvHistoryRepository(records, locker);
+  const historyRepository = new KeyvHistoryRepository(records, locker, { soleWriter: !crossProcess });
   const history = new History(historyRepository, clock);
   const access = new AccessService({
     roles: new KeyvRolesRepository(records, locker),

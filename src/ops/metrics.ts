@@ -81,14 +81,31 @@ export class Metrics implements Meter {
     this.lockWait.observe({ kind: lockKind(key) }, ms / 1000);
   }
 
+  /** Label children by route and outcome, made once: the hot path then skips prom-client's label hashing. */
+  private readonly requestCounters = new Map<string, { inc(): void }>();
+  private readonly ackTimers = new Map<string, { observe(value: number): void }>();
+
   /** Counts every request when it is answered; first on the app, so refusals are counted too. */
   readonly http: RequestHandler = (req, res, next) => {
     const started = performance.now();
     res.once('finish', () => {
       const route = routeOf(req.path);
-      this.requests.inc({ route, outcome: `${Math.floor(res.statusCode / 100)}xx` });
+      const outcome = `${Math.floor(res.statusCode / 100)}xx`;
+      const key = `${route} ${outcome}`;
+      let counter = this.requestCounters.get(key);
+      if (!counter) {
+        counter = this.requests.labels({ route, outcome });
+        this.requestCounters.set(key, counter);
+      }
+      counter.inc();
       const platform = ACK_ROUTES[route];
-      if (platform) this.ack.observe({ platform }, (performance.now() - started) / 1000);
+      if (!platform) return;
+      let timer = this.ackTimers.get(platform);
+      if (!timer) {
+        timer = this.ack.labels({ platform });
+        this.ackTimers.set(platform, timer);
+      }
+      timer.observe((performance.now() - started) / 1000);
     });
     next();
   };

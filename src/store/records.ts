@@ -45,6 +45,11 @@ export class Records {
     await this.bounded(this.keyv.get('sys:readyz'));
   }
 
+  /** Several records in one call (one group commit on SQLite; Keyv sends them together where the store can). */
+  async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
+    await this.bounded(this.keyv.setMany(entries));
+  }
+
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     await this.bounded(this.keyv.set(key, value, ttlMs));
   }

@@ -62,6 +62,13 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
     await this.write(() => this.statements.set.run(key, String(value)));
   }
 
+  /** Several keys in one write, so they commit together or not at all (a history append's four keys). */
+  async setMany(entries: Array<{ key: string; value: unknown }>): Promise<void> {
+    await this.write(() => {
+      for (const { key, value } of entries) this.statements.set.run(key, String(value));
+    });
+  }
+
   async delete(key: string): Promise<boolean> {
     return this.write(() => this.statements.delete.run(key).changes > 0);
   }

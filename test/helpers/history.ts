@@ -14,13 +14,16 @@ const noClaims: Atomic = {
 };
 
 /** The real history repository on an in-memory Keyv, for unit tests of the services. */
-export function memoryHistory(clock: Clock = systemClock): {
+export function memoryHistory(
+  clock: Clock = systemClock,
+  options: { soleWriter?: boolean } = {},
+): {
   history: History;
   repository: KeyvHistoryRepository;
   /** The records underneath, for tests that tamper with them. */
   records: Records;
 } {
   const records = new Records(new Keyv(), noClaims);
-  const repository = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }));
+  const repository = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }), options);
   return { history: new History(repository, clock), repository, records };
 }

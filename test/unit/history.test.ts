@@ -79,4 +79,15 @@ describe('history chains', () => {
       'record dialogue:D1: events after #2 were removed (the tenant chain lists #3)',
     );
   });
+
+  it('stay gapless when a sole writer appends many at once without a lock', async () => {
+    const { history, repository } = memoryHistory(undefined, { soleWriter: true });
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        history.record(TENANT, recordIds.dialogue(`D${i % 7}`), ANA, 'triage.answered', { i }),
+      ),
+    );
+    expect(await verifyHistory(repository, TENANT)).toMatchObject({ ok: true, records: 7, events: 300 });
+    expect((await repository.chainHead(TENANT))?.n).toBe(300);
+  });
 });
