@@ -81,6 +81,8 @@ export interface ServiceOptions {
   signal?: AbortSignal;
 }
 
+const SWEEP_EVERY_MS = 3_600_000;
+
 /** True when `work` finishes within `ms`, false (work left running) otherwise. */
 async function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
@@ -289,6 +291,15 @@ export async function startService(
           build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
+  // Keyv deletes an expired row only when it is read; the rest (digest occurrences, dedupe marks, downloads) are
+  // swept every hour. Every replica may sweep: a delete is a delete.
+  const sweeper = setInterval(() => {
+    store.sweepExpired().then(
+      (deleted) => deleted > 0 && logger.info({ deleted }, 'swept expired store rows'),
+      (error: unknown) => logger.warn({ err: error }, 'could not sweep expired store rows'),
+    );
+  }, SWEEP_EVERY_MS);
+  sweeper.unref();
 
   const running: RunningService = {
     server,
@@ -313,6 +324,7 @@ export async function startService(
     },
   };
   async function shutDown(graceMs: number): Promise<{ drained: boolean }> {
+    clearInterval(sweeper);
     // Still listening while it drains: /readyz says not ready and new work gets a 503, so load balancers and
     // the platforms' retries go elsewhere, while the work in hand finishes.
     draining = true;

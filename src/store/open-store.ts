@@ -14,8 +14,15 @@ export interface StoreHandle {
   kind: StoreKind;
   keyv: Keyv;
   atomic: Atomic;
+  /**
+   * Deletes expired rows that Keyv leaves behind until they are read (digest occurrences, dedupe marks, downloads,
+   * lapsed claims). Redis expires keys itself: nothing to do there. Resolves with how many rows went.
+   */
+  sweepExpired(now?: number): Promise<number>;
   close(): Promise<void>;
 }
+
+const SWEEP_BATCH = 1000;
 
 /** The Keyv namespace of every deployment (tests pass their own). */
 export const NAMESPACE = 'aiprocure';
@@ -46,7 +53,13 @@ export async function openStore(
     store.on('error', onError);
     const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
     keyv.on('error', onError);
-    return { kind, keyv, atomic: store.atomic(`${namespace}:`), close: () => store.disconnect() };
+    return {
+      kind,
+      keyv,
+      atomic: store.atomic(`${namespace}:`),
+      sweepExpired: (now = Date.now()) => store.sweepExpired(namespace, now, SWEEP_BATCH),
+      close: () => store.disconnect(),
+    };
   }
 
   if (kind === 'redis') {
@@ -65,6 +78,7 @@ export async function openStore(
       kind,
       keyv,
       atomic: redisAtomic(connected, `${namespace}:claim:`),
+      sweepExpired: async () => 0,
       close: async () => {
         if (client.isOpen) await client.close();
       },
@@ -76,7 +90,32 @@ export async function openStore(
   const keyv = new Keyv({ store, namespace, throwOnErrors: true, ...json });
   keyv.on('error', onError);
   const query = (sql: string, params: unknown[]) => store.query(sql, params) as Promise<Array<Record<string, unknown>>>;
-  return { kind, keyv, atomic: postgresAtomic(query, `${namespace}:`), close: () => store.disconnect() };
+  const prefix = `${namespace.replace(/[\\%_]/g, (c) => `\\${c}`)}:%`;
+  const sweepExpired = async (now = Date.now()) => {
+    let deleted = 0;
+    for (;;) {
+      // Keyv writes {"value":…,"expires":<ms>} only for records with a lifetime; the LIKE skips the rest cheaply.
+      const rows = await query(
+        `DELETE FROM aiprocure_kv WHERE key IN (SELECT key FROM aiprocure_kv WHERE key LIKE $1
+           AND value LIKE '%"expires":%' AND (value::jsonb->>'expires')::bigint < $2 LIMIT ${SWEEP_BATCH})
+         RETURNING 1 AS gone`,
+        [prefix, now],
+      );
+      deleted += rows.length;
+      if (rows.length < SWEEP_BATCH) break;
+    }
+    await query('DELETE FROM aiprocure_claims WHERE key LIKE $1 AND expires_at <= $2', [prefix, now]).catch(
+      () => undefined,
+    );
+    return deleted;
+  };
+  return {
+    kind,
+    keyv,
+    atomic: postgresAtomic(query, `${namespace}:`),
+    sweepExpired,
+    close: () => store.disconnect(),
+  };
 }
 
 export function storeKind(url: string): StoreKind {

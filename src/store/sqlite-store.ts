@@ -47,6 +47,10 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
         'UPDATE aiprocure_claims SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?',
       ),
       sweep: this.db.prepare<[number]>('DELETE FROM aiprocure_claims WHERE expires_at <= ?'),
+      expired: this.db.prepare<[string, number, number]>(
+        `DELETE FROM keyv WHERE key IN (SELECT key FROM keyv WHERE key LIKE ? ESCAPE '\\'
+           AND json_extract(value, '$.expires') < ? LIMIT ?)`,
+      ),
     };
   }
 
@@ -137,6 +141,22 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
   async disconnect(): Promise<void> {
     if (this.pending.length > 0) this.flush();
     this.db.close();
+  }
+
+  /**
+   * Deletes the rows of `namespace` whose Keyv expiry has passed (Keyv drops an expired row only when it is read), in
+   * batches, each its own short transaction, so writers are never held up for long. Resolves with how many.
+   */
+  async sweepExpired(namespace: string, now: number, batch = 1000): Promise<number> {
+    const pattern = `${likePrefix(namespace)}%`;
+    let deleted = 0;
+    for (;;) {
+      const changes = await this.write(() => this.statements.expired.run(pattern, now, batch).changes);
+      deleted += changes;
+      if (changes < batch) break;
+    }
+    await this.write(() => this.statements.sweep.run(now));
+    return deleted;
   }
 
   /** Claims with a prefix (the Keyv namespace), so stores sharing a file keep theirs apart. */

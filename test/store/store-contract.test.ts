@@ -1,3 +1,6 @@
+import Database from 'better-sqlite3';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StoreUnavailableError } from '../../src/core/errors.js';
@@ -16,6 +19,33 @@ import { backends, quietLogger, testNamespace } from '../helpers/backends.js';
 import { makeContract } from '../unit/contracts/helpers.js';
 
 const Note = z.object({ text: z.string(), n: z.number() });
+
+/** How many rows hold `key` in the backend itself, beneath Keyv (which hides expired rows it reads). */
+async function rawRows(name: string, url: string, key: string): Promise<number> {
+  if (name === 'sqlite') {
+    const db = new Database(url.replace(/^sqlite:\/\//, ''), { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM keyv WHERE key = ?').get(key) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+  if (name === 'postgres') {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return Number((await client.query('SELECT count(*) AS n FROM aiprocure_kv WHERE key = $1', [key])).rows[0].n);
+    } finally {
+      await client.end();
+    }
+  }
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await redis.exists(key);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function dialogue(tenant: string, id: string): Dialogue {
   return {
@@ -37,8 +67,9 @@ function dialogue(tenant: string, id: string): Dialogue {
   };
 }
 
-describe.each(backends)('store contract: $name', ({ url }) => {
+describe.each(backends)('store contract: $name', ({ name, url }) => {
   let store: StoreHandle;
+  let sharedUrl = '';
   let second: StoreHandle;
   let records: Records;
   let otherReplica: Records;
@@ -46,6 +77,7 @@ describe.each(backends)('store contract: $name', ({ url }) => {
 
   beforeAll(async () => {
     const shared = url();
+    sharedUrl = shared;
     store = await openStore(shared, { logger: quietLogger, namespace });
     // A second connection to the same store stands in for another replica.
     second = await openStore(shared, { logger: quietLogger, namespace });
@@ -192,6 +224,26 @@ describe.each(backends)('store contract: $name', ({ url }) => {
     await references.save('teams_tenant-a', reference);
     expect(await references.get('teams_tenant-a', conversation)).toEqual(reference);
     expect(await references.get('teams_tenant-b', conversation)).toBeUndefined();
+  });
+
+  it('sweeps the expired rows Keyv leaves behind, and only those', async () => {
+    await records.set('sweep:short', { text: 'gone soon', n: 1 }, 5);
+    await records.set('sweep:long', { text: 'stays', n: 2 }, 60_000);
+    await records.set('sweep:forever', { text: 'stays', n: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // KeyvRedis puts its own namespace prefix before Keyv's.
+    const rowsLeft = async (key: string) =>
+      rawRows(name, sharedUrl, `${name === 'redis' ? `${namespace}::` : ''}${namespace}:${key}`);
+    // Redis expires keys itself; SQLite and PostgreSQL keep the row until something reads or sweeps it.
+    expect(await rowsLeft('sweep:short')).toBe(name === 'redis' ? 0 : 1);
+    const swept = await store.sweepExpired();
+    expect(swept).toBeGreaterThanOrEqual(name === 'redis' ? 0 : 1);
+    expect(await rowsLeft('sweep:short')).toBe(0);
+    expect(await rowsLeft('sweep:long')).toBe(1);
+    expect(await rowsLeft('sweep:forever')).toBe(1);
+    expect(await records.get('sweep:long', Note)).toEqual({ text: 'stays', n: 2 });
+    // Another namespace's expired rows are its own business.
+    expect(await store.sweepExpired()).toBe(0);
   });
 
   it('keeps both history chains gapless when two replicas append at once, and they verify', async () => {
