@@ -9,6 +9,7 @@ import { splitThread } from './channels/teams/tenant.js';
 import type { Config } from './config.js';
 import { AccessService } from './core/access/access.js';
 import { ContractService } from './core/contracts/service.js';
+import { TenantExporter } from './core/export/tenant-export.js';
 import { History } from './core/history/recorder.js';
 import { HistoryService } from './core/history/service.js';
 import { type Clock, systemClock } from './core/ports.js';
@@ -143,8 +144,9 @@ export async function startService(
   const digests = new KeyvDigestRepository(records, locker);
   const historyRepository = new KeyvHistoryRepository(records, locker, { soleWriter: !crossProcess });
   const history = new History(historyRepository, clock);
+  const rolesRepository = new KeyvRolesRepository(records, locker);
   const access = new AccessService({
-    roles: new KeyvRolesRepository(records, locker),
+    roles: rolesRepository,
     admins: config.admins,
     history,
   });
@@ -224,6 +226,15 @@ export async function startService(
     access,
     deduper,
     history: new HistoryService({ repository: historyRepository, access }),
+    exporter: new TenantExporter({
+      settings: settingsRepository,
+      roles: rolesRepository,
+      contracts: contractRepository,
+      dialogues,
+      history: historyRepository,
+      access,
+      clock,
+    }),
     ocdsPrefix: config.ocdsPrefix,
   };
   const posters: Partial<Record<'slack' | 'teams', ChannelPoster>> = {};

@@ -1,17 +1,13 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
 import { CONTRACT_ID, normaliseContractId } from '../core/contracts/contract.js';
 import { markdownHeader, markdownRow } from '../core/history/report.js';
 import { verifyHistory } from '../core/history/verify.js';
 import { KeyvHistoryRepository } from '../store/history-repository.js';
 import { StoreLocker } from '../store/locks.js';
-import { openStore } from '../store/open-store.js';
-import { Records } from '../store/records.js';
+import { fail, shownStore, storeUrlOf, withStore } from './store-cli.js';
 
 // `npm run audit -- [--store URL] --tenant T [--record ID] [--format jsonl|md] [--verify]`: a tenant's history, as
 // recorded, for an auditor; with --verify, whether it is intact (exit 1 names the first record and event that is not).
-if (existsSync('.env')) process.loadEnvFile('.env');
 
 const USAGE =
   'Usage: npm run audit -- [--store URL] --tenant <tenant> [--record <id>] [--format jsonl|md] [--verify]\n' +
@@ -19,11 +15,6 @@ const USAGE =
   '  record: a contract id (C-…), a triage id, dialogue:<id>, contract:<id>, settings or roles\n';
 
 const BATCH = 500;
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(message);
-  process.exit(code);
-}
 
 let values: { store?: string; tenant?: string; record?: string; format?: string; verify?: boolean };
 try {
@@ -42,10 +33,7 @@ try {
 const tenant = values.tenant;
 if (!tenant) fail(USAGE);
 if (values.format !== 'jsonl' && values.format !== 'md') fail(`--format is jsonl or md.\n${USAGE}`);
-const storeUrl = values.store ?? process.env.STORE_URL ?? 'sqlite://data/bot.sqlite';
-if (!/^(sqlite|redis|rediss|postgres|postgresql):\/\/.+/.test(storeUrl)) fail(`--store must be a store URL.\n${USAGE}`);
-// Printed without a password.
-const shownStore = storeUrl.replace(/\/\/[^@/]*@/, '//');
+const storeUrl = storeUrlOf(values.store, USAGE);
 
 /** What the person typed as a record, as the history names it. */
 function recordName(raw: string): string {
@@ -54,9 +42,7 @@ function recordName(raw: string): string {
   return CONTRACT_ID.test(contractId) ? `contract:${contractId}` : `dialogue:${raw}`;
 }
 
-const store = await openStore(storeUrl, { logger: pino({ level: 'silent' }) });
-try {
-  const records = new Records(store.keyv, store.atomic, 30_000);
+await withStore(storeUrl, async (records) => {
   const history = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }));
   const record = values.record ? recordName(values.record) : undefined;
   if (values.verify) {
@@ -72,7 +58,7 @@ try {
     }
   } else {
     const names = record ? [record] : await recordsOf(history, tenant);
-    if (names.length === 0) process.stderr.write(`No history for ${tenant} in ${shownStore}.\n`);
+    if (names.length === 0) process.stderr.write(`No history for ${tenant} in ${shownStore(storeUrl)}.\n`);
     for (const name of names) {
       const head = await history.head(tenant, name);
       if (values.format === 'md') process.stdout.write(`${markdownHeader(name)}\n`);
@@ -84,9 +70,7 @@ try {
       if (values.format === 'md') process.stdout.write('\n');
     }
   }
-} finally {
-  await store.close();
-}
+});
 
 /** Every record of the tenant, in the order its first event was appended. */
 async function recordsOf(repository: KeyvHistoryRepository, of: string): Promise<string[]> {

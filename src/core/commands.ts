@@ -23,6 +23,8 @@ export type Command =
   | { kind: 'roles-change'; change: 'add' | 'remove'; who: string; role: GrantableRole }
   | { kind: 'roles-guests'; barred: boolean }
   | { kind: 'status' }
+  /** `export all`: every record of the tenant, for an admin. */
+  | { kind: 'export-all' }
   | { kind: 'usage'; problem: string };
 
 /**
@@ -66,6 +68,10 @@ export function parseCommand(raw: string): Command {
     case 'roles':
     case 'role':
       return parseRoles(rest);
+    case 'export':
+      return arg(0).toLowerCase() === 'all' && rest.length === 1
+        ? { kind: 'export-all' }
+        : { kind: 'usage', problem: 'Usage: export all (everything the bot keeps here), or contracts export <id>' };
     case 'status':
       return rest.length ? { kind: 'usage', problem: 'Usage: status' } : { kind: 'status' };
     default:

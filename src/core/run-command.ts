@@ -2,6 +2,7 @@ import type { AccessService } from './access/access.js';
 import type { Actor } from './access/roles.js';
 import type { Command } from './commands.js';
 import type { ContractService } from './contracts/service.js';
+import type { TenantExporter } from './export/tenant-export.js';
 import type { ConversationSurface } from './ports.js';
 import type { SettingsService } from './settings.js';
 import type { TriageService } from './triage/service.js';
@@ -15,6 +16,7 @@ export type RunnableCommand =
 
 export interface CommandServices {
   triage: TriageService;
+  exporter: TenantExporter;
   contracts: ContractService;
   settings: SettingsService;
   access: AccessService;
@@ -93,5 +95,7 @@ export async function runCommand(
       return view(await services.access.setGuests(tenant, by, command.barred));
     case 'status':
       return view(await services.settings.status(tenant, by, call.platform));
+    case 'export-all':
+      return { kind: 'file', file: await services.exporter.forAdmin(tenant, by) };
   }
 }

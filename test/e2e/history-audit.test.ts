@@ -188,7 +188,7 @@ describe('history and npm run audit', () => {
     const refusedAt = slack.fake.calls.length;
     await slack.click(shown, exportButton, 'UBEN');
     expect(slackText(await slack.nextEphemeral(refusedAt, 'UBEN'))).toContain(
-      'Exporting a record’s whole history is for an admin',
+      'Exporting records and their whole history is for an admin',
     );
     expect(slack.fake.files).toEqual([]);
     await slack.click(shown, exportButton, 'UANA');

@@ -78,7 +78,7 @@ export const ACTION_PHRASE: Record<Permission, string> = {
   export: 'Exporting a contract',
   settings: 'Changing the bot’s settings',
   roles: 'Changing roles',
-  audit: 'Exporting a record’s whole history',
+  audit: 'Exporting records and their whole history',
 };
 
 export const ROLE_LABEL: Record<Role, string> = { admin: 'admin', procurement: 'procurement', member: 'member' };

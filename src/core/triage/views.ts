@@ -344,6 +344,7 @@ export function helpView(style: CommandStyle): View {
             { code: spell(style, 'roles add @person procurement') },
           ],
           [{ code: spell(style, 'status') }, ' where summaries and reminders go, and any channel they cannot reach'],
+          [{ code: spell(style, 'export all') }, ' everything the bot keeps here, with its history (admins)'],
           [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },
