@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +13,11 @@ import { ContractService } from './core/contracts/service.js';
 import { TenantExporter } from './core/export/tenant-export.js';
 import { History } from './core/history/recorder.js';
 import { HistoryService } from './core/history/service.js';
+import { LifecycleService } from './core/lifecycle/service.js';
+import { OutboxWorker } from './core/outbox-worker.js';
 import { type Clock, systemClock } from './core/ports.js';
 import { SettingsService } from './core/settings.js';
+import { parseOutboxMember, TriageOutbox } from './core/triage/effects.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
 import { Downloads } from './http/downloads.js';
@@ -32,9 +36,11 @@ import { KeyvDigestRepository } from './store/digest-repository.js';
 import { KeyvHistoryRepository } from './store/history-repository.js';
 import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
+import { SetOutboxIndex } from './store/outbox-index.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { Records } from './store/records.js';
+import { SetRetentionIndex } from './store/retention-index.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
 
@@ -47,6 +53,7 @@ export interface RunningService {
   records: Records;
   triage: TriageService;
   contracts: ContractService;
+  lifecycle: LifecycleService;
   contractRepository: KeyvContractRepository;
   settings: SettingsService;
   /** The settings records themselves (tests and tools seed them without a chat). */
@@ -80,9 +87,13 @@ export interface ServiceOptions {
   teamsAuth?: TeamsAuthOverrides;
   /** Aborted by a signal during start-up: the scheduler's catch-up stops after the digest in hand. */
   signal?: AbortSignal;
+  /** How often the outbox worker looks for owed effects (default 1 s). */
+  outboxIntervalMs?: number;
 }
 
 const SWEEP_EVERY_MS = 3_600_000;
+/** Longer than an effect's last backoff (5 minutes) and its claim: owed for this long means nothing is running it. */
+const OUTBOX_STUCK_MS = 15 * 60_000;
 
 /** True when `work` finishes within `ms`, false (work left running) otherwise. */
 async function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean> {
@@ -128,7 +139,7 @@ export async function startService(
   logger.info({ pack: pack.id, version: pack.version, hash: pack.hash.slice(0, 12) }, 'question pack loaded');
 
   const store = await openStore(config.storeUrl, { logger, namespace: options.namespace });
-  const records = new Records(store.keyv, store.atomic);
+  const records = new Records(store);
   const metrics = new Metrics();
   const inFlight = new InFlight();
   // SQLite is the one-process default; with Redis or PostgreSQL, replicas serialise through the store too.
@@ -141,7 +152,7 @@ export async function startService(
   const settingsRepository = new KeyvSettingsRepository(records);
   const dialogues = new KeyvDialogueRepository(records);
   const packs = new KeyvPackRepository(records, { pack, text: packText, source: packPath });
-  const digests = new KeyvDigestRepository(records, locker);
+  const digests = new KeyvDigestRepository(records);
   const historyRepository = new KeyvHistoryRepository(records, locker, { soleWriter: !crossProcess });
   const history = new History(historyRepository, clock);
   const rolesRepository = new KeyvRolesRepository(records, locker);
@@ -150,11 +161,47 @@ export async function startService(
     admins: config.admins,
     history,
   });
-  const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
-    digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
-  );
+  // A new contract is owed digests in its channel, and its retention is tracked from the start.
+  const births: { lifecycle?: LifecycleService } = {};
+  const contractRepository = new KeyvContractRepository(records, async (contract) => {
+    await digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel });
+    await births.lifecycle?.born('contract', contract.tenant, contract.id);
+  });
+  const lifecycle = new LifecycleService({
+    dialogues,
+    contracts: contractRepository,
+    settings: settingsRepository,
+    history,
+    historyRepository,
+    retention: new SetRetentionIndex(records),
+    access,
+    locker,
+    clock,
+  });
+  births.lifecycle = lifecycle;
   const defaultProcurementChannels = { slack: config.procurementChannel };
+  const outboxIndex = new SetOutboxIndex(records);
+  metrics.watchOutbox(() => outboxIndex.depth());
+  const triageOutbox = new TriageOutbox({
+    dialogues,
+    packs,
+    settings: settingsRepository,
+    locker,
+    clock,
+    index: outboxIndex,
+    // Longer than a platform call can take: the Web API client's timeout, with its retries.
+    leaseMs: 5 * config.platformTimeoutMs + 5000,
+    token: randomUUID(),
+    defaultProcurementChannels,
+    onProblem: ({ dialogue, effect, error, gaveUp }) =>
+      logger.warn(
+        { dialogue, effect, err: error },
+        gaveUp ? 'a triage message could not be posted; given up' : 'a triage message could not be posted; will retry',
+      ),
+  });
   const triage = new TriageService({
+    outbox: triageOutbox,
+    births: lifecycle,
     dialogues,
     settings: settingsRepository,
     packs,
@@ -207,6 +254,11 @@ export async function startService(
         }
       },
       ...(config.scheduler === 'off' ? {} : { scheduler: () => scheduler?.health() ?? 'starting' }),
+      // Stuck: something has been owed for longer than every retry would take (a worker that stopped working).
+      outbox: async () => {
+        const { oldestDueAt } = await outboxIndex.depth();
+        return oldestDueAt !== undefined && clock.now().getTime() - oldestDueAt > OUTBOX_STUCK_MS ? 'stuck' : 'ok';
+      },
     },
   });
   let port = 0;
@@ -225,7 +277,8 @@ export async function startService(
     settings,
     access,
     deduper,
-    history: new HistoryService({ repository: historyRepository, access }),
+    history: new HistoryService({ repository: historyRepository, access, deleter: lifecycle }),
+    lifecycle,
     exporter: new TenantExporter({
       settings: settingsRepository,
       roles: rolesRepository,
@@ -299,15 +352,47 @@ export async function startService(
           signal: options.signal,
           admins: (tenant) => access.adminsOf(tenant),
           observe: (outcome) => metrics.digest(outcome),
+          postingClaimMs: 5 * config.platformTimeoutMs + 5000,
           build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
+  // Effects a crashed process left owed, and retries after a failure, on every replica (claims keep them apart).
+  const outboxWorker = new OutboxWorker({
+    index: outboxIndex,
+    clock,
+    intervalMs: options.outboxIntervalMs,
+    drain: async (member) => {
+      const owner = parseOutboxMember(member);
+      const dialogue = owner && (await dialogues.get(owner.tenant, owner.id));
+      if (!owner || !dialogue) {
+        await outboxIndex.done(member);
+        return;
+      }
+      const surface = await (dialogue.platform === 'slack' ? slack?.poster : teams?.poster)?.surfaceFor(
+        dialogue.tenant,
+        dialogue.channel,
+      );
+      if (!surface) {
+        // The platform is not configured here (or Teams has no address yet): look again later.
+        await outboxIndex.schedule(member, clock.now().getTime() + 5 * 60_000);
+        return;
+      }
+      await inFlight.track(triageOutbox.drain(dialogue.tenant, dialogue.id, surface));
+    },
+    onError: (member, error) => logger.warn({ member, err: error }, 'outbox: effects still owed'),
+  });
+  if (!options.signal?.aborted) outboxWorker.start();
   // Keyv deletes an expired row only when it is read; the rest (digest occurrences, dedupe marks, downloads) are
   // swept every hour. Every replica may sweep: a delete is a delete.
+  // Records past their retention go in the same round (a triage or contract, with its tombstone in the history).
   const sweeper = setInterval(() => {
     store.sweepExpired().then(
       (deleted) => deleted > 0 && logger.info({ deleted }, 'swept expired store rows'),
       (error: unknown) => logger.warn({ err: error }, 'could not sweep expired store rows'),
+    );
+    lifecycle.sweep().then(
+      (deleted) => deleted > 0 && logger.info({ deleted }, 'deleted records past their retention'),
+      (error: unknown) => logger.warn({ err: error }, 'could not sweep records past their retention'),
     );
   }, SWEEP_EVERY_MS);
   sweeper.unref();
@@ -319,6 +404,7 @@ export async function startService(
     records,
     triage,
     contracts,
+    lifecycle,
     contractRepository,
     settings,
     settingsRepository,
@@ -340,7 +426,9 @@ export async function startService(
     // the platforms' retries go elsewhere, while the work in hand finishes.
     draining = true;
     const drained = await withinGrace(
-      Promise.all([scheduler?.stop(), slack?.stop(), inFlight.drain(graceMs)]).then(() => inFlight.size === 0),
+      Promise.all([scheduler?.stop(), outboxWorker.stop(), slack?.stop(), inFlight.drain(graceMs)]).then(
+        () => inFlight.size === 0,
+      ),
       graceMs,
     );
     if (!drained) {

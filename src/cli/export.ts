@@ -35,7 +35,7 @@ await withStore(storeUrl, async (records) => {
   const exporter = new TenantExporter({
     settings: new KeyvSettingsRepository(records),
     roles,
-    contracts: new KeyvContractRepository(records, locker),
+    contracts: new KeyvContractRepository(records),
     dialogues: new KeyvDialogueRepository(records),
     history,
     // The operator at the command line reads the store directly; no chat role applies.

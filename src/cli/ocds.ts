@@ -6,7 +6,6 @@ import { normaliseContractId } from '../core/contracts/contract.js';
 import { ocdsRelease, releasePackage } from '../core/contracts/ocds.js';
 import { systemClock } from '../core/ports.js';
 import { KeyvContractRepository } from '../store/contract-repository.js';
-import { StoreLocker } from '../store/locks.js';
 import { openStore } from '../store/open-store.js';
 import { Records } from '../store/records.js';
 
@@ -32,8 +31,8 @@ try {
 }
 const store = await openStore(config.storeUrl, { logger: pino({ level: 'silent' }) });
 try {
-  const records = new Records(store.keyv, store.atomic);
-  const contracts = new KeyvContractRepository(records, new StoreLocker(records));
+  const records = new Records(store);
+  const contracts = new KeyvContractRepository(records);
   const id = normaliseContractId(raw);
   const tenant = values.tenant ?? (await contracts.tenantOf(id));
   const contract = tenant ? await contracts.get(tenant, id) : undefined;

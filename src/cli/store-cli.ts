@@ -25,7 +25,7 @@ export function fail(message: string, code = 2): never {
 export async function withStore(url: string, work: (records: Records, store: StoreHandle) => Promise<void>) {
   const store = await openStore(url, { logger: pino({ level: 'silent' }) });
   try {
-    await work(new Records(store.keyv, store.atomic, 30_000), store);
+    await work(new Records(store, 30_000), store);
   } finally {
     await store.close();
   }

@@ -15,6 +15,8 @@ export type Command =
   | { kind: 'config-channel'; arg: string }
   | { kind: 'config-timezone'; timeZone: string }
   | { kind: 'config-hour'; hour: number }
+  | { kind: 'config-retention'; years: number }
+  | { kind: 'delete'; record: 'dialogue' | 'contract'; id: string }
   | { kind: 'contracts' }
   | { kind: 'export'; contractId: string }
   | { kind: 'kpi' }
@@ -74,6 +76,8 @@ export function parseCommand(raw: string): Command {
         : { kind: 'usage', problem: 'Usage: export all (everything the bot keeps here), or contracts export <id>' };
     case 'status':
       return rest.length ? { kind: 'usage', problem: 'Usage: status' } : { kind: 'status' };
+    case 'delete':
+      return parseDelete(arg(0).toLowerCase(), arg(1), rest.length);
     default:
       return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
   }
@@ -117,6 +121,15 @@ function parseRoles(rest: string[]): Command {
   return { kind: 'roles-change', change, who, role: role as GrantableRole };
 }
 
+const DELETE_USAGE = 'Usage: delete contract <id> (e.g. C-7K2M9Q), or delete triage <id> (its History shows the id)';
+
+function parseDelete(what: string, id: string, words: number): Command {
+  if (words !== 2 || !id) return { kind: 'usage', problem: DELETE_USAGE };
+  if (what === 'contract') return { kind: 'delete', record: 'contract', id: normaliseContractId(id) };
+  if (what === 'triage' && /^[A-Za-z0-9_-]{1,32}$/.test(id)) return { kind: 'delete', record: 'dialogue', id };
+  return { kind: 'usage', problem: DELETE_USAGE };
+}
+
 function parseConfig(setting: string, value: string): Command {
   if (setting === 'channel') return { kind: 'config-channel', arg: value.trim() };
   if (setting === 'timezone' || setting === 'tz') {
@@ -135,5 +148,14 @@ function parseConfig(setting: string, value: string): Command {
       ? { kind: 'config-hour', hour }
       : { kind: 'usage', problem: 'The digest hour is a whole hour from 0 to 23. Usage: config hour 9' };
   }
-  return { kind: 'usage', problem: 'Usage: config channel, config timezone <zone> or config hour <0-23>' };
+  if (setting === 'retention') {
+    const years = Number(value);
+    return /^\d{1,3}$/.test(value.trim()) && years >= 1 && years <= 100
+      ? { kind: 'config-retention', years }
+      : { kind: 'usage', problem: 'Retention is a whole number of years from 1 to 100. Usage: config retention 7' };
+  }
+  return {
+    kind: 'usage',
+    problem: 'Usage: config channel, config timezone <zone>, config hour <0-23> or config retention <years>',
+  };
 }

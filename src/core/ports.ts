@@ -27,6 +27,7 @@ export interface Locker {
 export interface DialogueRepository {
   get(tenant: string, id: string): Promise<Dialogue | undefined>;
   save(dialogue: Dialogue): Promise<void>;
+  remove(tenant: string, id: string): Promise<void>;
 }
 
 export interface TenantSettings {
@@ -37,6 +38,8 @@ export interface TenantSettings {
   timeZone?: string;
   /** Local hour of the daily digest, 0–23 (default 9). */
   digestHour?: number;
+  /** How many years records are kept after a contract ends or a triage completes (default 7). */
+  retentionYears?: number;
   /** Set while the app is uninstalled or its token revoked: nothing is posted; records stay. */
   inactive?: { since: string; reason: string };
 }
@@ -69,18 +72,53 @@ export interface PackRepository {
   remember(pack: Pack): Promise<void>;
 }
 
+export interface PostOptions {
+  key?: string;
+}
+
+/** Records the lifecycle sweep looks at, scored by when each is next checked for expiry (ms). */
+export interface RetentionIndex {
+  track(member: string, checkAt: number): Promise<void>;
+  forget(member: string): Promise<void>;
+  due(now: number, limit: number): Promise<Array<{ member: string; checkAt: number }>>;
+}
+
+/** A new triage or contract, told to the lifecycle so its retention is tracked from the start. */
+export interface RecordBirths {
+  born(kind: 'dialogue' | 'contract', tenant: string, id: string): Promise<void>;
+}
+
+/** Where owed effects are found after a crash: one entry per record with an outbox, scored by when it is due (ms). */
+export interface OutboxIndex {
+  schedule(member: string, dueAt: number): Promise<void>;
+  done(member: string): Promise<void>;
+  due(now: number, limit: number): Promise<Array<{ member: string; dueAt: number }>>;
+  /** How many records owe effects, and since when the oldest has been due (for /metrics and /readyz). */
+  depth(): Promise<{ count: number; oldestDueAt?: number }>;
+}
+
 /**
  * Where a conversation's messages go, bound to one request by the channel that received it.
  * Slack posts, updates and ephemerals; Teams sends activities, updates cards and posts proactively.
  */
 export interface ConversationSurface {
   postRoot(channel: string, view: View): Promise<MessageRef>;
-  postInThread(root: MessageRef, view: View): Promise<MessageRef>;
+  /** `key` makes the post findable again (Slack message metadata), so a retried effect shows once. */
+  postInThread(root: MessageRef, view: View, options?: PostOptions): Promise<MessageRef>;
   update(ref: MessageRef, view: View): Promise<void>;
   /** A note only `user` sees, where they are looking (Slack ephemeral, Teams card refresh or reply). */
   notifyUser(user: UserRef, view: View): Promise<void>;
   /** Posts to another channel of the same tenant (the procurement channel). */
-  postToChannel(channel: string, view: View): Promise<MessageRef>;
+  postToChannel(channel: string, view: View, options?: PostOptions): Promise<MessageRef>;
+  /**
+   * The post an earlier attempt made with `key`, if the platform can tell (Slack can; the Bot Connector cannot, so a
+   * Teams effect redone after a crash in the moment between its post and its record shows twice, never not at all).
+   */
+  findPosted?(
+    where: { root: MessageRef } | { channel: string },
+    key: string,
+    sinceMs: number,
+  ): Promise<MessageRef | undefined>;
   /** A link to a message, for the procurement-channel summary; undefined when the platform has none. */
   linkTo(ref: MessageRef): Promise<string | undefined>;
   /** Delivers a file (the Markdown report) into the thread. */

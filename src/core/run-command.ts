@@ -3,6 +3,7 @@ import type { Actor } from './access/roles.js';
 import type { Command } from './commands.js';
 import type { ContractService } from './contracts/service.js';
 import type { TenantExporter } from './export/tenant-export.js';
+import type { LifecycleService } from './lifecycle/service.js';
 import type { ConversationSurface } from './ports.js';
 import type { SettingsService } from './settings.js';
 import type { TriageService } from './triage/service.js';
@@ -17,6 +18,7 @@ export type RunnableCommand =
 export interface CommandServices {
   triage: TriageService;
   exporter: TenantExporter;
+  lifecycle: LifecycleService;
   contracts: ContractService;
   settings: SettingsService;
   access: AccessService;
@@ -74,6 +76,10 @@ export async function runCommand(
       return view(await services.settings.setTimeZone(tenant, by, command.timeZone));
     case 'config-hour':
       return view(await services.settings.setDigestHour(tenant, by, command.hour));
+    case 'config-retention':
+      return view(await services.settings.setRetention(tenant, by, command.years));
+    case 'delete':
+      return view(await services.lifecycle.askDelete(tenant, by, command.record, command.id));
     case 'contracts':
       return view(await services.contracts.list(tenant, by));
     case 'kpi':

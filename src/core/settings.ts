@@ -84,6 +84,16 @@ export class SettingsService {
     return noticeView(`The daily reminder digest will be posted at ${hour(settings.digestHour)} in ${timeZone}.`);
   }
 
+  /** Records are kept this many years after a contract ends or a triage completes; abandoned triages 90 days. */
+  async setRetention(tenant: string, by: Actor, years: number): Promise<View> {
+    await this.deps.access.require(tenant, by, 'settings');
+    await this.deps.history.record(tenant, recordIds.settings, by, 'settings.retention', { years });
+    await this.deps.settings.update(tenant, { retentionYears: years });
+    return noticeView(
+      `Records will be kept ${years} ${years === 1 ? 'year' : 'years'} after a contract ends or a triage completes, then deleted; triages left unfinished go after 90 days. Each record is checked at least every 30 days.`,
+    );
+  }
+
   async setDigestHour(tenant: string, by: Actor, digestHour: number): Promise<View> {
     await this.deps.access.require(tenant, by, 'settings');
     await this.deps.history.record(tenant, recordIds.settings, by, 'settings.hour', { digestHour });

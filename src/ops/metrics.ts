@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Application, RequestHandler } from 'express';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { CoreEvent, Meter } from '../core/ports.js';
 
 /** The paths /metrics names; any other path is counted as `other`, so a stranger's URLs cannot grow the labels. */
@@ -66,6 +66,34 @@ export class Metrics implements Meter {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'aiprocure_' });
+  }
+
+  /** Outbox depth and the age of its oldest owed effect, read from the store at each scrape. */
+  watchOutbox(depth: () => Promise<{ count: number; oldestDueAt?: number }>): void {
+    let last: Promise<{ count: number; oldestDueAt?: number }> | undefined;
+    const read = () => {
+      last ??= depth()
+        .catch(() => ({ count: Number.NaN }))
+        .finally(() => setTimeout(() => (last = undefined), 0));
+      return last;
+    };
+    new Gauge({
+      name: 'aiprocure_outbox_depth',
+      help: 'Records with platform effects still owed (posts and updates decided, not yet done).',
+      registers: [this.registry],
+      async collect() {
+        this.set((await read()).count);
+      },
+    });
+    new Gauge({
+      name: 'aiprocure_outbox_oldest_seconds',
+      help: 'How long the oldest owed effect has been due (0 when none is).',
+      registers: [this.registry],
+      async collect() {
+        const { oldestDueAt } = await read();
+        this.set(oldestDueAt === undefined ? 0 : Math.max(0, (Date.now() - oldestDueAt) / 1000));
+      },
+    });
   }
 
   count(event: CoreEvent): void {

@@ -1,20 +1,20 @@
 import { z } from 'zod';
 import { type Contract, ContractSchema } from '../core/contracts/contract.js';
 import type { ContractRepository } from '../core/contracts/ports.js';
-import type { Locker } from '../core/ports.js';
 import { type Records, shortId, tenantKey } from './records.js';
+import { allMembers } from './sets.js';
 
 const IdsSchema = z.array(z.string());
 const OwnerSchema = z.object({ tenant: z.string() });
 
 /**
- * Contracts, with two id lists per tenant (all contracts, and those reminding each channel) so a digest reads only
- * its channel's contracts, and a global id → tenant entry for `npm run ocds`, which is given only an id.
+ * Contracts, with two id sets per tenant (all contracts, and those reminding each channel) so a digest reads only
+ * its channel's contracts, and a global id → tenant entry for `npm run ocds`, which is given only an id. The sets
+ * are the store's sorted sets: registering a contract adds one member, whatever the number already there.
  */
 export class KeyvContractRepository implements ContractRepository {
   constructor(
     private readonly records: Records,
-    private readonly locker: Locker,
     /** Called per new contract, again if its save is retried (the composition root registers its channel for digests). */
     private readonly onNew: (contract: Contract) => Promise<void> = async () => undefined,
   ) {}
@@ -52,22 +52,52 @@ export class KeyvContractRepository implements ContractRepository {
     return (await this.records.get(`sys:contract:${id}`, OwnerSchema))?.tenant;
   }
 
+  /** Forgets a deleted contract: the record first, then its index entries (a crash leaves only skipped ids). */
+  async remove(contract: Pick<Contract, 'tenant' | 'id' | 'channel'>): Promise<void> {
+    await this.records.delete(tenantKey(contract.tenant, 'contract', contract.id));
+    await this.records.sets.remove(tenantKey(contract.tenant, 'contracts'), [contract.id]);
+    await this.records.sets.remove(channelKey(contract.tenant, contract.channel), [contract.id]);
+    await this.records.delete(`sys:contract:${contract.id}`);
+  }
+
   private async load(tenant: string, indexKey: string): Promise<Contract[]> {
-    const ids = (await this.records.get(indexKey, IdsSchema)) ?? [];
-    const contracts = await this.records.getMany(
-      ids.map((id) => tenantKey(tenant, 'contract', id)),
-      ContractSchema,
-    );
-    return contracts.filter((contract): contract is Contract => contract !== undefined);
+    await this.adoptLegacyList(indexKey);
+    const ids = await allMembers(this.records.sets, indexKey);
+    const contracts: Contract[] = [];
+    // Pages of reads, so a tenant with 100,000 contracts is never one unbounded round trip.
+    for (let i = 0; i < ids.length; i += PAGE) {
+      const page = await this.records.getMany(
+        ids.slice(i, i + PAGE).map((id) => tenantKey(tenant, 'contract', id)),
+        ContractSchema,
+      );
+      for (const contract of page) if (contract) contracts.push(contract);
+    }
+    return contracts;
   }
 
   private async addId(indexKey: string, id: string): Promise<void> {
-    await this.locker.withLock(indexKey, async () => {
-      const ids = (await this.records.get(indexKey, IdsSchema)) ?? [];
-      if (!ids.includes(id)) await this.records.set(indexKey, [...ids, id]);
-    });
+    await this.records.sets.add(indexKey, [{ member: id, score: 0 }]);
   }
+
+  /** Stores written before the sets kept each index as one JSON list under the same key: move it across once. */
+  private async adoptLegacyList(indexKey: string): Promise<void> {
+    if (this.adopted.has(indexKey)) return;
+    const legacy = await this.records.get(indexKey, IdsSchema);
+    if (legacy?.length)
+      await this.records.sets.add(
+        indexKey,
+        legacy.map((member) => ({ member, score: 0 })),
+      );
+    if (legacy) await this.records.delete(indexKey);
+    if (this.adopted.size > ADOPTED_MAX) this.adopted.clear();
+    this.adopted.add(indexKey);
+  }
+
+  private readonly adopted = new Set<string>();
 }
+
+const PAGE = 500;
+const ADOPTED_MAX = 10_000;
 
 function channelKey(tenant: string, channel: string): string {
   return tenantKey(tenant, 'contracts-in', shortId(channel));

@@ -13,4 +13,8 @@ export class KeyvDialogueRepository implements DialogueRepository {
   async save(dialogue: Dialogue): Promise<void> {
     await this.records.set(tenantKey(dialogue.tenant, 'dialogue', dialogue.id), dialogue);
   }
+
+  async remove(tenant: string, id: string): Promise<void> {
+    await this.records.delete(tenantKey(tenant, 'dialogue', id));
+  }
 }

@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import type { DeliveryHealth, Locker, UndeliverableTarget } from '../core/ports.js';
+import type { DeliveryHealth, UndeliverableTarget } from '../core/ports.js';
 import { MessageRefSchema } from '../core/triage/dialogue.js';
 import type { DigestTarget } from '../scheduler/types.js';
 import { type Records, shortId, tenantKey } from './records.js';
+import { allMembers } from './sets.js';
 
 const TargetSchema = z.object({ tenant: z.string(), platform: z.enum(['slack', 'teams']), channel: z.string() });
 const TargetsSchema = z.array(TargetSchema);
+/** A target as a set member: `[tenant, platform, channel]` as JSON, read back through the same schema. */
+const MemberSchema = z.tuple([z.string(), z.enum(['slack', 'teams']), z.string()]);
 
 export const OccurrenceStateSchema = z.object({
   /** `undeliverable`: the platform refused for good; the digest stays owed. */
   state: z.enum(['posting', 'sent', 'empty', 'undeliverable']),
   startedAt: z.number(),
+  /** While "posting": until when that attempt holds it (0: it failed, the next may go at once). */
+  claimUntil: z.number().optional(),
   message: MessageRefSchema.optional(),
 });
 export type OccurrenceState = z.infer<typeof OccurrenceStateSchema>;
@@ -34,27 +39,42 @@ const OCCURRENCE_TTL_MS = 30 * 24 * 3600 * 1000;
  * digest occurrence, and the last date each channel got one.
  */
 export class KeyvDigestRepository implements DeliveryHealth {
-  constructor(
-    private readonly records: Records,
-    private readonly locker: Locker,
-  ) {}
+  constructor(private readonly records: Records) {}
 
+  /** Every channel owed digests, across tenants (the planner's round). */
   async targets(): Promise<DigestTarget[]> {
-    return (await this.records.get(TARGETS_KEY, TargetsSchema)) ?? [];
+    await this.adoptLegacyList();
+    return (await allMembers(this.records.sets, TARGETS_KEY, 5000)).map(targetOf);
   }
 
-  async addTarget(target: DigestTarget): Promise<void> {
-    await this.locker.withLock(TARGETS_KEY, async () => {
-      const targets = await this.targets();
-      if (
-        targets.some(
-          (t) => t.tenant === target.tenant && t.platform === target.platform && t.channel === target.channel,
-        )
-      )
-        return;
-      await this.records.set(TARGETS_KEY, [...targets, target]);
-    });
+  /** One tenant's channels (status, export, deletion). */
+  async targetsOf(tenant: string): Promise<DigestTarget[]> {
+    await this.adoptLegacyList();
+    return (await allMembers(this.records.sets, tenantTargetsKey(tenant))).map(targetOf);
   }
+
+  /** Adding is idempotent and costs the same however many channels there are. */
+  async addTarget(target: DigestTarget): Promise<void> {
+    const member = [{ member: memberOf(target), score: 0 }];
+    await this.records.sets.add(tenantTargetsKey(target.tenant), member);
+    await this.records.sets.add(TARGETS_KEY, member);
+  }
+
+  async removeTarget(target: DigestTarget): Promise<void> {
+    await this.records.sets.remove(TARGETS_KEY, [memberOf(target)]);
+    await this.records.sets.remove(tenantTargetsKey(target.tenant), [memberOf(target)]);
+  }
+
+  /** Stores written before the sets kept the targets as one JSON list: move it across once per process. */
+  private async adoptLegacyList(): Promise<void> {
+    if (this.adopted) return;
+    const legacy = await this.records.get(TARGETS_KEY, TargetsSchema);
+    for (const target of legacy ?? []) await this.addTarget(target);
+    if (legacy) await this.records.delete(TARGETS_KEY);
+    this.adopted = true;
+  }
+
+  private adopted = false;
 
   occurrence(target: DigestTarget, date: string): Promise<OccurrenceState | undefined> {
     return this.records.get(occurrenceKey(target, date), OccurrenceStateSchema);
@@ -100,7 +120,7 @@ export class KeyvDigestRepository implements DeliveryHealth {
   }
 
   async undeliverable(tenant: string): Promise<UndeliverableTarget[]> {
-    const targets = (await this.targets()).filter((t) => t.tenant === tenant);
+    const targets = await this.targetsOf(tenant);
     const marks = await this.deadEnds(targets);
     return targets.flatMap((target, i) => {
       const mark = marks[i];
@@ -122,6 +142,19 @@ export class KeyvDigestRepository implements DeliveryHealth {
     const previous = await this.lastSent(target);
     if (!previous || previous < date) await this.records.set(lastKey(target), { date });
   }
+}
+
+function memberOf(target: DigestTarget): string {
+  return JSON.stringify([target.tenant, target.platform, target.channel]);
+}
+
+function targetOf(member: string): DigestTarget {
+  const [tenant, platform, channel] = MemberSchema.parse(JSON.parse(member));
+  return { tenant, platform, channel };
+}
+
+function tenantTargetsKey(tenant: string): string {
+  return tenantKey(tenant, 'digest-targets');
 }
 
 function occurrenceKey(target: DigestTarget, date: string): string {

@@ -7,6 +7,7 @@ import {
   type HistoryEvent,
   HistoryEventSchema,
   hashOf,
+  redact,
 } from '../core/history/event.js';
 import type { HistoryRepository, NewEvent } from '../core/history/ports.js';
 import type { Locker } from '../core/ports.js';
@@ -97,6 +98,22 @@ export class KeyvHistoryRepository implements HistoryRepository {
     return found.filter((event): event is HistoryEvent => event !== undefined);
   }
 
+  /** Tombstones in place, a batch per write; the heads and the tenant chain are untouched. */
+  async redact(tenant: string, record: string, from: number, to: number): Promise<number> {
+    let done = 0;
+    for (let start = from; start <= to; start += REDACT_BATCH) {
+      const events = await this.events(tenant, record, start, Math.min(to, start + REDACT_BATCH - 1));
+      const changed = events.filter((event) => !event.redacted).map(redact);
+      if (changed.length > 0) {
+        await this.records.setMany(
+          changed.map((event) => ({ key: eventKey(tenant, record, event.seq), value: event })),
+        );
+      }
+      done += changed.length;
+    }
+    return done;
+  }
+
   async chainHead(tenant: string): Promise<ChainHead | undefined> {
     return this.records.get(chainHeadKey(tenant), ChainHeadSchema);
   }
@@ -162,6 +179,8 @@ class BoundedMap<V> {
     }
   }
 }
+
+const REDACT_BATCH = 200;
 
 function range(from: number, to: number): number[] {
   return to < from ? [] : Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -5,6 +5,7 @@ import Keyv from 'keyv';
 import type { Logger } from '../log.js';
 import { type Atomic, postgresAtomic, type RedisLike, redisAtomic } from './atomic.js';
 import { PostgresStore } from './postgres-store.js';
+import { postgresSets, type RedisCommands, redisSets, type SortedSets } from './sets.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export type StoreKind = 'sqlite' | 'redis' | 'postgres';
@@ -14,6 +15,8 @@ export interface StoreHandle {
   kind: StoreKind;
   keyv: Keyv;
   atomic: Atomic;
+  /** Indexes that grow without a rewrite (see sets.ts). */
+  sets: SortedSets;
   /**
    * Deletes expired rows that Keyv leaves behind until they are read (digest occurrences, dedupe marks, downloads,
    * lapsed claims). Redis expires keys itself: nothing to do there. Resolves with how many rows went.
@@ -57,6 +60,7 @@ export async function openStore(
       kind,
       keyv,
       atomic: store.atomic(`${namespace}:`),
+      sets: store.sets(`${namespace}:`),
       sweepExpired: (now = Date.now()) => store.sweepExpired(namespace, now, SWEEP_BATCH),
       close: () => store.disconnect(),
     };
@@ -78,6 +82,7 @@ export async function openStore(
       kind,
       keyv,
       atomic: redisAtomic(connected, `${namespace}:claim:`),
+      sets: redisSets(async () => (await store.getClient()) as unknown as RedisCommands, `${namespace}:set:`),
       sweepExpired: async () => 0,
       close: async () => {
         if (client.isOpen) await client.close();
@@ -113,6 +118,7 @@ export async function openStore(
     kind,
     keyv,
     atomic: postgresAtomic(query, `${namespace}:`),
+    sets: postgresSets(query, `${namespace}:`),
     sweepExpired,
     close: () => store.disconnect(),
   };

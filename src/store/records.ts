@@ -3,6 +3,7 @@ import type Keyv from 'keyv';
 import type { z } from 'zod';
 import { StoreUnavailableError } from '../core/errors.js';
 import type { Atomic } from './atomic.js';
+import type { SortedSets } from './sets.js';
 
 /**
  * Typed, validated access to Keyv. Every call is bounded by a timeout so a store that is down turns into
@@ -10,11 +11,26 @@ import type { Atomic } from './atomic.js';
  * A record that fails its schema on read is a bug or a tampered store: it throws, it is never silently dropped.
  */
 export class Records {
+  private readonly keyv: Keyv;
+  readonly atomic: Atomic;
+  /** The store's sorted sets, each call bounded like every other store call. */
+  readonly sets: SortedSets;
+
   constructor(
-    private readonly keyv: Keyv,
-    readonly atomic: Atomic,
+    store: { keyv: Keyv; atomic: Atomic; sets: SortedSets },
     private readonly timeoutMs = 3000,
-  ) {}
+  ) {
+    this.keyv = store.keyv;
+    this.atomic = store.atomic;
+    const sets = store.sets;
+    this.sets = {
+      add: (set, entries) => this.bounded(sets.add(set, entries)),
+      remove: (set, members) => this.bounded(sets.remove(set, members)),
+      members: (set, options) => this.bounded(sets.members(set, options)),
+      due: (set, options) => this.bounded(sets.due(set, options)),
+      count: (set) => this.bounded(sets.count(set)),
+    };
+  }
 
   async get<T>(key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T | undefined> {
     const raw = await this.bounded(this.keyv.get(key));

@@ -9,6 +9,7 @@ const SettingsSchema = z.object({
   procurementChannelSetAt: z.string().optional(),
   timeZone: z.string().optional(),
   digestHour: z.number().int().min(0).max(23).optional(),
+  retentionYears: z.number().int().min(1).max(100).optional(),
   inactive: z.object({ since: z.string(), reason: z.string().max(200) }).optional(),
 });
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { KeyvStoreAdapter } from 'keyv';
 import type { Atomic } from './atomic.js';
+import { SETS_TABLE, type SortedSets } from './sets.js';
 
 /**
  * Keyv's storage adapter for SQLite on better-sqlite3: prepared statements run synchronously in microseconds.
@@ -26,7 +27,10 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS keyv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS aiprocure_claims (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;`);
+      CREATE TABLE IF NOT EXISTS aiprocure_claims (key TEXT PRIMARY KEY, token TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS ${SETS_TABLE} (name TEXT NOT NULL, member TEXT NOT NULL, score REAL NOT NULL,
+        PRIMARY KEY (name, member)) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS ${SETS_TABLE}_by_score ON ${SETS_TABLE} (name, score, member);`);
     this.statements = {
       get: this.db.prepare<[string], { value: string }>('SELECT value FROM keyv WHERE key = ?'),
       set: this.db.prepare<[string, string]>(
@@ -47,6 +51,18 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
         'UPDATE aiprocure_claims SET expires_at = ? WHERE key = ? AND token = ? AND expires_at > ?',
       ),
       sweep: this.db.prepare<[number]>('DELETE FROM aiprocure_claims WHERE expires_at <= ?'),
+      setAdd: this.db.prepare<[string, string, number]>(
+        `INSERT INTO ${SETS_TABLE} (name, member, score) VALUES (?, ?, ?)
+         ON CONFLICT(name, member) DO UPDATE SET score = excluded.score`,
+      ),
+      setRemove: this.db.prepare<[string, string]>(`DELETE FROM ${SETS_TABLE} WHERE name = ? AND member = ?`),
+      setMembers: this.db.prepare<[string, string, number], { member: string }>(
+        `SELECT member FROM ${SETS_TABLE} WHERE name = ? AND member > ? ORDER BY member LIMIT ?`,
+      ),
+      setDue: this.db.prepare<[string, number, number], { member: string; score: number }>(
+        `SELECT member, score FROM ${SETS_TABLE} WHERE name = ? AND score <= ? ORDER BY score, member LIMIT ?`,
+      ),
+      setCount: this.db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${SETS_TABLE} WHERE name = ?`),
       expired: this.db.prepare<[string, number, number]>(
         `DELETE FROM keyv WHERE key IN (SELECT key FROM keyv WHERE key LIKE ? ESCAPE '\\'
            AND json_extract(value, '$.expires') < ? LIMIT ?)`,
@@ -157,6 +173,29 @@ export class SqliteStore extends EventEmitter implements KeyvStoreAdapter {
     }
     await this.write(() => this.statements.sweep.run(now));
     return deleted;
+  }
+
+  /** Sorted sets in a table beside Keyv's, written through the same group commit. */
+  sets(prefix: string): SortedSets {
+    const st = this.statements;
+    return {
+      add: async (set, entries) => {
+        if (entries.length === 0) return;
+        await this.write(() => {
+          for (const { member, score } of entries) st.setAdd.run(prefix + set, member, score);
+        });
+      },
+      remove: async (set, members) => {
+        if (members.length === 0) return;
+        await this.write(() => {
+          for (const member of members) st.setRemove.run(prefix + set, member);
+        });
+      },
+      members: async (set, { after, limit }) =>
+        st.setMembers.all(prefix + set, after ?? '', limit).map((r) => r.member),
+      due: async (set, { max, limit }) => st.setDue.all(prefix + set, max, limit),
+      count: async (set) => st.setCount.get(prefix + set)?.n ?? 0,
+    };
   }
 
   /** Claims with a prefix (the Keyv namespace), so stores sharing a file keep theirs apart. */

@@ -44,13 +44,21 @@ import { type FakeSlack, type FakeSlackCall, startFakeSlack } from '../support/f
 import { type Child, freePort, startChild } from './children.js';
 import { percentile } from './load.js';
 import { cpuMs, readMemory, resetPeak } from './proc-stats.js';
+import {
+  measureAuditVerify,
+  measurePlanAtScale,
+  measureRegistration,
+  type PlanRow,
+  type RegistrationRow,
+  type VerifyRow,
+} from './scale.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACT = join(ROOT, 'test/artifacts/bench-scheduler.json');
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const PACK = join(ROOT, 'prompts/triage/default.yaml');
 const QUICK = process.argv.includes('--quick');
-/** `--only=delivery` or `--only=due` runs one half (to profile it, with BENCH_NODE_ARGS for the replicas). */
+/** `--only=delivery`, `--only=due` or `--only=scale` runs one part (to profile it, with BENCH_NODE_ARGS for the replicas). */
 const ONLY = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const scale = (n: number) => (QUICK ? Math.round(n / 5) : n);
 const TENANTS = 10;
@@ -390,11 +398,11 @@ async function measureDue(backend: Backend, layout: (typeof DUE_LAYOUTS)[number]
   const store: StoreHandle = await openStore(url, { logger });
   try {
     const seeded = await seedDigestChannels(store, layout, { concurrency: 64 });
-    const records = new Records(store.keyv, store.atomic, 30_000);
+    const records = new Records(store, 30_000);
     const locker = new StoreLocker(records, { crossProcess: store.kind !== 'sqlite' });
     const settings = new KeyvSettingsRepository(records);
-    const digests = new KeyvDigestRepository(records, locker);
-    const contractRepository = new KeyvContractRepository(records, locker);
+    const digests = new KeyvDigestRepository(records);
+    const contractRepository = new KeyvContractRepository(records);
     const pack = await loadPack(PACK);
     const history = new History(new KeyvHistoryRepository(records, locker), { now: () => new Date() });
     const contracts = new ContractService({
@@ -550,14 +558,27 @@ async function main() {
     void cleanup().finally(() => process.exit(130));
   });
   try {
-    if (ONLY !== 'delivery') process.stderr.write('finding what is due …\n');
+    const scale: { registration: RegistrationRow[]; plan: PlanRow[]; verify?: VerifyRow } = {
+      registration: [],
+      plan: [],
+    };
+    if (!ONLY || ONLY === 'scale') {
+      process.stderr.write('scale targets …\n');
+      for (const backend of ['sqlite', 'redis'] as const) {
+        scale.registration.push(await measureRegistration(backend, await freshStore(backend, dir, 'register'), QUICK));
+        scale.plan.push(await measurePlanAtScale(backend, await freshStore(backend, dir, 'plan'), QUICK));
+      }
+      scale.verify = await measureAuditVerify(`sqlite://${join(dir, 'audit.sqlite')}`, QUICK);
+      await flushRedis();
+    }
+    if (!ONLY || ONLY === 'due') process.stderr.write('finding what is due …\n');
     const due: DueRow[] = [];
-    for (const backend of ONLY === 'delivery' ? [] : (['sqlite', 'redis'] as const)) {
+    for (const backend of ONLY && ONLY !== 'due' ? [] : (['sqlite', 'redis'] as const)) {
       for (const layout of DUE_LAYOUTS) due.push(await measureDue(backend, layout, dir));
     }
-    if (ONLY !== 'due') process.stderr.write('delivering …\n');
+    if (!ONLY || ONLY === 'delivery') process.stderr.write('delivering …\n');
     const delivery: DeliveryRow[] = [];
-    for (const group of ONLY === 'due' ? [] : DELIVERY_GROUPS) {
+    for (const group of ONLY && ONLY !== 'delivery' ? [] : DELIVERY_GROUPS) {
       delivery.push(
         ...(group.mode === 'embedded'
           ? await measureEmbedded(group, fake, dir, children)
@@ -566,7 +587,7 @@ async function main() {
     }
 
     const load = [loadAtStart, loadavg()[0] ?? Number.NaN];
-    process.stdout.write(`\n${markdown(delivery, due, load)}\n`);
+    process.stdout.write(`\n${scaleMarkdown(scale)}\n${markdown(delivery, due, load)}\n`);
     mkdirSync(dirname(ARTIFACT), { recursive: true });
     const json = {
       generatedAt: new Date().toISOString(),
@@ -575,6 +596,7 @@ async function main() {
       cpuModel: cpus()[0]?.model,
       loadAverage: load,
       quick: QUICK,
+      scale,
       delivery,
       due,
     };
@@ -590,6 +612,27 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+function scaleMarkdown(scale: { registration: RegistrationRow[]; plan: PlanRow[]; verify?: VerifyRow }): string {
+  if (scale.registration.length === 0) return '';
+  const lines = [
+    '## Scale targets',
+    '',
+    '| backend | register at 100 (ms) | at 100,000 (ms) | ratio (≤ 1.5) | plan: KPIs / tenants | plan (ms, ≤ 1000) |',
+    '|---|---|---|---|---|---|',
+    ...scale.registration.map((r, i) => {
+      const p = scale.plan[i];
+      return `| ${r.backend} | ${fixed(r.at100Ms, 2)} | ${fixed(r.at100kMs, 2)} | ${fixed(r.ratio, 2)} ${r.met ? '✓' : '✗'} | ${p?.kpis ?? ''} / ${p?.tenants ?? ''} | ${fixed(p?.planMs ?? Number.NaN)} ${p?.met ? '✓' : '✗'} |`;
+    }),
+  ];
+  if (scale.verify) {
+    lines.push(
+      '',
+      `\`npm run audit -- --verify\` over ${scale.verify.events} events (${scale.verify.records} records): ${fixed(scale.verify.cliMs)} ms, exit ${scale.verify.exitCode}.`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 main().then(

@@ -9,10 +9,7 @@ import { CHANNEL_ID, TENANT_ID } from '../support/teams-activities.js';
 import { rawAnswers } from '../unit/triage-helpers.js';
 
 async function outcomeOf(service: RunningService, tenant: string, dialogueId: string): Promise<Outcome> {
-  const dialogue = await new KeyvDialogueRepository(new Records(service.store.keyv, service.store.atomic)).get(
-    tenant,
-    dialogueId,
-  );
+  const dialogue = await new KeyvDialogueRepository(new Records(service.store)).get(tenant, dialogueId);
   if (!dialogue) throw new Error(`no dialogue ${dialogueId}`);
   expect(dialogue.status).not.toBe('open');
   return service.triage.outcomeOf(dialogue);

@@ -26,7 +26,9 @@ afterEach(async () => {
 
 /** Attempts to post the digest in the procurement channel, whatever Slack answered. */
 const digestAttempts = (calls: readonly FakeSlackCall[]) =>
-  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PROCUREMENT && c.args.metadata);
+  calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === PROCUREMENT && isDigest(c));
+const isDigest = (c: FakeSlackCall) =>
+  (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'aiprocure_digest';
 /** Direct messages to the admin (UANA): a post whose channel is her user id. */
 const dmsToAdmin = (calls: readonly FakeSlackCall[]) =>
   calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'UANA' && c.status === 200);

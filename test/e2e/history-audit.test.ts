@@ -181,7 +181,9 @@ describe('history and npm run audit', () => {
     expect(text).toContain('History');
     expect(text).toContain('<@UANA> started the triage “Housing benefit claim risk scoring”');
     expect(text).toContain('<@UANA> answered role: ');
-    expect(text).toMatch(/All \d+ events\. An admin can export the whole history, verified\./);
+    expect(text).toMatch(
+      /All \d+ events\. Record dialogue:[\w-]+\. An admin can export the whole history, verified, or delete/,
+    );
 
     // A member cannot take the whole history away; an admin can, and it says whether it verifies.
     const exportButton = slackButton(shown, 'history_export');

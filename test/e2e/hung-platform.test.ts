@@ -22,9 +22,9 @@ afterEach(async () => {
 
 const CALM = 'CCALM001';
 
-describe('Slack: a channel whose API calls hang', () => {
-  it('keeps the answer, frees the triage, and leaves other channels alone', async () => {
-    const h = await SlackHarness.start({ env: { platformTimeoutMs: 300 } });
+describe('Slack: a channel whose posts hang for 30 s', () => {
+  it('records clicks at once, leaves other channels alone, and posts the hung message once when Slack answers', async () => {
+    const h = await SlackHarness.start({ env: { platformTimeoutMs: 500 } });
     slack = h;
     await h.command('triage Hung triage');
     await h.fake.waitFor(() => h.messages().some((m) => m.threadTs && m.channel === CHANNEL), 5000, 'first question');
@@ -35,9 +35,11 @@ describe('Slack: a channel whose API calls hang', () => {
     const dialogues = new KeyvDialogueRepository(h.service!.records);
     const hungId = dialogueIdFor({ channel: hung.channel, id: hung.ts });
 
-    // From now on every call about the hung channel waits 30 s (the person's own notes still get through).
+    // For the next 30 s every post into the hung channel takes 30 s to answer (Slack has taken it in, as it does
+    // when it is slow: the message is there, the answer is late). Everything else answers at once.
+    const hangUntil = Date.now() + 30_000;
     h.fake.options.delayFor = (method, args) =>
-      args.channel === CHANNEL && method !== 'chat.postEphemeral' ? 30_000 : undefined;
+      method === 'chat.postMessage' && args.channel === CHANNEL && Date.now() < hangUntil ? 30_000 : undefined;
     const question = h.currentQuestion(hung.ts)!;
     const none = buttons(question).find((b) => b.payload.o === 'none')!;
     const clicked = Date.now();
@@ -48,10 +50,16 @@ describe('Slack: a channel whose API calls hang', () => {
       'the answer kept',
     );
     expect(Date.now() - clicked).toBeLessThan(2000);
+    // The dialogue is not held by the hung post: a colleague's click on the same question is answered at once.
+    const ephemerals = h.ephemerals('UBEN').length;
+    const second = Date.now();
+    await h.click(question, none, 'UBEN');
+    await h.fake.waitFor(() => h.ephemerals('UBEN').length > ephemerals, 2000, 'the colleague told it was answered');
+    expect(textOf({ blocks: h.ephemerals('UBEN').at(-1)!.args.blocks })).toContain('already answered');
+    expect(Date.now() - second).toBeLessThan(2000);
 
     // Another channel's triage goes on while this one hangs.
     const calmQuestion = h.currentQuestion(calm.ts)!;
-
     await h.click(calmQuestion, buttons(calmQuestion).find((b) => b.payload.o === 'none')!);
     await h.fake.waitFor(
       () => h.questionIdOf(h.currentQuestion(calm.ts)!) === 'role',
@@ -59,35 +67,29 @@ describe('Slack: a channel whose API calls hang', () => {
       'the calm triage moving on',
     );
 
-    // The hung call gives up; the person is told, privately.
-    const [note] = await h.fake
-      .waitFor(
-        (calls) =>
-          calls.some(
-            (c) =>
-              c.method === 'chat.postEphemeral' && textOf({ blocks: c.args.blocks }).includes('Something went wrong'),
-          ),
-        15_000,
-        'the failure note',
-      )
-      .then((calls) => calls.filter((c) => c.method === 'chat.postEphemeral'));
-    expect(note).toBeDefined();
-
-    // Slack answers again: the same triage is not stuck. A click on the old question says it was answered and
-    // posts the question that did not go out.
-    h.fake.options.delayFor = undefined;
-    await h.click(question, none);
-    await h.fake.waitFor(
-      () => h.thread(hung.ts).some((m) => h.questionIdOf(m) === 'role'),
-      5000,
-      'the next question of the hung triage',
+    // The next question was posted into the hung channel and its answer is late. Retries ask Slack first
+    // (message metadata), find the post, and record it: when the hung answer finally comes, there is one.
+    const asked = () =>
+      h.fake
+        .callsOf('chat.postMessage')
+        .filter((c) => c.args.thread_ts === hung.ts && h.questionIdOf({ blocks: c.args.blocks } as never) === 'role');
+    await waitUntil(
+      async () => (await dialogues.get('slack_T111', hungId))?.currentMessage !== undefined,
+      45_000,
+      'the next question recorded',
     );
-  });
+    await h.fake.waitFor(() => asked().length >= 1, 40_000, 'the hung post answered');
+    const dialogue = await dialogues.get('slack_T111', hungId);
+    expect(dialogue?.outbox ?? []).toEqual([]);
+    expect(asked()).toHaveLength(1);
+    expect(dialogue?.currentMessage?.id).toBe(asked()[0]!.response.ts);
+    expect(h.fake.callsOf('conversations.replies').length).toBeGreaterThan(0);
+  }, 90_000);
 });
 
 describe('Teams: a conversation whose Bot Connector calls hang', () => {
   it('keeps the answer and frees the triage', async () => {
-    const h = await TeamsHarness.start({ env: { platformTimeoutMs: 300 } });
+    const h = await TeamsHarness.start({ env: { platformTimeoutMs: 1500 } });
     teams = h;
     const rootId = '1790000777000';
     await h.say('triage Hung Teams triage', { rootId });
@@ -113,7 +115,7 @@ describe('Teams: a conversation whose Bot Connector calls hang', () => {
     );
     // The hung update gives up after the timeout (it would otherwise hold the triage for 30 s).
     await waitUntil(
-      () => h.logs.join('').includes('the Bot Connector did not answer within 300 ms'),
+      () => h.logs.join('').includes('the Bot Connector did not answer within 1500 ms'),
       5000,
       'the timeout',
     );

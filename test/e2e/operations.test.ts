@@ -56,7 +56,7 @@ describe('/readyz', () => {
 
     expect(await readyz(h.baseUrl)).toEqual({
       status: 200,
-      body: { ready: true, checks: { shutdown: 'ok', store: 'ok', scheduler: 'ok' } },
+      body: { ready: true, checks: { shutdown: 'ok', store: 'ok', scheduler: 'ok', outbox: 'ok' } },
     });
     proxy.cut();
     const down = await readyz(h.baseUrl);
@@ -69,6 +69,15 @@ describe('/readyz', () => {
 
     proxy.restore();
     await waitUntil(async () => (await readyz(h.baseUrl)).status === 200, 15_000, 'ready again');
+  });
+
+  it('says the outbox is stuck when effects have been owed for longer than every retry would take', async () => {
+    // The worker looks once at start, then not for an hour: nothing runs what is owed.
+    const h = keep(await SlackHarness.start({ outboxIntervalMs: 3_600_000 }));
+    expect((await readyz(h.baseUrl)).body.checks.outbox).toBe('ok');
+    const owedSince = Date.now() - 20 * 60_000;
+    await h.service!.records.sets.add('sys:outbox', [{ member: '["dialogue","slack_T111","lost"]', score: owedSince }]);
+    expect(await readyz(h.baseUrl)).toMatchObject({ status: 503, body: { checks: { outbox: 'stuck' } } });
   });
 });
 
@@ -99,6 +108,9 @@ describe('/metrics', () => {
     expect(sample(text, 'aiprocure_http_requests_total', { route: '/metrics', outcome: '4xx' })).toBe(2);
     expect(sample(text, 'aiprocure_lock_wait_seconds_count', { kind: 'dialogue' })).toBeGreaterThan(5);
     expect(sample(text, 'aiprocure_lock_wait_seconds_count', { kind: 'digest' })).toBeGreaterThanOrEqual(1);
+    // Every post the triage owed went out.
+    expect(sample(text, 'aiprocure_outbox_depth', {})).toBe(0);
+    expect(sample(text, 'aiprocure_outbox_oldest_seconds', {})).toBe(0);
     // No tenant, channel or user is ever a label.
     expect(text).not.toMatch(/T111|CTRIAGE1|UANA|CPROCURE1/);
   });

@@ -106,7 +106,7 @@ describe('distributed scheduler: three replicas on the real Redis', () => {
     const tokenOf = new Map<string, string>();
     const installStore = await openStore(REDIS_URL, { logger: quietLogger });
     try {
-      const installations = new KeyvInstallationStore(new Records(installStore.keyv, installStore.atomic), {
+      const installations = new KeyvInstallationStore(new Records(installStore), {
         installed: async () => undefined,
       });
       for (const tenant of new Set(tenantOf.values())) {

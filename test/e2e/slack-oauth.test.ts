@@ -173,7 +173,9 @@ describe('Slack: installed by OAuth in any workspace', () => {
 
     clock.set(new Date('2026-05-04T08:05:00Z'));
     await schedulerOf(h.service).tick();
-    const digests = h.fake.callsOf('chat.postMessage').filter((c) => c.args.metadata !== undefined);
+    const digests = h.fake
+      .callsOf('chat.postMessage')
+      .filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'aiprocure_digest');
     expect(digests.map((c) => c.args.channel)).toEqual([`CPROC${B}`]);
     expect(digests[0]!.token).toBe(tokenOf(h, B));
     // Not attempted and failing every minute: A is owed nothing while the app is not installed there.
@@ -192,7 +194,9 @@ describe('Slack: installed by OAuth in any workspace', () => {
     await h.install({ teamId: A, userId: 'UINSTALLA' });
     expect((await h.service!.settingsRepository.get(`slack_${A}`)).inactive).toBeUndefined();
     await schedulerOf(h.service).tick();
-    const after = h.fake.callsOf('chat.postMessage').filter((c) => c.args.metadata !== undefined);
+    const after = h.fake
+      .callsOf('chat.postMessage')
+      .filter((c) => (c.args.metadata as { event_type?: string } | undefined)?.event_type === 'aiprocure_digest');
     expect(after.map((c) => c.args.channel)).toEqual([`CPROC${B}`, `CPROC${A}`]);
     expect(after[1]!.token).toBe(tokenOf(h, A));
   });

@@ -62,7 +62,7 @@ describe('Slack: commands and bad input', () => {
       ['triage    ', 'Give the purchase a title'],
       [`triage ${'x'.repeat(200)}`, 'keep it under 150'],
       ['config channel', 'Which channel?'],
-      ['config colour blue', 'Usage: config channel, config timezone &lt;zone&gt; or config hour'],
+      ['config colour blue', 'Usage: config channel, config timezone &lt;zone&gt;, config hour'],
     ] as const) {
       const ack = await harness.command(text);
       expect(ack.status, text).toBe(200);

@@ -17,7 +17,7 @@ describe('Teams: files too long for a message', () => {
   it('offers a long export as a download link that serves the file for a day', async () => {
     harness = await TeamsHarness.start();
     const service = harness.service;
-    const records = new Records(service.store.keyv, service.store.atomic);
+    const records = new Records(service.store);
     const downloads = new Downloads(records, () => `http://127.0.0.1:${service.port}`);
     const teams = service.teams!;
     const surface = new TeamsSurface(

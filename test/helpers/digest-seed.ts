@@ -118,12 +118,12 @@ export async function seedDigestChannels(
 ): Promise<Seeded> {
   const started = performance.now();
   const now = options.now ?? new Date();
-  const records = new Records(store.keyv, store.atomic, 30_000);
-  const locker = new StoreLocker(records, { crossProcess: store.kind !== 'sqlite', waitMs: 60_000 });
+  const records = new Records(store, 30_000);
+  const _locker = new StoreLocker(records, { crossProcess: store.kind !== 'sqlite', waitMs: 60_000 });
   const settings = new KeyvSettingsRepository(records);
-  const digests = new KeyvDigestRepository(records, locker);
+  const digests = new KeyvDigestRepository(records);
   const registered = new Set<string>();
-  const contracts = new KeyvContractRepository(records, locker, async (contract) => {
+  const contracts = new KeyvContractRepository(records, async (contract) => {
     const key = `${contract.tenant}|${contract.channel}`;
     if (registered.has(key)) return;
     registered.add(key);

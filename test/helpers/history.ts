@@ -5,6 +5,7 @@ import type { Atomic } from '../../src/store/atomic.js';
 import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { Records } from '../../src/store/records.js';
+import { memorySets } from '../../src/store/sets.js';
 
 /** One process, in memory: the in-process lock queue never claims anything in the store. */
 const noClaims: Atomic = {
@@ -23,7 +24,7 @@ export function memoryHistory(
   /** The records underneath, for tests that tamper with them. */
   records: Records;
 } {
-  const records = new Records(new Keyv(), noClaims);
+  const records = new Records({ keyv: new Keyv(), atomic: noClaims, sets: memorySets() });
   const repository = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }), options);
   return { history: new History(repository, clock), repository, records };
 }

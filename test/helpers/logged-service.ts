@@ -14,6 +14,8 @@ export interface LoggedServiceOptions {
   teamsAuth?: ServiceOptions['teamsAuth'];
   /** Moves "now" for the services and the scheduler (with `env: { scheduler: 'embedded' }`). */
   clock?: Clock;
+  /** How often the outbox worker looks for owed effects. */
+  outboxIntervalMs?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startLoggedService(
     namespace: options.namespace ?? testNamespace(),
     clock: options.clock,
     teamsAuth: options.teamsAuth,
+    outboxIntervalMs: options.outboxIntervalMs,
   });
   return { service, baseUrl: `http://127.0.0.1:${service.port}`, logs };
 }

@@ -120,6 +120,16 @@ export class TeamsHarness {
     return new TeamsHarness(connector, service, baseUrl, logs, { issuer, appId, password, credentials });
   }
 
+  /** Drives a service running in another process (local mode) against `connector`; it has no service in hand. */
+  static attach(connector: FakeConnector, baseUrl: string): TeamsHarness {
+    const elsewhere = new Proxy({} as RunningService, {
+      get: () => {
+        throw new Error('this harness drives a child process: read its store directly');
+      },
+    });
+    return new TeamsHarness(connector, elsewhere, baseUrl, []);
+  }
+
   /** A channel token for `serviceUrl` as the Bot Framework signs it for this bot (`claims` replace or add claims). */
   channelToken(serviceUrl: string, claims?: Claims): string {
     if (!this.auth) throw new Error('the harness runs in local mode: start it with `auth`');

@@ -38,7 +38,7 @@ function occurrence(contract: Pick<Contract, 'tenant' | 'platform' | 'channel'>,
 
 /** What the scheduler hands `deliverOccurrence` in src/service.ts (short-lease lock, the channel's poster). */
 function deliveryDeps(service: RunningService, posters: DeliveryDeps['posters']): DeliveryDeps {
-  const records = new Records(service.store.keyv, service.store.atomic);
+  const records = new Records(service.store);
   return {
     digests: service.digests,
     locker: new StoreLocker(records, { crossProcess: service.store.kind !== 'sqlite', ttlMs: 15_000, waitMs: 30_000 }),
@@ -106,6 +106,39 @@ describe('delivering a Slack digest', () => {
     expect(await service.digests.lastSent(due)).toBe(due.date);
   });
 
+  it('posts outside the occurrence lock: a second attempt meanwhile gives way, and the digest goes out once', async () => {
+    const contract = await save();
+    const due = occurrence(contract, DAY_WITH_ITEMS);
+    const real = service.slack!.poster;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let posting!: () => void;
+    const inPost = new Promise<void>((resolve) => {
+      posting = resolve;
+    });
+    const slow: ChannelPoster = {
+      ...deliveryDeps(service, { slack: real }).posters.slack!,
+      post: async (target, view, options) => {
+        posting();
+        await released;
+        return real.post(target, view, options);
+      },
+    };
+    const first = deliverOccurrence(due, { ...deps, posters: { slack: slow } });
+    await inPost;
+    // The lock is free while the post is in hand…
+    const started = Date.now();
+    await deps.locker.withLock(`digest:${due.key}`, async () => undefined);
+    expect(Date.now() - started).toBeLessThan(500);
+    // …and the "posting" claim keeps a second attempt from posting too.
+    await expect(deliverOccurrence(due, deps)).rejects.toThrow('being posted by another attempt');
+    release();
+    expect(await first).toBe('sent');
+    expect(digestPosts(slack.fake).map(metadataKey)).toEqual([due.key]);
+  });
+
   it('when the interrupted attempt never reached Slack, the retry posts it once', async () => {
     const contract = await save();
     // Yesterday's digest is in the channel's history: it must not be mistaken for today's.
@@ -168,7 +201,7 @@ describe('delivering a Slack digest', () => {
     // The planner owes the channel nothing more for that day (10 Apr, 15:00 in London).
     const owed = await dueOccurrences(new Date('2026-04-10T14:00:00Z'), {
       digests: service.digests,
-      settings: new KeyvSettingsRepository(new Records(service.store.keyv, service.store.atomic)),
+      settings: new KeyvSettingsRepository(new Records(service.store)),
     });
     expect(owed).toEqual([]);
   });
@@ -188,7 +221,7 @@ describe('delivering a Teams digest', () => {
   it('has no history to consult: a crash after posting means one repeat, never a lost digest', async () => {
     const service = teams.service;
     const tenant = `teams_${TENANT_ID}`;
-    const references = new KeyvConversationReferenceRepository(new Records(service.store.keyv, service.store.atomic));
+    const references = new KeyvConversationReferenceRepository(new Records(service.store));
     // The channel's reference, as the bot keeps it on hearing from the channel; its reader is in Honolulu.
     await references.save(tenant, {
       serviceUrl: teams.connector.url,
@@ -229,7 +262,7 @@ describe('pacing across replicas', () => {
     const namespace = testNamespace();
     const stores = await Promise.all([1, 2].map(() => openStore(REDIS_URL, { logger: quietLogger, namespace })));
     try {
-      const [a, b] = stores.map((store) => new Pacer(new Records(store.keyv, store.atomic)));
+      const [a, b] = stores.map((store) => new Pacer(new Records(store)));
       const started = Date.now();
       const turns = await Promise.all([
         a!.waitTurn(SLACK_TENANT, CHANNEL).then(() => Date.now() - started),

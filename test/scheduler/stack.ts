@@ -67,12 +67,12 @@ export interface StackOptions {
 export async function openStack(url: string, options: StackOptions): Promise<Stack> {
   const logger = options.logger ?? quietLogger;
   const store = await openStore(url, { logger, namespace: options.namespace });
-  const records = new Records(store.keyv, store.atomic);
+  const records = new Records(store);
   const crossProcess = options.crossProcess ?? store.kind !== 'sqlite';
   const locker = new StoreLocker(records, { crossProcess });
   const settings = new KeyvSettingsRepository(records);
-  const digests = new KeyvDigestRepository(records, locker);
-  const contractRepository = new KeyvContractRepository(records, locker, (contract) =>
+  const digests = new KeyvDigestRepository(records);
+  const contractRepository = new KeyvContractRepository(records, (contract) =>
     digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel }),
   );
   const pack = await loadPack(DEFAULT_PACK);

@@ -14,6 +14,7 @@ import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Records } from '../../src/store/records.js';
+import { allMembers } from '../../src/store/sets.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
 import { backends, quietLogger, testNamespace } from '../helpers/backends.js';
 import { makeContract } from '../unit/contracts/helpers.js';
@@ -81,8 +82,8 @@ describe.each(backends)('store contract: $name', ({ name, url }) => {
     store = await openStore(shared, { logger: quietLogger, namespace });
     // A second connection to the same store stands in for another replica.
     second = await openStore(shared, { logger: quietLogger, namespace });
-    records = new Records(store.keyv, store.atomic);
-    otherReplica = new Records(second.keyv, second.atomic);
+    records = new Records(store);
+    otherReplica = new Records(second);
   });
 
   afterAll(async () => {
@@ -167,6 +168,35 @@ describe.each(backends)('store contract: $name', ({ name, url }) => {
     expect((await records.get('t:x:counter', Note))?.n).toBe(16);
   });
 
+  it('keeps sorted sets: lists page in byte order, queues come due by score, replicas see the same', async () => {
+    const ids = ['b-2', 'a-1', 'B-0', 'c:3', 'a-10', 'é-4'];
+    await records.sets.add(
+      'list',
+      ids.map((member) => ({ member, score: 0 })),
+    );
+    await otherReplica.sets.add('list', [{ member: 'a-1', score: 0 }]);
+    expect(await otherReplica.sets.count('list')).toBe(6);
+    const first = await records.sets.members('list', { limit: 4 });
+    expect(first).toEqual(['B-0', 'a-1', 'a-10', 'b-2']);
+    expect(await otherReplica.sets.members('list', { after: first.at(-1), limit: 4 })).toEqual(['c:3', 'é-4']);
+    await records.sets.remove('list', ['a-10', 'missing']);
+    expect(await allMembers(otherReplica.sets, 'list', 2)).toEqual(['B-0', 'a-1', 'b-2', 'c:3', 'é-4']);
+
+    await records.sets.add('queue', [
+      { member: 'late', score: 3000 },
+      { member: 'soon', score: 1000 },
+      { member: 'now', score: 1000 },
+    ]);
+    expect(await otherReplica.sets.due('queue', { max: 2000, limit: 10 })).toEqual([
+      { member: 'now', score: 1000 },
+      { member: 'soon', score: 1000 },
+    ]);
+    await otherReplica.sets.add('queue', [{ member: 'soon', score: 5000 }]);
+    expect((await records.sets.due('queue', { max: 4000, limit: 10 })).map((e) => e.member)).toEqual(['now', 'late']);
+    expect(await records.sets.due('queue', { max: 4000, limit: 1 })).toHaveLength(1);
+    expect(await records.sets.count('nothing')).toBe(0);
+  });
+
   it('marks a delivery the first time only', async () => {
     const dedupe = new Deduper(records);
     const replica = new Deduper(otherReplica);
@@ -189,7 +219,7 @@ describe.each(backends)('store contract: $name', ({ name, url }) => {
   it('completes a contract save that failed part-way when it is retried, listing nothing half-saved', async () => {
     let failures = 1;
     const registered: string[] = [];
-    const contracts = new KeyvContractRepository(records, new StoreLocker(records), async (contract) => {
+    const contracts = new KeyvContractRepository(records, async (contract) => {
       if (failures-- > 0) throw new Error('store hiccup');
       registered.push(contract.channel);
     });
@@ -278,7 +308,7 @@ describe('an unreachable store', () => {
     ['postgres', 'postgres://postgres@127.0.0.1:1/test'],
   ])('%s: fails fast with StoreUnavailableError instead of hanging', async (_name, url) => {
     const store = await openStore(url, { logger: quietLogger, namespace: testNamespace() });
-    const records = new Records(store.keyv, store.atomic, 2500);
+    const records = new Records(store, 2500);
     const started = Date.now();
     await expect(records.get('t:x:anything', Note)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(records.claim('anything', 'a', 1000)).rejects.toBeInstanceOf(StoreUnavailableError);

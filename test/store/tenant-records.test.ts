@@ -26,7 +26,7 @@ describe.each(backends)('tenant records: $name', ({ url }) => {
   let records: Records;
   beforeAll(async () => {
     store = await openStore(url(), { logger: quietLogger, namespace: testNamespace() });
-    records = new Records(store.keyv, store.atomic);
+    records = new Records(store);
   });
   afterAll(async () => {
     await store.close();

@@ -68,6 +68,8 @@ export interface FakeConnectorOptions {
   latencyMs?: number;
   /** A further delay for some calls (a conversation whose calls hang), by method and conversation. */
   delayFor?: (method: ConnectorMethod, conversationId: string | undefined) => number | undefined;
+  /** Holds some calls before taking them in; one whose client went away meanwhile (a killed process) is dropped. */
+  holdFor?: (method: ConnectorMethod, conversationId: string | undefined) => number | undefined;
   /** Adaptive Card validation of sent and updated activities; default true. */
   validate?: boolean;
   /** Updates/deletes of a message the fake never saw answer 404 (as Teams does); default true. */
@@ -262,6 +264,11 @@ export async function startFakeConnector(opts: FakeConnectorOptions = {}): Promi
     const http = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const r = route(http, path);
+    const hold = opts.holdFor?.(r.method, r.conversationId);
+    if (hold) {
+      await sleep(hold);
+      if (req.socket.destroyed) return;
+    }
     let body: unknown;
     let result: ReturnType<typeof answer> | undefined;
     try {

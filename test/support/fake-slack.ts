@@ -78,6 +78,11 @@ export interface FakeSlackOptions {
   latencyMs?: number;
   /** A further delay for some calls (a channel whose API calls hang), by method and arguments. */
   delayFor?: (method: string, args: Record<string, unknown>) => number | undefined;
+  /**
+   * Holds some calls before Slack takes them in, for that long; a call whose client went away meanwhile (a process
+   * killed) is dropped unseen, as Slack never receives a request that did not arrive whole.
+   */
+  holdFor?: (method: string, args: Record<string, unknown>) => number | undefined;
   /** Block Kit validation of posted messages and views; default true. */
   validate?: boolean;
   /** The app's OAuth credentials, which `oauth.v2.access` checks. */
@@ -188,6 +193,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   };
   /** Top-level messages per channel, newest last, for conversations.history. */
   const history = new Map<string, Args[]>();
+  /** Thread replies per `channel/thread_ts`, for conversations.replies. */
+  const replies = new Map<string, Args[]>();
   const nextId = (prefix: string) => `${prefix}${String(++idSeq).padStart(8, '0')}`;
   /** OAuth: codes not yet exchanged, and every token issued with the installation it belongs to. */
   const codes = new Map<string, FakeInstall>();
@@ -290,10 +297,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         const ts = nextTs();
         const { text, blocks, thread_ts, metadata } = args;
         const message = { type: 'message', user: 'U_BOT', bot_id: 'B_BOT', ts, text, blocks, thread_ts };
-        if (channel && thread_ts === undefined) {
-          const list = history.get(channel) ?? [];
+        // Top-level messages feed conversations.history; replies, conversations.replies (both keep metadata).
+        if (channel) {
+          const where = thread_ts === undefined ? history : replies;
+          const at = thread_ts === undefined ? channel : `${channel}/${str(thread_ts)}`;
+          const list = where.get(at) ?? [];
           list.push({ ...message, ...(metadata !== undefined ? { metadata } : {}) });
-          history.set(channel, list);
+          where.set(at, list);
         }
         return { body: { ok: true, channel, ts, message } };
       }
@@ -306,6 +316,13 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
           .reverse()
           .slice(0, limit)
           .map(({ metadata, ...m }) => (withMetadata && metadata !== undefined ? { ...m, metadata } : m));
+        return { body: { ok: true, messages, has_more: false } };
+      }
+      case 'conversations.replies': {
+        const withMetadata = ['true', '1'].includes(str(args.include_all_metadata) ?? '');
+        const messages = (replies.get(`${channel ?? ''}/${str(args.ts) ?? ''}`) ?? []).map(({ metadata, ...m }) =>
+          withMetadata && metadata !== undefined ? { ...m, metadata } : m,
+        );
         return { body: { ok: true, messages, has_more: false } };
       }
       case 'chat.update':
@@ -414,6 +431,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     let args: Args = {};
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const hold = prefix ? opts.holdFor?.(method, parseBody(contentType, raw)) : undefined;
+    if (hold) {
+      await sleep(hold);
+      if (req.socket.destroyed) return;
+    }
     const limited = prefix ? rateLimited(method) : undefined;
     if (!prefix) {
       result = { status: 404, body: { ok: false, error: 'unknown_path' } };

@@ -11,7 +11,7 @@ describe('a lock held by work that never ends', () => {
       const store = await openStore(sqliteUrl(), { logger: quietLogger });
       try {
         const overruns: string[] = [];
-        const locker = new StoreLocker(new Records(store.keyv, store.atomic), {
+        const locker = new StoreLocker(new Records(store), {
           crossProcess,
           maxHoldMs: 200,
           onOverrun: (key) => overruns.push(key),

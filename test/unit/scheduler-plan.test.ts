@@ -13,7 +13,6 @@ import { dueOccurrences } from '../../src/scheduler/plan.js';
 import { type DigestOccurrence, type DigestTarget, occurrenceKey } from '../../src/scheduler/types.js';
 import { KPI_COMMANDS } from '../../src/service.js';
 import { KeyvDigestRepository } from '../../src/store/digest-repository.js';
-import { StoreLocker } from '../../src/store/locks.js';
 import { openStore, type StoreHandle } from '../../src/store/open-store.js';
 import { Records } from '../../src/store/records.js';
 import { KeyvSettingsRepository } from '../../src/store/settings-repository.js';
@@ -32,9 +31,9 @@ describe('planning digests', () => {
 
   beforeEach(async () => {
     store = await openStore('sqlite://:memory:', { logger: quietLogger });
-    const records = new Records(store.keyv, store.atomic);
+    const records = new Records(store);
     settings = new KeyvSettingsRepository(records);
-    digests = new KeyvDigestRepository(records, new StoreLocker(records, { crossProcess: false }));
+    digests = new KeyvDigestRepository(records);
     logger = pino({ level: 'silent' });
     await settings.update(NEW_YORK.tenant, { timeZone: 'America/New_York', digestHour: 8 });
     await digests.addTarget(BOGUS);

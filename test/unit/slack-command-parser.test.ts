@@ -26,8 +26,9 @@ describe('/aiprocure text', () => {
   it.each([
     ['config channel #procurement', 'could not recognise that channel'],
     ['config channel', 'Which channel?'],
-    ['config', 'Usage: config channel, config timezone <zone> or config hour <0-23>'],
-    ['delete everything', 'Unknown command “delete”'],
+    ['config', 'Usage: config channel, config timezone <zone>, config hour <0-23> or config retention <years>'],
+    ['delete everything', 'Usage: delete contract <id>'],
+    ['frobnicate everything', 'Unknown command “frobnicate”'],
     ['roles add @ana procurement', 'I could not recognise that person'],
     ['roles add <!channel> admin', 'I could not recognise that person'],
   ])('%j is answered with usage', (text, problem) => {

@@ -1,9 +1,11 @@
+import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { UserRef, View } from '../../core/view.js';
 import { type ChannelPoster, type DigestTarget, UndeliverableError } from '../../scheduler/types.js';
 import type { Pacer } from '../../store/pacer.js';
 import type { SlackTokens } from './authorize.js';
 import { renderMessage } from './render/blocks.js';
+import { SlackSurface } from './surface.js';
 
 const EVENT_TYPE = 'aiprocure_digest';
 
@@ -54,6 +56,11 @@ export class SlackPoster implements ChannelPoster {
       });
     if (!result.ts) throw new Error('Slack answered without ts');
     return { channel: result.channel ?? target.channel, id: result.ts };
+  }
+
+  /** A surface for a channel outside any request (the outbox worker's), with the workspace's token. */
+  async surfaceFor(tenant: string, channel: string): Promise<ConversationSurface> {
+    return new SlackSurface(await this.tokens.clientFor(tenant), { channel });
   }
 
   /** A direct message from the app to each person (Slack opens the app's DM when the channel is a user id). */

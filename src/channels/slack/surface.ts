@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { DomainError } from '../../core/errors.js';
-import type { ConversationSurface } from '../../core/ports.js';
+import type { ConversationSurface, PostOptions } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { UserRef, View } from '../../core/view.js';
 import { renderMessage } from './render/blocks.js';
@@ -12,18 +12,48 @@ export class SlackSurface implements ConversationSurface {
     private readonly where: { channel?: string; threadTs?: string },
   ) {}
 
-  async postRoot(channel: string, view: View): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({ channel, ...renderMessage(view) }).catch(explainMembership);
+  async postRoot(channel: string, view: View, options: PostOptions = {}): Promise<MessageRef> {
+    const result = await this.client.chat
+      .postMessage({ channel, ...renderMessage(view), ...keyed(options) })
+      .catch(explainMembership);
     return { channel: result.channel ?? channel, id: required(result.ts, 'ts') };
   }
 
-  async postInThread(root: MessageRef, view: View): Promise<MessageRef> {
+  async postInThread(root: MessageRef, view: View, options: PostOptions = {}): Promise<MessageRef> {
     const result = await this.client.chat.postMessage({
       channel: root.channel,
       thread_ts: root.id,
       ...renderMessage(view),
+      ...keyed(options),
     });
     return { channel: result.channel ?? root.channel, id: required(result.ts, 'ts') };
+  }
+
+  /** The bot's post carrying `key` in its metadata: in the thread (replies) or the channel (history), since `sinceMs`. */
+  async findPosted(
+    where: { root: MessageRef } | { channel: string },
+    key: string,
+    sinceMs: number,
+  ): Promise<MessageRef | undefined> {
+    const channel = 'root' in where ? where.root.channel : where.channel;
+    const oldest = String(Math.floor(sinceMs / 1000) - 60);
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const common = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const result =
+        'root' in where
+          ? await this.client.conversations.replies({ ...common, ts: where.root.id })
+          : await this.client.conversations.history(common);
+      const found = result.messages?.find(
+        (m) =>
+          m.metadata?.event_type === EFFECT_EVENT &&
+          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+      );
+      if (found?.ts) return { channel, id: found.ts };
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!cursor) return undefined;
+    }
+    return undefined;
   }
 
   async update(ref: MessageRef, view: View): Promise<void> {
@@ -40,8 +70,8 @@ export class SlackSurface implements ConversationSurface {
     });
   }
 
-  async postToChannel(channel: string, view: View): Promise<MessageRef> {
-    return this.postRoot(channel, view);
+  async postToChannel(channel: string, view: View, options: PostOptions = {}): Promise<MessageRef> {
+    return this.postRoot(channel, view, options);
   }
 
   async linkTo(ref: MessageRef): Promise<string | undefined> {
@@ -57,6 +87,13 @@ export class SlackSurface implements ConversationSurface {
     const upload = { channel_id: root.channel, filename: file.filename, title: file.title, content: file.content };
     await this.client.filesUploadV2(root.id ? { ...upload, thread_ts: root.id } : upload);
   }
+}
+
+/** Marks the bot's effect posts, so a retry can find what an earlier attempt posted. */
+const EFFECT_EVENT = 'aiprocure_effect';
+
+function keyed(options: PostOptions) {
+  return options.key ? { metadata: { event_type: EFFECT_EVENT, event_payload: { key: options.key } } } : {};
 }
 
 /**

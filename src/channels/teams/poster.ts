@@ -1,4 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
+import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { UserRef, View } from '../../core/view.js';
 import { type ChannelPoster, type DigestTarget, UndeliverableError } from '../../scheduler/types.js';
@@ -28,6 +29,16 @@ export class TeamsPoster implements ChannelPoster {
     });
     return surface.postThrough(target.channel, stored, view).catch((error: unknown) => {
       throw classifyTeamsError(error);
+    });
+  }
+
+  /** A surface for a conversation outside any turn (the outbox worker's), through its stored reference. */
+  async surfaceFor(tenant: string, conversation: string): Promise<ConversationSurface | undefined> {
+    const stored = await this.deps.references.get(tenant, conversation);
+    if (!stored) return undefined;
+    return new TeamsSurface(this.deps, tenant, stored as Partial<ConversationReference>, undefined, {
+      timeZone: stored.timezone,
+      locale: stored.locale,
     });
   }
 

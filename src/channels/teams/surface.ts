@@ -8,6 +8,7 @@ import {
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
+import { DomainError } from '../../core/errors.js';
 import type { ConversationSurface } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import { escapeMarkdown } from '../../core/triage/report-markdown.js';
@@ -90,7 +91,12 @@ export class TeamsSurface implements ConversationSurface {
 
   async postToChannel(channel: string, view: View): Promise<MessageRef> {
     const stored = await this.deps.references.get(this.tenant, channel);
-    if (!stored) throw new Error('no_conversation_reference: the bot has not heard from that channel yet');
+    if (!stored) {
+      throw new DomainError(
+        'not_found',
+        'the bot has not heard from that channel yet: mention the bot there once (for example “@AI Procure help”)',
+      );
+    }
     return this.postThrough(channel, stored, view);
   }
 
@@ -209,7 +215,10 @@ export class TeamsSurface implements ConversationSurface {
         'refused to call a service URL that is not a Bot Connector host (tampered conversation reference?)',
       );
       // What the user reads: no address, which is the operator's to see in the log.
-      throw new Error('its stored address is not a Microsoft Teams service, so nothing was sent there');
+      throw new DomainError(
+        'forbidden',
+        'its stored address is not a Microsoft Teams service, so nothing was sent there',
+      );
     }
     let failure: unknown;
     let ran = false;

@@ -64,6 +64,7 @@ export const PERMISSIONS = {
   settings: 'admin',
   roles: 'admin',
   audit: 'admin',
+  delete: 'admin',
 } as const satisfies Record<string, Role>;
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -79,6 +80,7 @@ export const ACTION_PHRASE: Record<Permission, string> = {
   settings: 'Changing the bot’s settings',
   roles: 'Changing roles',
   audit: 'Exporting records and their whole history',
+  delete: 'Deleting records',
 };
 
 export const ROLE_LABEL: Record<Role, string> = { admin: 'admin', procurement: 'procurement', member: 'member' };

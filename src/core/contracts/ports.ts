@@ -11,4 +11,6 @@ export interface ContractRepository {
   listByTenant(tenant: string): Promise<Contract[]>;
   /** The contracts whose reminders go to `channel`, for that channel's daily digest. */
   listByChannel(tenant: string, channel: string): Promise<Contract[]>;
+  /** The record, then its index entries. */
+  remove(contract: Pick<Contract, 'tenant' | 'id' | 'channel'>): Promise<void>;
 }

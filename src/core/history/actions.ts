@@ -7,6 +7,10 @@ export const HistoryActions = {
   show: 'history_show',
   /** "Export history" under them (admins): the whole history as a Markdown file, verified. */
   export: 'history_export',
+  /** "Delete…" (admins): asks first, saying what goes and what the history keeps. */
+  delete: 'history_delete',
+  /** "Delete for good" on that question. */
+  deleteConfirm: 'history_delete_confirm',
 } as const;
 
 /** A record as the buttons name it: a triage or a contract of the clicker's tenant. */

@@ -28,9 +28,23 @@ export const HistoryEventSchema = z
     /** The previous event's hash ('' for the first). */
     prev: z.string(),
     hash: z.string(),
+    /**
+     * A tombstone: the record was deleted, and this event's actor and data (personal text) went with it. Its hash and
+     * link stay, so the chain still holds; only a record whose last event is its deletion may have them.
+     */
+    redacted: z.literal(true).optional(),
   })
   .strict();
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
+
+/** Event kinds that end a record (its tombstone). */
+export const DELETION_KINDS = new Set(['triage.deleted', 'contract.deleted']);
+
+/** What is left of an event of a deleted record: when, what kind, and its place in the chain. */
+export function redact(event: HistoryEvent): HistoryEvent {
+  const { record, seq, at, kind, prev, hash } = event;
+  return { record, seq, at, kind, prev, hash, by: { platform: 'system', id: 'redacted' }, data: {}, redacted: true };
+}
 
 /**
  * The tenant's own chain: one entry per event of any of its records, in order. A record removed whole (every event

@@ -12,4 +12,6 @@ export interface HistoryRepository {
   chainHead(tenant: string): Promise<{ n: number; hash: string } | undefined>;
   /** Entries `from`..`to` of the tenant's chain; missing ones are left out. */
   chain(tenant: string, from: number, to: number): Promise<ChainEntry[]>;
+  /** Rewrites events `from`..`to` of a record as tombstones (see `redact`), keeping their hashes and links. */
+  redact(tenant: string, record: string, from: number, to: number): Promise<number>;
 }

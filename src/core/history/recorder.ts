@@ -4,7 +4,7 @@ import type { HistoryActor, HistoryEvent } from './event.js';
 import type { HistoryRepository } from './ports.js';
 
 /** Who acted when no person did: the scheduler, or a platform telling the bot of an install or an uninstall. */
-export type SystemActor = { system: 'scheduler' | 'slack' | 'teams' };
+export type SystemActor = { system: 'scheduler' | 'slack' | 'teams' | 'retention' };
 
 /** How records are named in the history. */
 export const recordIds = {

@@ -19,8 +19,24 @@ export interface HistoryFile {
 }
 
 /** A record's history in chat: its latest events for anyone who may read it, the whole of it for admins. */
+/** Deletes a record after asking (the lifecycle); the history buttons lead there. */
+export interface RecordDeleter {
+  askDelete(tenant: string, by: Actor, kind: 'dialogue' | 'contract', id: string): Promise<View>;
+  delete(tenant: string, by: Actor, kind: 'dialogue' | 'contract', id: string): Promise<View>;
+}
+
 export class HistoryService {
-  constructor(private readonly deps: { repository: HistoryRepository; access: AccessService }) {}
+  constructor(
+    private readonly deps: { repository: HistoryRepository; access: AccessService; deleter?: RecordDeleter },
+  ) {}
+
+  /** "Delete…" and "Delete for good" on a record's history. */
+  async deleteRecord(tenant: string, by: Actor, record: string, confirmed: boolean): Promise<View> {
+    const [kind, id] = record.split(':') as ['dialogue' | 'contract', string];
+    const deleter = this.deps.deleter;
+    if (!deleter) throw new BadInputError('Deleting records is not available here.');
+    return confirmed ? deleter.delete(tenant, by, kind, id) : deleter.askDelete(tenant, by, kind, id);
+  }
 
   async show(tenant: string, by: Actor, record: string): Promise<View> {
     await this.deps.access.require(tenant, by, 'read');
@@ -69,6 +85,10 @@ export async function dispatchHistoryAction(
   if (!isHistoryAction(call.actionId)) return undefined;
   const parsed = HistoryPayloadSchema.safeParse(call.payload);
   if (!parsed.success) throw new BadInputError('That button could not be read. Please use the latest message.');
+  if (call.actionId === HistoryActions.delete || call.actionId === HistoryActions.deleteConfirm) {
+    const confirmed = call.actionId === HistoryActions.deleteConfirm;
+    return { kind: 'view', view: await service.deleteRecord(call.tenant, call.by, parsed.data.r, confirmed) };
+  }
   if (call.actionId === HistoryActions.export) {
     return { kind: 'file', file: await service.export(call.tenant, call.by, parsed.data.r) };
   }

@@ -1,4 +1,4 @@
-import { type ChainEntry, type HistoryEvent, hashOf } from './event.js';
+import { type ChainEntry, DELETION_KINDS, type HistoryEvent, hashOf } from './event.js';
 import type { HistoryRepository } from './ports.js';
 
 /** Reads are batched so a tenant with millions of events is verified in bounded memory per batch. */
@@ -57,6 +57,8 @@ export async function verifyHistory(
       return fail(`record ${record} has no history`, 0, events);
     }
     let link = '';
+    let redactedFrom: number | undefined;
+    let last: HistoryEvent | undefined;
     for (let from = 1; from <= head.seq; from += BATCH) {
       const to = Math.min(head.seq, from + BATCH - 1);
       const batch = await repository.events(tenant, record, from, to);
@@ -66,11 +68,17 @@ export async function verifyHistory(
         if (!event) return fail(`record ${record}: event #${seq} is missing`, 0, events);
         const problem = eventProblem(event, record, link);
         if (problem) return fail(`record ${record}: event #${seq} ${problem}`, 0, events);
+        if (event.redacted) redactedFrom ??= seq;
+        last = event;
         link = event.hash;
         events += 1;
       }
     }
     if (head.hash !== link) return fail(`record ${record}: its head does not match event #${head.seq}`, 0, events);
+    // Tombstones are honest only on a deleted record: its last event, whole, says who deleted it and when.
+    if (redactedFrom !== undefined && !(last && !last.redacted && DELETION_KINDS.has(last.kind))) {
+      return fail(`record ${record}: event #${redactedFrom} was blanked, but the record was never deleted`, 0, events);
+    }
     if (!listed) return fail(`record ${record}: its events are not in the tenant chain`, 0, events);
     if (listed.seq > head.seq) {
       return fail(
@@ -102,7 +110,8 @@ function chainProblem(entry: ChainEntry, expected: number, previous: string): st
 function eventProblem(event: HistoryEvent, record: string, previous: string): string | undefined {
   if (event.record !== record) return `belongs to ${event.record}`;
   if (event.prev !== previous) return 'does not follow the event before it';
-  if (hashOf(event) !== event.hash) return 'was changed after it was written';
+  // A tombstone's content is gone by design; its hash still links it to the events around it.
+  if (!event.redacted && hashOf(event) !== event.hash) return 'was changed after it was written';
   return undefined;
 }
 

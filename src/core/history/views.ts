@@ -54,8 +54,14 @@ export function historyView(record: string, events: HistoryEvent[], total: numbe
     heading: 'History',
     blocks: [
       { type: 'list', items: events.map(line) },
-      { type: 'context', content: [`${shown} An admin can export the whole history, verified.`] },
+      {
+        type: 'context',
+        content: [`${shown} Record ${record}. An admin can export the whole history, verified, or delete the record.`],
+      },
     ],
-    actions: [{ id: HistoryActions.export, label: 'Export history', value: { r: record } }],
+    actions: [
+      { id: HistoryActions.export, label: 'Export history', value: { r: record } },
+      { id: HistoryActions.delete, label: 'Delete…', value: { r: record } },
+    ],
   };
 }

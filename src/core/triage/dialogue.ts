@@ -29,6 +29,55 @@ const EventSchema = z.object({
   value: AnswerValueSchema.optional(),
 });
 
+/** The platform effects a decision owes, run after it is saved (see effects.ts). */
+const Base = {
+  /** Unique per dialogue; the idempotency key of what it posts. */
+  id: z.string().min(1).max(80),
+  /** When it was decided (ms): where a lookup of an earlier attempt starts. */
+  at: z.number(),
+  attempts: z.number().int().min(0),
+  /** Not tried again before this (ms): backoff after a failure. */
+  notBefore: z.number().optional(),
+  /** Who is running it, and until when: a claim lapses with its holder. */
+  claim: z.object({ token: z.string().max(80), until: z.number() }).optional(),
+};
+
+export const EffectSchema = z.discriminatedUnion('kind', [
+  /** The answered question collapses to the answer and who gave it. */
+  z.object({
+    ...Base,
+    kind: z.literal('collapse'),
+    ref: MessageRefSchema,
+    questionId: z.string(),
+    value: AnswerValueSchema,
+    by: UserRefSchema,
+    number: z.number().int(),
+  }),
+  /** The question left by Back says it was withdrawn. */
+  z.object({
+    ...Base,
+    kind: z.literal('withdraw'),
+    ref: MessageRefSchema,
+    questionId: z.string(),
+    by: UserRefSchema,
+    number: z.number().int(),
+  }),
+  /** The current question goes into the thread (only while it is still current at `step`). */
+  z.object({
+    ...Base,
+    kind: z.literal('ask'),
+    step: z.number().int(),
+    questionId: z.string(),
+    previous: AnswerValueSchema.optional(),
+  }),
+  z.object({ ...Base, kind: z.literal('summary') }),
+  z.object({ ...Base, kind: z.literal('root') }),
+  /** The summary in the procurement channel, or a note in the thread saying why not. */
+  z.object({ ...Base, kind: z.literal('share') }),
+  z.object({ ...Base, kind: z.literal('note'), text: z.string().max(2000) }),
+]);
+export type Effect = z.infer<typeof EffectSchema>;
+
 export const DialogueSchema = z.object({
   v: z.literal(1),
   id: z.string(),
@@ -63,6 +112,10 @@ export const DialogueSchema = z.object({
     })
     .optional(),
   events: z.array(EventSchema),
+  /** Effects decided and not yet done, oldest first (the outbox). */
+  outbox: z.array(EffectSchema).max(50).optional(),
+  /** Numbers the effects, so each has an id of its own. */
+  effectSeq: z.number().int().nonnegative().optional(),
 });
 
 export type Dialogue = z.infer<typeof DialogueSchema>;

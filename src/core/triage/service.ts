@@ -10,24 +10,17 @@ import type {
   Locker,
   Meter,
   PackRepository,
+  RecordBirths,
   SettingsRepository,
 } from '../ports.js';
 import type { UserRef, View } from '../view.js';
 import { answersOf, type Dialogue, dialogueOutcome, type MessageRef, packOf } from './dialogue.js';
+import type { EffectIntent, TriageOutbox } from './effects.js';
 import { applicableQuestions, describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
 import type { Pack, Question } from './pack-schema.js';
 import { renderMarkdownReport } from './report-markdown.js';
 import type { AnswerValue, Outcome } from './types.js';
-import {
-  answeredView,
-  noticeView,
-  procurementSummaryView,
-  type QuestionPosition,
-  questionView,
-  rootView,
-  summaryView,
-  withdrawnView,
-} from './views.js';
+import { noticeView, type QuestionPosition, rootView } from './views.js';
 
 export const TITLE_MAX = 150;
 
@@ -40,6 +33,10 @@ export interface TriageDeps {
   access: AccessService;
   /** Every change is an event there before it is saved. */
   history: History;
+  /** Where the messages a decision implies wait until they are out (see effects.ts). */
+  outbox: TriageOutbox;
+  /** Told of each new dialogue, so its retention is tracked. */
+  births?: RecordBirths;
   /** Counts dialogues started and completed for /metrics. */
   meter?: Meter;
   /** Per platform (PROCUREMENT_CHANNEL is Slack's): used when a tenant has not chosen a procurement channel. */
@@ -53,9 +50,9 @@ interface Caller {
 }
 
 /**
- * The triage dialogue: start, answer, go back, finish, export. Platform-neutral: the caller's surface posts
- * what this decides. Every change to a dialogue happens under its lock, and the answer is saved before any
- * message goes out, so a slow or failing platform never loses it.
+ * The triage dialogue: start, answer, go back, finish, export. Platform-neutral: every change to a dialogue happens
+ * under its lock and is saved with the messages it implies (its outbox); those go out after the lock is released,
+ * through the caller's surface, so a slow or failing platform never loses an answer nor holds up the next click.
  */
 export class TriageService {
   constructor(private readonly deps: TriageDeps) {}
@@ -99,7 +96,7 @@ export class TriageService {
     const root = await input.surface.postRoot(input.channel, rootView(dialogue));
     dialogue.root = root;
     dialogue.id = dialogueIdFor(root);
-    return this.deps.locker.withLock(lockKey(dialogue), async () => {
+    await this.deps.locker.withLock(lockKey(dialogue), async () => {
       await this.deps.history.record(
         dialogue.tenant,
         recordIds.dialogue(dialogue.id),
@@ -108,25 +105,27 @@ export class TriageService {
         { title, channel: input.channel, platform: input.platform },
         pack.hash,
       );
-      if (first) await this.postQuestion(dialogue, pack, first, input.surface);
-      else await this.deps.dialogues.save(dialogue);
+      if (first) this.deps.outbox.enqueue(dialogue, [{ kind: 'ask', step: dialogue.step, questionId: first.id }]);
+      await this.deps.births?.born('dialogue', dialogue.tenant, dialogue.id);
+      await this.commit(dialogue);
       this.deps.meter?.count({ kind: 'dialogue_started' });
-      return dialogue;
     });
+    await this.deps.outbox.drain(dialogue.tenant, dialogue.id, input.surface);
+    return dialogue;
   }
 
   /** A button click or a card action: `step` is what the clicked message was drawn at. */
   async answer(input: Caller & { dialogueId: string; step: number; questionId: string; value: AnswerValue }) {
     await this.deps.access.require(input.tenant, input.by, 'triage');
-    await this.withDialogue(input, async (dialogue, pack) => {
+    await this.withDialogue(input, async (dialogue, pack, tell) => {
       if (!this.isCurrent(dialogue, input.step, input.questionId)) {
-        await this.explainStale(dialogue, pack, input);
+        await this.explainStale(dialogue, pack, input, tell);
         return;
       }
       const question = questionById(pack, input.questionId);
       const checked = validateAnswer(pack, question.id, normalise(question, input.value));
       if (!checked.ok) {
-        await input.surface.notifyUser(input.by, noticeView(checked.message));
+        tell(noticeView(checked.message));
         return;
       }
       await this.record(dialogue, pack, question, checked.value, input);
@@ -140,14 +139,14 @@ export class TriageService {
     if (!(await this.deps.dialogues.get(input.tenant, id))) return false;
     await this.deps.access.require(input.tenant, input.by, 'triage');
     let taken = false;
-    await this.withDialogue({ ...input, dialogueId: id }, async (dialogue, pack) => {
+    await this.withDialogue({ ...input, dialogueId: id }, async (dialogue, pack, tell) => {
       if (dialogue.status !== 'open' || !dialogue.current) return;
       const question = questionById(pack, dialogue.current);
       if (question.kind !== 'text') return;
       taken = true;
       const checked = validateAnswer(pack, question.id, { kind: 'text', text: input.text.trim() });
       if (!checked.ok) {
-        await input.surface.notifyUser(input.by, noticeView(checked.message));
+        tell(noticeView(checked.message));
         return;
       }
       await this.record(dialogue, pack, question, checked.value, input);
@@ -157,17 +156,14 @@ export class TriageService {
 
   async back(input: Caller & { dialogueId: string; step: number }) {
     await this.deps.access.require(input.tenant, input.by, 'triage');
-    await this.withDialogue(input, async (dialogue, pack) => {
+    await this.withDialogue(input, async (dialogue, pack, tell) => {
       if (!this.isCurrent(dialogue, input.step, dialogue.current)) {
-        await this.explainStale(dialogue, pack, input);
+        await this.explainStale(dialogue, pack, input, tell);
         return;
       }
       const previousId = dialogue.order.at(-1);
       if (!previousId) {
-        await input.surface.notifyUser(
-          input.by,
-          noticeView('This is the first question; there is nothing to go back to.'),
-        );
+        tell(noticeView('This is the first question; there is nothing to go back to.'));
         return;
       }
       const leaving = dialogue.current ? questionById(pack, dialogue.current) : undefined;
@@ -187,14 +183,21 @@ export class TriageService {
         { questionId: previousId },
         dialogue.pack.hash,
       );
-      await this.deps.dialogues.save(dialogue);
       if (leaving && leftMessage) {
-        await input.surface.update(
-          leftMessage,
-          withdrawnView(leaving, input.by, this.position(dialogue, pack).number + 1),
-        );
+        const number = this.position(dialogue, pack).number + 1;
+        this.deps.outbox.enqueue(dialogue, [
+          { kind: 'withdraw', ref: leftMessage, questionId: leaving.id, by: person(input.by), number },
+        ]);
       }
-      await this.postQuestion(dialogue, pack, questionById(pack, previousId), input.surface, previous?.value);
+      this.deps.outbox.enqueue(dialogue, [
+        {
+          kind: 'ask',
+          step: dialogue.step,
+          questionId: previousId,
+          ...(previous ? { previous: previous.value } : {}),
+        },
+      ]);
+      await this.commit(dialogue);
     });
   }
 
@@ -232,46 +235,62 @@ export class TriageService {
     return dialogueOutcome(await packOf(this.deps.packs, dialogue), dialogue);
   }
 
+  /**
+   * Decides under the dialogue's lock, where nothing is sent: notes for the person are kept for after it, and so are
+   * the effects the decision saved, which then go out through the request's surface.
+   */
   private async withDialogue(
     input: Caller & { dialogueId: string },
-    work: (dialogue: Dialogue, pack: Pack) => Promise<void>,
+    work: (dialogue: Dialogue, pack: Pack, tell: (view: View) => void) => Promise<void>,
   ): Promise<void> {
+    const notes: View[] = [];
+    const tell = (view: View) => notes.push(view);
     await this.deps.locker.withLock(lockKey({ tenant: input.tenant, id: input.dialogueId }), async () => {
       const dialogue = await this.deps.dialogues.get(input.tenant, input.dialogueId);
       if (!dialogue) {
-        await input.surface.notifyUser(input.by, noticeView('That triage no longer exists.'));
+        tell(noticeView('That triage no longer exists.'));
         return;
       }
-      await work(dialogue, await packOf(this.deps.packs, dialogue));
+      await work(dialogue, await packOf(this.deps.packs, dialogue), tell);
     });
+    for (const note of notes) await input.surface.notifyUser(input.by, note);
+    await this.deps.outbox.drain(input.tenant, input.dialogueId, input.surface);
+  }
+
+  /** The dialogue and the effects it owes, in one write; the outbox index first, so a crash strands nothing. */
+  private async commit(dialogue: Dialogue): Promise<void> {
+    await this.deps.outbox.schedule(dialogue);
+    await this.deps.dialogues.save(dialogue);
   }
 
   private isCurrent(dialogue: Dialogue, step: number, questionId: string | null): boolean {
     return dialogue.status === 'open' && dialogue.step === step && dialogue.current === questionId;
   }
 
-  /** A repeated, late or concurrent click: say politely what happened, and heal a question left unposted. */
-  private async explainStale(dialogue: Dialogue, pack: Pack, input: Caller & { questionId?: string }) {
+  /** A repeated, late or concurrent click: say politely what happened, and heal a message that never went out. */
+  private async explainStale(
+    dialogue: Dialogue,
+    pack: Pack,
+    input: Caller & { questionId?: string },
+    tell: (view: View) => void,
+  ) {
     if (dialogue.status !== 'open') {
       if (!this.summaryComplete(dialogue)) {
-        // The end was cut short (a crash, the platform down): finish it now, instead of pointing at a summary
-        // that is not there.
-        await input.surface.notifyUser(input.by, noticeView('This triage is complete; posting its summary now.'));
-        await this.finish(dialogue, dialogueOutcome(pack, dialogue), input.surface);
+        // The end was cut short (the platform refused until its effects gave up): owe them again.
+        tell(noticeView('This triage is complete; posting its summary now.'));
+        this.deps.outbox.enqueue(dialogue, this.endEffects(dialogue));
+        this.deps.outbox.retryNow(dialogue);
+        await this.commit(dialogue);
         return;
       }
-      await input.surface.notifyUser(
-        input.by,
-        noticeView('This triage is already complete: the summary is in the thread.'),
-      );
+      tell(noticeView('This triage is already complete: the summary is in the thread.'));
       return;
     }
     const earlier = input.questionId ? dialogue.answers[input.questionId] : undefined;
     if (earlier && input.questionId) {
       const question = questionById(pack, input.questionId);
       const same = earlier.by.id === input.by.id;
-      await input.surface.notifyUser(
-        input.by,
+      tell(
         noticeView(
           same ? 'You already answered this question: ' : 'This question was already answered: ',
           { strong: describeAnswer(question, earlier.value) },
@@ -281,16 +300,30 @@ export class TriageService {
         ),
       );
     } else {
-      await input.surface.notifyUser(
-        input.by,
+      tell(
         noticeView(
           'That message is out of date: the triage has moved on. Please use the latest question in the thread.',
         ),
       );
     }
     if (dialogue.current && !dialogue.currentMessage) {
-      await this.postQuestion(dialogue, pack, questionById(pack, dialogue.current), input.surface);
+      if (!this.deps.outbox.owes(dialogue, 'ask')) {
+        this.deps.outbox.enqueue(dialogue, [{ kind: 'ask', step: dialogue.step, questionId: dialogue.current }]);
+      }
+      this.deps.outbox.retryNow(dialogue);
+      await this.commit(dialogue);
     }
+  }
+
+  /** The end of a triage: the summary in the thread, the root message updated, the procurement channel told. */
+  private endEffects(dialogue: Dialogue): EffectIntent[] {
+    const summary = dialogue.summary ?? {};
+    const owes = (kind: 'summary' | 'root' | 'share') => this.deps.outbox.owes(dialogue, kind);
+    return [
+      ...(!summary.thread && !owes('summary') ? [{ kind: 'summary' as const }] : []),
+      ...(!summary.rootUpdated && !owes('root') ? [{ kind: 'root' as const }] : []),
+      ...(!summary.shared && !owes('share') ? [{ kind: 'share' as const }] : []),
+    ];
   }
 
   private async record(dialogue: Dialogue, pack: Pack, question: Question, value: AnswerValue, input: Caller) {
@@ -330,73 +363,21 @@ export class TriageService {
     if (dialogue.result) {
       await this.deps.history.record(dialogue.tenant, record, input.by, 'triage.completed', dialogue.result, pack.hash);
     }
-    // The answer is durable before anything is posted.
-    await this.deps.dialogues.save(dialogue);
+    if (answered) {
+      this.deps.outbox.enqueue(dialogue, [
+        { kind: 'collapse', ref: answered, questionId: question.id, value, by, number },
+      ]);
+    }
+    if (next) this.deps.outbox.enqueue(dialogue, [{ kind: 'ask', step: dialogue.step, questionId: next.id }]);
+    else this.deps.outbox.enqueue(dialogue, this.endEffects(dialogue));
+    // The answer and what it owes the chat are durable before anything is posted.
+    await this.commit(dialogue);
     if (outcome) this.deps.meter?.count({ kind: 'dialogue_completed', tier: outcome.tier });
-    if (answered) await input.surface.update(answered, answeredView(question, value, by, number));
-    if (next) await this.postQuestion(dialogue, pack, next, input.surface);
-    else if (outcome) await this.finish(dialogue, outcome, input.surface);
-  }
-
-  private async postQuestion(
-    dialogue: Dialogue,
-    pack: Pack,
-    question: Question,
-    surface: ConversationSurface,
-    previous?: AnswerValue,
-  ) {
-    if (!dialogue.root) return;
-    const view = questionView(dialogue, question, this.position(dialogue, pack), previous);
-    dialogue.currentMessage = await surface.postInThread(dialogue.root, view);
-    await this.deps.dialogues.save(dialogue);
   }
 
   private position(dialogue: Dialogue, pack: Pack): QuestionPosition {
     const answers = answersOf(dialogue);
     return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answers).length };
-  }
-
-  /**
-   * The end of a triage: the summary in the thread, the root message updated, the summary in the procurement
-   * channel. Each step is recorded as it is done, so after a crash or a failing platform the next click on the
-   * triage finishes the rest without repeating what already went out.
-   */
-  private async finish(dialogue: Dialogue, outcome: Outcome, surface: ConversationSurface) {
-    const root = dialogue.root;
-    if (!root) return;
-    dialogue.summary ??= {};
-    const summary = dialogue.summary;
-    const save = () => this.deps.dialogues.save(dialogue);
-    if (!summary.thread) {
-      summary.thread = await surface.postInThread(root, summaryView(dialogue, outcome));
-      await save();
-    }
-    if (!summary.rootUpdated) {
-      await surface.update(root, rootView(dialogue));
-      summary.rootUpdated = true;
-      await save();
-    }
-    if (summary.shared) return;
-    const settings = await this.deps.settings.get(dialogue.tenant);
-    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[dialogue.platform];
-    if (!channel) {
-      await surface.postInThread(
-        root,
-        noticeView(
-          'No procurement channel is set, so the summary stayed here. Set one with the config channel command (see help).',
-        ),
-      );
-    } else {
-      try {
-        const link = await surface.linkTo(root);
-        summary.procurement = await surface.postToChannel(channel, procurementSummaryView(dialogue, outcome, link));
-      } catch (error) {
-        summary.procurementError = error instanceof Error ? error.message : String(error);
-        await surface.postInThread(root, postFailedView(summary.procurementError));
-      }
-    }
-    summary.shared = true;
-    await save();
   }
 
   private summaryComplete(dialogue: Dialogue): boolean {
@@ -406,11 +387,6 @@ export class TriageService {
   private now(): string {
     return this.deps.clock.now().toISOString();
   }
-}
-
-/** The reason carries any platform-specific advice (e.g. Slack's "/invite"); the surface adds it, not the core. */
-function postFailedView(reason: string): View {
-  return noticeView(`I could not post the summary to the procurement channel (${reason}).`);
 }
 
 /** A multi-choice question answered with one exclusive button ("None of these") arrives as a single option. */

@@ -89,6 +89,9 @@ export class MemoryContracts implements ContractRepository {
   async listByChannel(tenant: string, channel: string) {
     return (await this.listByTenant(tenant)).filter((c) => c.channel === channel);
   }
+  async remove(contract: Pick<Contract, 'tenant' | 'id'>) {
+    this.records.delete(`${contract.tenant}/${contract.id}`);
+  }
   private pause() {
     return new Promise((resolve) => setTimeout(resolve, this.delayMs));
   }
@@ -101,6 +104,9 @@ export class MemoryDialogues implements DialogueRepository {
   }
   async save(dialogue: Dialogue) {
     this.records.set(`${dialogue.tenant}/${dialogue.id}`, structuredClone(dialogue));
+  }
+  async remove(tenant: string, id: string) {
+    this.records.delete(`${tenant}/${id}`);
   }
 }
 

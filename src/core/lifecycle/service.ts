@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { AccessService } from '../access/access.js';
+import type { Actor } from '../access/roles.js';
+import type { ContractRepository } from '../contracts/ports.js';
+import { NotFoundError } from '../errors.js';
+import type { HistoryRepository } from '../history/ports.js';
+import { type History, recordIds, type SystemActor } from '../history/recorder.js';
+import type { Clock, DialogueRepository, Locker, RecordBirths, RetentionIndex, SettingsRepository } from '../ports.js';
+import type { Dialogue } from '../triage/dialogue.js';
+import type { View } from '../view.js';
+import { deletedView, deleteQuestionView } from './views.js';
+
+/** Kept this long after a contract ends or a triage completes, unless the tenant says otherwise. */
+export const DEFAULT_RETENTION_YEARS = 7;
+/** A triage nobody has touched for this long, never finished, is abandoned. */
+export const ABANDONED_MS = 90 * 24 * 3600 * 1000;
+/** Every record is looked at again within this, so a shorter retention set later takes effect within it. */
+export const CHECK_AT_LEAST_EVERY_MS = 30 * 24 * 3600 * 1000;
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+export type RecordKind = 'dialogue' | 'contract';
+
+const MemberSchema = z.tuple([z.enum(['dialogue', 'contract']), z.string(), z.string()]);
+const memberOf = (kind: RecordKind, tenant: string, id: string) => JSON.stringify([kind, tenant, id]);
+
+export interface LifecycleDeps {
+  dialogues: DialogueRepository;
+  contracts: ContractRepository;
+  settings: SettingsRepository;
+  history: History;
+  historyRepository: HistoryRepository;
+  retention: RetentionIndex;
+  access: AccessService;
+  locker: Locker;
+  clock: Clock;
+}
+
+/**
+ * Deletion and retention. An admin deletes a triage or a contract after a confirmation; the sweep deletes what has
+ * outlived its retention. Either way the record and its indexes go, its reminders stop (a deleted contract is in no
+ * channel's digest), and its history keeps a tombstone: a deletion event saying who and why, after the record's
+ * earlier events blanked of actor and data (so no personal text stays) with their hashes and links intact.
+ */
+export class LifecycleService implements RecordBirths {
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** A new record is tracked from the start: first looked at within 30 days. */
+  async born(kind: RecordKind, tenant: string, id: string): Promise<void> {
+    await this.deps.retention.track(memberOf(kind, tenant, id), this.now() + CHECK_AT_LEAST_EVERY_MS);
+  }
+
+  /** What a deletion would remove, and the button that does it (admins only). */
+  async askDelete(tenant: string, by: Actor, kind: RecordKind, id: string): Promise<View> {
+    await this.deps.access.require(tenant, by, 'delete');
+    return deleteQuestionView(kind, id, await this.titleOf(tenant, kind, id));
+  }
+
+  async delete(tenant: string, by: Actor, kind: RecordKind, id: string): Promise<View> {
+    await this.deps.access.require(tenant, by, 'delete');
+    const title = await this.titleOf(tenant, kind, id);
+    await this.remove(tenant, kind, id, by, 'deleted by an admin');
+    return deletedView(kind, id, title);
+  }
+
+  /** One round of the retention sweep: every record whose check is due. Resolves with how many were deleted. */
+  async sweep(limit = 500): Promise<number> {
+    const now = this.now();
+    let deleted = 0;
+    for (const { member } of await this.deps.retention.due(now, limit)) {
+      const parsed = MemberSchema.safeParse(safeJson(member));
+      if (!parsed.success) {
+        await this.deps.retention.forget(member);
+        continue;
+      }
+      const [kind, tenant, id] = parsed.data;
+      const expiresAt = await this.expiryOf(kind, tenant, id);
+      if (expiresAt === undefined) {
+        await this.deps.retention.forget(member);
+      } else if (expiresAt <= now) {
+        await this.remove(tenant, kind, id, { system: 'retention' }, 'retention period over');
+        deleted += 1;
+      } else {
+        await this.deps.retention.track(member, Math.min(expiresAt, now + CHECK_AT_LEAST_EVERY_MS));
+      }
+    }
+    return deleted;
+  }
+
+  /** When a record's retention ends under the tenant's setting now; undefined when the record is gone. */
+  private async expiryOf(kind: RecordKind, tenant: string, id: string): Promise<number | undefined> {
+    const years = (await this.deps.settings.get(tenant)).retentionYears ?? DEFAULT_RETENTION_YEARS;
+    if (kind === 'contract') {
+      const contract = await this.deps.contracts.get(tenant, id);
+      return contract && Date.parse(`${contract.end}T00:00:00Z`) + years * YEAR_MS;
+    }
+    const dialogue = await this.deps.dialogues.get(tenant, id);
+    if (!dialogue) return undefined;
+    if (dialogue.status === 'open') return lastActivity(dialogue) + ABANDONED_MS;
+    // A triage that led to a contract is kept as long as the contract is.
+    const contracts = (await this.deps.contracts.listByTenant(tenant)).filter((c) => c.triage?.dialogueId === id);
+    const ends = contracts.map((c) => Date.parse(`${c.end}T00:00:00Z`));
+    return Math.max(Date.parse(dialogue.completedAt ?? dialogue.startedAt), ...ends) + years * YEAR_MS;
+  }
+
+  private async remove(
+    tenant: string,
+    kind: RecordKind,
+    id: string,
+    by: Actor | SystemActor,
+    reason: string,
+  ): Promise<void> {
+    const record = kind === 'contract' ? recordIds.contract(id) : recordIds.dialogue(id);
+    await this.deps.locker.withLock(`t:${tenant}:${kind}:${id}`, async () => {
+      const contract = kind === 'contract' ? await this.deps.contracts.get(tenant, id) : undefined;
+      const dialogue = kind === 'dialogue' ? await this.deps.dialogues.get(tenant, id) : undefined;
+      if (!contract && !dialogue)
+        throw new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
+      const event = await this.deps.history.record(
+        tenant,
+        record,
+        by,
+        kind === 'contract' ? 'contract.deleted' : 'triage.deleted',
+        { reason },
+      );
+      // The tombstone: everything before the deletion loses its actor and data, keeping its hash and link.
+      await this.deps.historyRepository.redact(tenant, record, 1, event.seq - 1);
+      if (contract) await this.deps.contracts.remove(contract);
+      if (dialogue) await this.deps.dialogues.remove(tenant, id);
+    });
+    await this.deps.retention.forget(memberOf(kind, tenant, id));
+  }
+
+  private async titleOf(tenant: string, kind: RecordKind, id: string): Promise<string> {
+    const found =
+      kind === 'contract' ? await this.deps.contracts.get(tenant, id) : await this.deps.dialogues.get(tenant, id);
+    if (!found) throw new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
+    return found.title;
+  }
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
+  }
+}
+
+function lastActivity(dialogue: Dialogue): number {
+  const last = dialogue.events.at(-1)?.at ?? dialogue.startedAt;
+  return Date.parse(last);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
