@@ -110,8 +110,17 @@ export const BreachSchema = z
     by: UserRefSchema,
     at: z.string().datetime(),
     submission: z.string().max(200).optional(),
+    /** A correction names the breach it replaces and says why; the replaced one stays, for the record. */
+    replaces: z.string().min(1).max(16).optional(),
+    reason: z.string().min(1).max(500).optional(),
   })
   .strict();
+
+/** The breaches that stand: each one not replaced by a later correction. */
+export function currentBreaches<T extends { id: string; replaces?: string }>(breaches: readonly T[]): T[] {
+  const replaced = new Set(breaches.flatMap((b) => (b.replaces ? [b.replaces] : [])));
+  return breaches.filter((b) => !replaced.has(b.id));
+}
 
 /** One snooze: who, why, until when. At most MAX_SNOOZES per obligation; see snooze-form.ts. */
 export const SnoozeSchema = z

@@ -4,7 +4,7 @@
  * the reminders at once, and a stored result or snooze is keyed by a stable obligation key.
  */
 import { addDays, addMonths, compareDates, daysBetween, type LocalDate, monthStepper } from './calendar.js';
-import type { Contract, ContractKpi, ContractResult } from './contract.js';
+import { type Contract, type ContractKpi, type ContractResult, currentBreaches } from './contract.js';
 
 export type ObligationKind = 'kpi' | 'cpn' | 'breach-cpn' | 'docs' | 'retriage';
 
@@ -111,7 +111,7 @@ function visitObligations(
     if (end <= last) visit({ key: `cpn-end:${end}`, kind: 'cpn', due: end, from, title: OBLIGATION_TITLES.cpnEnd });
   }
 
-  for (const breach of contract.breaches) {
+  for (const breach of currentBreaches(contract.breaches)) {
     const due = addDays(breach.on, BREACH_CPN_DAYS);
     if (until !== undefined && due > until) continue;
     visit({

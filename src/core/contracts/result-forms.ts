@@ -9,13 +9,16 @@ import {
   CPN_RATING,
   CPN_RATINGS,
   type CpnRating,
+  currentBreaches,
   nextSequenceId,
 } from './contract.js';
 import { capInitials, type FieldErrors, textValue, tooLong } from './form-values.js';
 import { isRated, latestResults, type Obligation } from './obligations.js';
 
 export const ResultFields = { value: 'value', rating: 'rating', note: 'note', reason: 'reason' } as const;
-export const BreachFields = { on: 'on', note: 'note' } as const;
+export const BreachFields = { on: 'on', note: 'note', corrects: 'corrects', reason: 'reason' } as const;
+/** The "corrects" choice that logs a new breach rather than correcting one. */
+export const NEW_BREACH = 'new';
 
 export const RESULT_VALUE_MAX = 500;
 export const RESULT_NOTE_MAX = 2000;
@@ -174,6 +177,32 @@ export function breachForm(contract: Contract, today: LocalDate, errors?: FieldE
         maxLength: BREACH_NOTE_MAX,
         placeholder: 'e.g. Damages agreed for the outage of 3 March',
       },
+      // With breaches on record, the form can correct one instead: the correction replaces it, and says why.
+      ...(currentBreaches(contract.breaches).length
+        ? [
+            {
+              kind: 'select',
+              id: BreachFields.corrects,
+              label: 'A new breach, or a correction of one logged before',
+              options: [
+                { id: NEW_BREACH, label: 'A new breach' },
+                ...currentBreaches(contract.breaches).map((b) => ({
+                  id: b.id,
+                  label: `Corrects ${b.id} (${formatLocalDate(b.on)})`.slice(0, 75),
+                })),
+              ],
+              initial: initialOf(values, BreachFields.corrects, NEW_BREACH),
+            } satisfies FormField,
+            {
+              kind: 'text',
+              id: BreachFields.reason,
+              label: 'Why it is corrected (for a correction)',
+              initial: initialOf(values, BreachFields.reason),
+              maxLength: CORRECTION_REASON_MAX,
+              placeholder: 'e.g. the breach was on the 3rd, not the 13th',
+            } satisfies FormField,
+          ]
+        : []),
     ],
     submit: { id: ContractActions.submitBreach, label: 'Log breach', value: { c: contract.id }, style: 'danger' },
     ...withErrors(errors),
@@ -201,9 +230,30 @@ export function parseBreach(
     const long = tooLong(note, BREACH_NOTE_MAX, 'the description');
     if (long) errors[BreachFields.note] = long;
   }
+  const corrects = textValue(values, BreachFields.corrects);
+  const replaced =
+    corrects && corrects !== NEW_BREACH
+      ? currentBreaches(ctx.contract.breaches).find((b) => b.id === corrects)
+      : undefined;
+  if (corrects && corrects !== NEW_BREACH && !replaced) {
+    errors[BreachFields.corrects] = 'That breach was already corrected; choose another, or a new breach.';
+  }
+  const reason = replaced ? textValue(values, BreachFields.reason) : '';
+  if (replaced && !reason) errors[BreachFields.reason] = 'Say why the breach is corrected.';
+  else {
+    const longReason = tooLong(reason, CORRECTION_REASON_MAX, 'the reason');
+    if (longReason) errors[BreachFields.reason] = longReason;
+  }
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
-    breach: { id: nextSequenceId('B', ctx.contract.breaches), on, note, by: ctx.by, at: ctx.now.toISOString() },
+    breach: {
+      id: nextSequenceId('B', ctx.contract.breaches),
+      on,
+      note,
+      by: ctx.by,
+      at: ctx.now.toISOString(),
+      ...(replaced ? { replaces: replaced.id, reason } : {}),
+    },
   };
 }

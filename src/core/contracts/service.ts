@@ -201,14 +201,10 @@ export class ContractService {
       if (input.submission) parsed.result.submission = input.submission;
       contract.results.push(parsed.result);
       delete contract.snoozes[obligation.key];
-      const correction = parsed.result.replaces !== undefined;
-      await this.deps.history.record(
-        input.tenant,
-        recordIds.contract(contract.id),
-        input.by,
-        correction ? 'contract.result.corrected' : 'contract.result',
-        { obligation: obligation.key, result: parsed.result },
-      );
+      await this.event(input, contract, parsed.result.replaces ? 'contract.result.corrected' : 'contract.result', {
+        obligation: obligation.key,
+        result: parsed.result,
+      });
       await this.save(contract);
       return {
         ok: true,
@@ -315,7 +311,7 @@ export class ContractService {
       if (!parsed.ok) return { ok: false, form: breachForm(contract, today, parsed.errors, input.values) };
       if (input.submission) parsed.breach.submission = input.submission;
       contract.breaches.push(parsed.breach);
-      await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, 'contract.breach', {
+      await this.event(input, contract, parsed.breach.replaces ? 'contract.breach.corrected' : 'contract.breach', {
         breach: parsed.breach,
       });
       await this.save(contract);
@@ -351,6 +347,16 @@ export class ContractService {
 
   private async mutate<T>(tenant: string, id: string, work: (contract: Contract) => Promise<T>): Promise<T> {
     return this.deps.locker.withLock(`t:${tenant}:contract:${id}`, async () => work(await this.get(tenant, id)));
+  }
+
+  /** A change to a contract, in its history (before the change is saved). */
+  private async event(
+    input: { tenant: string; by: Actor },
+    contract: Contract,
+    kind: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.deps.history.record(input.tenant, recordIds.contract(contract.id), input.by, kind, data);
   }
 
   private async save(contract: Contract): Promise<void> {

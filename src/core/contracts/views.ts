@@ -5,7 +5,14 @@ import { TIER_LABEL } from '../triage/views.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { ContractActions } from './actions.js';
 import { formatLocalDate, type LocalDate, localDateOf } from './calendar.js';
-import { type Breach, type Contract, type ContractResult, CPN_RATING, JURISDICTION_LABEL } from './contract.js';
+import {
+  type Breach,
+  type Contract,
+  type ContractResult,
+  CPN_RATING,
+  currentBreaches,
+  JURISDICTION_LABEL,
+} from './contract.js';
 import { dueDate, formatMoney, kpiLine, statusPhrase } from './format.js';
 import { DEFAULT_HORIZON_DAYS, type Obligation, obligationsOf, openItems } from './obligations.js';
 
@@ -96,7 +103,10 @@ export function contractView(contract: Contract, today: LocalDate): View {
     blocks.push({ type: 'text', content: [{ strong: 'Breaches' }] });
     blocks.push({
       type: 'list',
-      items: contract.breaches.map((b) => [`${formatLocalDate(b.on)}: ${b.note} · logged by `, { user: b.by }]),
+      items: currentBreaches(contract.breaches).map((b) => [
+        `${formatLocalDate(b.on)}: ${b.note} · ${b.replaces ? `corrects ${b.replaces} (${b.reason}), ` : ''}logged by `,
+        { user: b.by },
+      ]),
     });
   }
 

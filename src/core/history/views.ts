@@ -15,6 +15,12 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'contract.snoozed': (d) =>
     `snoozed ${text(d.obligation)} until ${text(d.until)}${d.reason ? `: ${text(d.reason)}` : ''}`,
   'contract.breach': () => 'logged a breach',
+  'contract.breach.corrected': (d) => {
+    const breach = d.breach as { replaces?: unknown; reason?: unknown } | undefined;
+    return `corrected breach ${text(breach?.replaces)}: ${text(breach?.reason)}`;
+  },
+  'contract.deleted': () => 'deleted the contract',
+  'triage.deleted': () => 'deleted the triage',
 };
 
 function text(value: unknown): string {

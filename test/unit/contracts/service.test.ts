@@ -32,10 +32,11 @@ function setup(options: { delayMs?: number; ids?: string[] } = {}) {
   const settings = new MemorySettings();
   const locker = new QueueLocker();
   const clock = new FixedClock(new Date('2026-04-01T08:30:00Z'));
+  const recorded = memoryHistory(clock);
   const ids = [...(options.ids ?? ['C-AAAAAA', 'C-BBBBBB', 'C-CCCCCC'])];
   const service = new ContractService({
     contracts,
-    history: memoryHistory(clock).history,
+    history: recorded.history,
     dialogues,
     settings,
     packs: new MemoryPacks(pack),
@@ -44,7 +45,7 @@ function setup(options: { delayMs?: number; ids?: string[] } = {}) {
     access: memoryAccess([CLERK.id]).access,
     newId: () => ids.shift() ?? 'C-ZZZZZZ',
   });
-  return { service, contracts, dialogues, settings, locker, clock };
+  return { service, contracts, dialogues, settings, locker, clock, historyRepository: recorded.repository };
 }
 
 /** The values of the prefilled form as it stands, plus a supplier (the triage does not ask for one). */
@@ -385,6 +386,55 @@ describe('working with a registered contract', () => {
     expect(logged.obligation).toMatchObject({ key: 'breach-cpn:B1', due: '2026-07-31' });
     const items = await t.service.dueItems(TENANT, '2026-07-25');
     expect(items.map((i) => i.obligation.key)).toContain('breach-cpn:B1');
+  });
+
+  it('corrects a breach with a new entry and a reason: the replaced one stays on record, its clock stops', async () => {
+    await t.service.logBreach({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      values: { on: '2026-06-13', note: 'Outage' },
+      by: actorOf(CLERK),
+    });
+    const form = await t.service.breachFormFor(TENANT, actorOf(CLERK), 'C-7K2M9Q');
+    expect(form.fields.find((f) => f.id === 'corrects')).toMatchObject({
+      options: [{ id: 'new' }, { id: 'B1' }],
+    });
+    const unexplained = await t.service.logBreach({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      values: { on: '2026-06-03', note: 'Outage', corrects: 'B1' },
+      by: actorOf(CLERK),
+    });
+    expect(!unexplained.ok && unexplained.form.errors).toEqual({ reason: 'Say why the breach is corrected.' });
+    const corrected = await t.service.logBreach({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      values: { on: '2026-06-03', note: 'Outage', corrects: 'B1', reason: 'It was the 3rd, not the 13th' },
+      by: actorOf(CLERK),
+    });
+    if (!corrected.ok) throw new Error('not corrected');
+    expect(corrected.obligation).toMatchObject({ key: 'breach-cpn:B2', due: '2026-07-03' });
+    const stored = await t.service.get(TENANT, 'C-7K2M9Q');
+    expect(stored.breaches.map((b) => [b.id, b.replaces])).toEqual([
+      ['B1', undefined],
+      ['B2', 'B1'],
+    ]);
+    const keys = (await t.service.dueItems(TENANT, '2026-07-03')).map((i) => i.obligation.key);
+    expect(keys).toContain('breach-cpn:B2');
+    expect(keys).not.toContain('breach-cpn:B1');
+    const events = await t.historyRepository.events(TENANT, 'contract:C-7K2M9Q', 1, 20);
+    expect(events.at(-1)).toMatchObject({
+      kind: 'contract.breach.corrected',
+      data: { breach: { replaces: 'B1', reason: 'It was the 3rd, not the 13th' } },
+    });
+    // A breach already corrected cannot be corrected again.
+    const again = await t.service.logBreach({
+      tenant: TENANT,
+      contractId: 'C-7K2M9Q',
+      values: { on: '2026-06-03', note: 'Outage', corrects: 'B1', reason: 'again' },
+      by: actorOf(CLERK),
+    });
+    expect(!again.ok && again.form.errors?.corrects).toContain('already corrected');
   });
 
   it('exports an OCDS release package as a file', async () => {
