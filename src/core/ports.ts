@@ -62,6 +62,8 @@ export interface DeliveryHealth {
 
 export interface SettingsRepository {
   get(tenant: string): Promise<TenantSettings>;
+  /** Several at once, in order; where absent, callers read them one by one. */
+  getMany?(tenants: readonly string[]): Promise<TenantSettings[]>;
   update(tenant: string, patch: TenantSettings): Promise<TenantSettings>;
 }
 

@@ -1,5 +1,5 @@
 import { addDays, isValidTimeZone, localTimeOf } from '../core/contracts/calendar.js';
-import type { SettingsRepository } from '../core/ports.js';
+import type { SettingsRepository, TenantSettings } from '../core/ports.js';
 import { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE } from '../core/settings.js';
 import type { Logger } from '../log.js';
 import type { KeyvDigestRepository } from '../store/digest-repository.js';
@@ -25,6 +25,7 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
   const scheduleByTenant = new Map<string, Promise<Schedule | undefined>>();
   const due: DigestOccurrence[] = [];
   const targets = await deps.digests.targets();
+  await prefetchSettings(targets, scheduleByTenant, deps);
   const [lastSent, deadEnds] = await Promise.all([deps.digests.lastSentMany(targets), deps.digests.deadEnds(targets)]);
   const nowMs = now.getTime();
   for (const [i, target] of targets.entries()) {
@@ -49,6 +50,25 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
   return due;
 }
 
+/** Every tenant's settings in a few round trips, instead of one read per tenant in turn. */
+async function prefetchSettings(
+  targets: readonly { tenant: string }[],
+  into: Map<string, Promise<Schedule | undefined>>,
+  deps: PlanDeps,
+): Promise<void> {
+  if (!deps.settings.getMany) return;
+  const tenants = [...new Set(targets.map((t) => t.tenant))];
+  let all: TenantSettings[];
+  try {
+    all = await deps.settings.getMany(tenants);
+  } catch {
+    return; // one by one then, so one tenant's unreadable settings hold back only its own digests
+  }
+  tenants.forEach((tenant, i) => {
+    into.set(tenant, Promise.resolve(scheduleFrom(tenant, all[i] ?? {}, deps)));
+  });
+}
+
 interface Schedule {
   timeZone: string;
   digestHour: number;
@@ -61,15 +81,18 @@ interface Schedule {
  */
 async function scheduleOf(tenant: string, deps: PlanDeps): Promise<Schedule | undefined> {
   try {
-    const { timeZone, digestHour = DEFAULT_DIGEST_HOUR, inactive } = await deps.settings.get(tenant);
-    if (inactive) return undefined;
-    if (timeZone === undefined || isValidTimeZone(timeZone)) {
-      return { timeZone: timeZone ?? DEFAULT_TIME_ZONE, digestHour };
-    }
-    deps.logger?.warn({ tenant, timeZone }, `invalid digest time zone; planning in ${DEFAULT_TIME_ZONE}`);
-    return { timeZone: DEFAULT_TIME_ZONE, digestHour };
+    return scheduleFrom(tenant, await deps.settings.get(tenant), deps);
   } catch (error) {
     deps.logger?.warn({ err: error, tenant }, 'could not read tenant settings; their digests wait a round');
     return undefined;
   }
+}
+
+function scheduleFrom(tenant: string, settings: TenantSettings, deps: PlanDeps): Schedule | undefined {
+  const { timeZone, digestHour = DEFAULT_DIGEST_HOUR, inactive } = settings;
+  if (inactive) return undefined;
+  if (timeZone === undefined || isValidTimeZone(timeZone))
+    return { timeZone: timeZone ?? DEFAULT_TIME_ZONE, digestHour };
+  deps.logger?.warn({ tenant, timeZone }, `invalid digest time zone; planning in ${DEFAULT_TIME_ZONE}`);
+  return { timeZone: DEFAULT_TIME_ZONE, digestHour };
 }

@@ -20,6 +20,20 @@ export class KeyvSettingsRepository implements SettingsRepository {
     return (await this.records.get(tenantKey(tenant, 'settings'), SettingsSchema)) ?? {};
   }
 
+  /** Many tenants' settings in pages of one round trip each (the planner's round over every tenant). */
+  async getMany(tenants: readonly string[]): Promise<TenantSettings[]> {
+    const out: TenantSettings[] = [];
+    for (let i = 0; i < tenants.length; i += 1000) {
+      const page = tenants.slice(i, i + 1000);
+      const found = await this.records.getMany(
+        page.map((t) => tenantKey(t, 'settings')),
+        SettingsSchema,
+      );
+      out.push(...found.map((s) => s ?? {}));
+    }
+    return out;
+  }
+
   async update(tenant: string, patch: TenantSettings): Promise<TenantSettings> {
     const next: TenantSettings = { ...(await this.get(tenant)), ...patch };
     // A key patched to undefined is removed.

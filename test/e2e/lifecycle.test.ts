@@ -9,7 +9,19 @@ import { dialogueIdFor } from '../../src/core/triage/service.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
-import { londonNine, SLACK_TENANT, SlackContracts, slackButton, slackText } from '../helpers/contracts-driver.js';
+import {
+  cardAction,
+  londonNine,
+  SLACK_TENANT,
+  SlackContracts,
+  slackButton,
+  slackText,
+  TEAMS_TENANT,
+  TeamsContracts,
+  TRIAGE_TITLE as TRIAGE,
+} from '../helpers/contracts-driver.js';
+import { cardText } from '../support/adaptive-cards.js';
+import { ALICE, BOB } from '../support/teams-activities.js';
 import { waitUntil } from '../support/wait.js';
 
 let slack: SlackContracts | undefined;
@@ -124,5 +136,49 @@ describe('retention', () => {
     expect(events.at(-1)).toMatchObject({ kind: 'triage.deleted', by: { platform: 'system', id: 'retention' } });
     expect(JSON.stringify(events)).not.toContain('Abandoned chatbot');
     expect(await verifyHistory(history, SLACK_TENANT)).toMatchObject({ ok: true });
+  });
+});
+
+describe('deleting a record in Teams', () => {
+  let teams: TeamsContracts | undefined;
+  afterEach(async () => {
+    await teams?.close();
+    teams = undefined;
+  });
+
+  it('History → Delete… asks first; only an admin deletes; the triage goes and its tombstone verifies', async () => {
+    teams = await TeamsContracts.start();
+    const { thread, summary } = await teams.triage();
+    const root = teams.connector.thread(thread)[0]!;
+    const id = dialogueIdFor({ channel: root.conversationId, id: root.activityId });
+    const { posted: historyCard } = await teams.executeForNewCard(
+      summary,
+      cardAction(summary.cards[0], 'history_show'),
+    );
+    expect(cardText(historyCard.cards[0])).toContain(`Record dialogue:${id}`);
+    const { posted: question } = await teams.executeForNewCard(
+      historyCard,
+      cardAction(historyCard.cards[0], 'history_delete'),
+    );
+    expect(cardText(question.cards[0])).toContain(`Delete the triage “${TRIAGE}”?`);
+
+    // Bob is no admin: refused under the card, and the triage stays.
+    const refused = await teams.execute(question, cardAction(question.cards[0], 'history_delete_confirm'), {}, BOB);
+    expect(JSON.stringify(refused.body)).toContain('Deleting records is for an admin');
+    const dialogues = new KeyvDialogueRepository(teams.harness.service.records);
+    expect(await dialogues.get(TEAMS_TENANT, id)).toBeDefined();
+
+    const { posted: done } = await teams.executeForNewCard(
+      question,
+      cardAction(question.cards[0], 'history_delete_confirm'),
+    );
+    expect(cardText(done.cards[0])).toContain(`Deleted the triage “${TRIAGE}”`);
+    expect(await dialogues.get(TEAMS_TENANT, id)).toBeUndefined();
+    const records = teams.harness.service.records;
+    const history = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }));
+    const events = await history.events(TEAMS_TENANT, `dialogue:${id}`, 1, 100);
+    expect(events.at(-1)).toMatchObject({ kind: 'triage.deleted', by: { platform: 'teams', id: ALICE.aadObjectId } });
+    expect(JSON.stringify(events)).not.toContain(TRIAGE);
+    expect(await verifyHistory(history, TEAMS_TENANT)).toMatchObject({ ok: true });
   });
 });
