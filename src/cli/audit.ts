@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { CONTRACT_ID, normaliseContractId } from '../core/contracts/contract.js';
 import { markdownHeader, markdownRow } from '../core/history/report.js';
+import { checkState } from '../core/history/state-check.js';
 import { verifyHistory } from '../core/history/verify.js';
+import { KeyvContractRepository } from '../store/contract-repository.js';
+import { KeyvDialogueRepository } from '../store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../store/history-repository.js';
 import { StoreLocker } from '../store/locks.js';
 import { fail, shownStore, storeUrlOf, withStore } from './store-cli.js';
@@ -55,6 +58,22 @@ await withStore(storeUrl, async (records) => {
         `History of ${tenant}${record ? ` (${record})` : ''} verifies: ${report.records} record(s), ${report.events} event(s), ` +
           `every hash recomputed and every link checked.\nTenant chain head: ${report.head ?? '(no events)'}\n`,
       );
+      // The records as stored, against what their events say.
+      const dialogues = new KeyvDialogueRepository(records);
+      const contracts = new KeyvContractRepository(records);
+      const state = await checkState(history, tenant, record ? [record] : await recordsOf(history, tenant), {
+        dialogue: (t, id) => dialogues.get(t, id),
+        contract: (t, id) => contracts.get(t, id),
+      });
+      if (!state.ok) {
+        process.stdout.write(`The stored records do NOT match their history: ${state.problem}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stdout.write(
+          `Stored records match their history: ${state.checked} triage(s) and contract(s) compared` +
+            `${state.skipped ? ` (${state.skipped} older than the history, not compared)` : ''}.\n`,
+        );
+      }
     }
   } else {
     const names = record ? [record] : await recordsOf(history, tenant);

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../src/core/history/event.js';
+import type { Dialogue } from '../../src/core/triage/dialogue.js';
 import { NAMESPACE } from '../../src/store/open-store.js';
 import { sqliteUrl } from '../helpers/backends.js';
 import {
@@ -110,6 +111,7 @@ describe('history and npm run audit', () => {
     expect(verified.status).toBe(0);
     expect(verified.stdout).toMatch(/verifies: 4 record\(s\), \d+ event\(s\)/);
     expect(verified.stdout).toMatch(/Tenant chain head: [0-9a-f]{64}/);
+    expect(verified.stdout).toContain('Stored records match their history: 2 triage(s) and contract(s) compared');
 
     const one = audit('--store', storeUrl, '--tenant', SLACK_TENANT, '--record', contract.id, '--format', 'md');
     expect(one.status).toBe(0);
@@ -134,6 +136,19 @@ describe('history and npm run audit', () => {
 
     const again = await openStore(storeUrl, { logger: quietLogger });
     await again.keyv.set(key(record, 2), original);
+    expect(audit('--store', storeUrl, '--tenant', SLACK_TENANT, '--verify').status).toBe(0);
+    // The stored triage edited without an event: its state no longer matches its history.
+    const dialogueKey = `t:${SLACK_TENANT}:dialogue:${started.record.slice('dialogue:'.length)}`;
+    const stored = (await again.keyv.get(dialogueKey)) as Dialogue;
+    const [firstAnswer] = Object.keys(stored.answers);
+    await again.keyv.set(dialogueKey, {
+      ...stored,
+      answers: { ...stored.answers, [firstAnswer!]: { ...stored.answers[firstAnswer!]!, value: { kind: 'dontKnow' } } },
+    });
+    const edited = audit('--store', storeUrl, '--tenant', SLACK_TENANT, '--verify');
+    expect(edited.status).toBe(1);
+    expect(edited.stdout).toContain(`${started.record}: the answer to ${firstAnswer} differs from its event`);
+    await again.keyv.set(dialogueKey, stored);
     expect(audit('--store', storeUrl, '--tenant', SLACK_TENANT, '--verify').status).toBe(0);
     await again.keyv.delete(key(record, 1));
     await again.close();

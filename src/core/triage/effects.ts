@@ -143,19 +143,27 @@ export class TriageOutbox {
   private readonly running = new Map<string, Promise<unknown>>();
 
   private async drainNow(tenant: string, id: string, surface: ConversationSurface): Promise<void> {
+    // An update is harmless to redo, so its record waits for the next post's: one write for both.
+    const unrecorded: Array<{ effect: Effect; done: Done }> = [];
+    const record = async () => {
+      if (unrecorded.length > 0) await this.complete(tenant, id, unrecorded.splice(0));
+    };
     for (let i = 0; i < 50; i++) {
-      const taken = await this.take(tenant, id);
-      if (!taken) return;
+      const taken = await this.take(tenant, id, new Set(unrecorded.map((u) => u.effect.id)));
+      if (!taken) break;
       let done: Done;
       try {
         done = await this.run(taken.effect, taken.dialogue, taken.pack, surface);
       } catch (error) {
+        await record();
         // A procurement channel that refuses is answered by a note in the thread: handled, go on.
         if (await this.failed(tenant, id, taken.effect, error)) continue;
         throw error;
       }
-      await this.complete(tenant, id, taken.effect, done);
+      unrecorded.push({ effect: taken.effect, done });
+      if (!REDO_SAFE.has(taken.effect.kind)) await record();
     }
+    await record();
   }
 
   private lockKey(tenant: string, id: string): string {
@@ -166,12 +174,14 @@ export class TriageOutbox {
   private async take(
     tenant: string,
     id: string,
+    /** Done already in this drain, not yet recorded. */
+    skip: ReadonlySet<string>,
   ): Promise<{ dialogue: Dialogue; effect: Effect; pack: Pack } | undefined> {
     return this.deps.locker.withLock(this.lockKey(tenant, id), async () => {
       const dialogue = await this.deps.dialogues.get(tenant, id);
-      const effect = dialogue?.outbox?.[0];
+      const effect = dialogue?.outbox?.find((e) => !skip.has(e.id));
       if (!dialogue || !effect) {
-        await this.deps.index.done(outboxMember({ tenant, id }));
+        if (!dialogue?.outbox?.length) await this.deps.index.done(outboxMember({ tenant, id }));
         return undefined;
       }
       const now = this.deps.clock.now().getTime();
@@ -198,13 +208,15 @@ export class TriageOutbox {
     });
   }
 
-  private async complete(tenant: string, id: string, effect: Effect, done: Done): Promise<void> {
+  private async complete(tenant: string, id: string, finished: Array<{ effect: Effect; done: Done }>): Promise<void> {
     await this.deps.locker.withLock(this.lockKey(tenant, id), async () => {
       const dialogue = await this.deps.dialogues.get(tenant, id);
       if (!dialogue) return;
-      dialogue.outbox = (dialogue.outbox ?? []).filter((e) => e.id !== effect.id);
-      this.apply(dialogue, effect, done);
-      await this.finishWrite(dialogue);
+      const before = nextDue(dialogue);
+      const ids = new Set(finished.map((f) => f.effect.id));
+      dialogue.outbox = (dialogue.outbox ?? []).filter((e) => !ids.has(e.id));
+      for (const { effect, done } of finished) this.apply(dialogue, effect, done);
+      await this.finishWrite(dialogue, before);
     });
   }
 
@@ -230,9 +242,10 @@ export class TriageOutbox {
   }
 
   /** Saves, then moves or clears the index entry (moving it first when something is still owed). */
-  private async finishWrite(dialogue: Dialogue): Promise<void> {
+  private async finishWrite(dialogue: Dialogue, scheduledAt?: number): Promise<void> {
     const due = nextDue(dialogue);
-    if (due !== undefined) await this.deps.index.schedule(outboxMember(dialogue), due);
+    // Effects decided together share one claim: the entry is often where it should be already.
+    if (due !== undefined && due !== scheduledAt) await this.deps.index.schedule(outboxMember(dialogue), due);
     await this.deps.dialogues.save(dialogue);
     if (due === undefined) await this.deps.index.done(outboxMember(dialogue));
   }
@@ -361,6 +374,9 @@ export class TriageOutbox {
       : surface.postToChannel(where.channel, view, { key: effect.id });
   }
 }
+
+/** Effects that show the same however often they run (an update), so their record can wait for the next one's. */
+const REDO_SAFE = new Set<Effect['kind']>(['collapse', 'withdraw', 'root']);
 
 /** When the worker should next look at a dialogue: its first effect's claim or backoff, or now. */
 function nextDue(dialogue: Dialogue): number | undefined {
