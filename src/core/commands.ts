@@ -123,7 +123,9 @@ function parseRoles(rest: string[]): Command {
 
 const DELETE_USAGE = 'Usage: delete contract <id> (e.g. C-7K2M9Q), or delete triage <id> (its History shows the id)';
 
-function parseDelete(what: string, id: string, words: number): Command {
+function parseDelete(what: string, raw: string, words: number): Command {
+  // An id copied from a chat message may carry zero-width characters (Slack's renderer puts them around "_").
+  const id = raw.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '');
   if (words !== 2 || !id) return { kind: 'usage', problem: DELETE_USAGE };
   if (what === 'contract') return { kind: 'delete', record: 'contract', id: normaliseContractId(id) };
   if (what === 'triage' && /^[A-Za-z0-9_-]{1,32}$/.test(id)) return { kind: 'delete', record: 'dialogue', id };

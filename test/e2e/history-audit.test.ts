@@ -197,7 +197,7 @@ describe('history and npm run audit', () => {
     expect(text).toContain('<@UANA> started the triage “Housing benefit claim risk scoring”');
     expect(text).toContain('<@UANA> answered role: ');
     expect(text).toMatch(
-      /All \d+ events\. Record dialogue:[\w-]+\. An admin can export the whole history, verified, or delete/,
+      /All \d+ events\. Record `dialogue:[\w-]+`\. An admin can export the whole history, verified, or delete/,
     );
 
     // A member cannot take the whole history away; an admin can, and it says whether it verifies.

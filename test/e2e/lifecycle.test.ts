@@ -155,7 +155,7 @@ describe('deleting a record in Teams', () => {
       summary,
       cardAction(summary.cards[0], 'history_show'),
     );
-    expect(cardText(historyCard.cards[0])).toContain(`Record dialogue:${id}`);
+    expect(cardText(historyCard.cards[0])).toContain(`dialogue:${id}`);
     const { posted: question } = await teams.executeForNewCard(
       historyCard,
       cardAction(historyCard.cards[0], 'history_delete'),

@@ -19,6 +19,10 @@ describe('/aiprocure text', () => {
       'roles remove <@W0123ABC> admin',
       { kind: 'roles-change', change: 'remove', who: { id: 'W0123ABC' }, role: 'admin' },
     ],
+    ['delete contract c-7k2m9q', { kind: 'delete', record: 'contract', id: 'C-7K2M9Q' }],
+    // Copied from a Slack message, where "_" came with zero-width spaces around it.
+    ['delete triage oCl\u200b_\u200b4p5tEpKfxbQS', { kind: 'delete', record: 'dialogue', id: 'oCl_4p5tEpKfxbQS' }],
+    ['config retention 10', { kind: 'config-retention', years: 10 }],
   ])('%j', (text, expected) => {
     expect(parseSlackCommand(text)).toEqual(expected);
   });

@@ -62,7 +62,11 @@ export function historyView(record: string, events: HistoryEvent[], total: numbe
       { type: 'list', items: events.map(line) },
       {
         type: 'context',
-        content: [`${shown} Record ${record}. An admin can export the whole history, verified, or delete the record.`],
+        content: [
+          `${shown} Record `,
+          { code: record },
+          '. An admin can export the whole history, verified, or delete the record.',
+        ],
       },
     ],
     actions: [
