@@ -28,6 +28,7 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
   await prefetchSettings(targets, scheduleByTenant, deps);
   const [lastSent, deadEnds] = await Promise.all([deps.digests.lastSentMany(targets), deps.digests.deadEnds(targets)]);
   const nowMs = now.getTime();
+  const localByZone = new Map<string, ReturnType<typeof localTimeOf>>();
   for (const [i, target] of targets.entries()) {
     let schedule = scheduleByTenant.get(target.tenant);
     if (!schedule) {
@@ -37,7 +38,12 @@ export async function dueOccurrences(now: Date, deps: PlanDeps): Promise<DigestO
     const resolved = await schedule;
     if (!resolved) continue;
     const { timeZone, digestHour } = resolved;
-    const local = localTimeOf(now, timeZone);
+    // One Intl conversion per zone, not per channel: ten thousand tenants share a handful of zones.
+    let local = localByZone.get(timeZone);
+    if (!local) {
+      local = localTimeOf(now, timeZone);
+      localByZone.set(timeZone, local);
+    }
     const date = local.hour >= digestHour ? local.date : addDays(local.date, -1);
     const last = lastSent[i];
     if (last && last >= date) continue;

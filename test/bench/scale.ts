@@ -24,7 +24,7 @@ const logger = pino({ level: 'silent' });
 
 export interface RegistrationRow {
   backend: string;
-  /** Median time to register one more contract (the repository's save, its indexes and its digest target). */
+  /** Median of 200 registrations of one more contract (the repository's save, its indexes and its digest target). */
   at100Ms: number;
   at100kMs: number;
   ratio: number;
@@ -57,7 +57,7 @@ export interface VerifyRow {
 
 const ONE_TENANT = 'slack_TBIG';
 
-async function registrationTimes(url: string, sizes: number[], register = 50): Promise<Map<number, number>> {
+async function registrationTimes(url: string, sizes: number[], register = 200): Promise<Map<number, number>> {
   const store = await openStore(url, { logger, namespace: NAMESPACE });
   const out = new Map<number, number>();
   try {
