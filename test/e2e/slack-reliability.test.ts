@@ -242,6 +242,29 @@ describe('Slack: nothing doubled, nothing lost', () => {
     ).toHaveLength(1);
   });
 
+  it('retries a question Slack refused, and posts it even when Slack will not show the thread to look first', async () => {
+    const fake = await startFakeSlack({ teamId: TEAM });
+    const harness = await start({ fake });
+    const root = await harness.triageUntil('role');
+    let refused = 0;
+    // The next question's post fails once; the retry's lookup is refused (a conversation without a history scope).
+    fake.options.errorFor = (method, args) => {
+      if (method === 'conversations.replies') return 'missing_scope';
+      if (method === 'chat.postMessage' && args.thread_ts === root.ts && refused === 0) {
+        refused += 1;
+        return 'internal_error';
+      }
+      return undefined;
+    };
+    await harness.answer(root.ts, benefits.role!);
+    const next = () => harness.thread(root.ts).filter((m) => harness.questionIdOf(m) === 'domains');
+    await fake.waitFor(() => next().length > 0, 10_000, 'the retried question');
+    expect(refused).toBe(1);
+    expect(fake.callsOf('conversations.replies').length).toBeGreaterThan(0);
+    await harness.settle();
+    expect(next()).toHaveLength(1);
+  });
+
   it('finishes a summary cut short by a Slack failure on the next click, without repeating what went out', async () => {
     const fake = await startFakeSlack({ teamId: TEAM });
     const harness = await start({ fake, procurementChannel: PROCUREMENT });

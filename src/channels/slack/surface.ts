@@ -40,10 +40,18 @@ export class SlackSurface implements ConversationSurface {
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
       const common = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const result =
-        'root' in where
-          ? await this.client.conversations.replies({ ...common, ts: where.root.id })
-          : await this.client.conversations.history(common);
+      let result: Awaited<ReturnType<WebClient['conversations']['history']>>;
+      try {
+        result =
+          'root' in where
+            ? await this.client.conversations.replies({ ...common, ts: where.root.id })
+            : await this.client.conversations.history(common);
+      } catch (error) {
+        // Slack refused to say (a DM without im:history, a channel the bot left): post again rather than never.
+        // A timeout or a network failure is thrown on, and the attempt is retried.
+        if ((error as { data?: { error?: unknown } }).data?.error) return undefined;
+        throw error;
+      }
       const found = result.messages?.find(
         (m) =>
           m.metadata?.event_type === EFFECT_EVENT &&

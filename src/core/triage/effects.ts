@@ -233,6 +233,8 @@ export class TriageOutbox {
         // The procurement channel refused: the thread says so, as before there was an outbox.
         if (effect.kind === 'share') this.apply(dialogue, effect, { kind: 'shared', error: reasonOf(error) });
       } else {
+        // A first run counted its attempt without writing it: keep the count, so the retry looks before it posts.
+        stored.attempts = Math.max(stored.attempts, effect.attempts);
         stored.claim = undefined;
         stored.notBefore = this.deps.clock.now().getTime() + backoffMs(stored.attempts);
       }
@@ -366,6 +368,7 @@ export class TriageOutbox {
     effect: Effect,
   ): Promise<MessageRef> {
     if (effect.attempts > 1 && surface.findPosted) {
+      // A lookup that times out fails the attempt (it is retried); one the platform refuses answers "not found".
       const found = await surface.findPosted(where, effect.id, effect.at);
       if (found) return found;
     }
