@@ -33,14 +33,13 @@ import { KeyvConversationReferenceRepository } from './store/conversation-refere
 import { Deduper } from './store/dedupe.js';
 import { KeyvDialogueRepository } from './store/dialogue-repository.js';
 import { KeyvDigestRepository } from './store/digest-repository.js';
+import { SetDueIndex } from './store/due-index.js';
 import { KeyvHistoryRepository } from './store/history-repository.js';
 import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
-import { SetOutboxIndex } from './store/outbox-index.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { Records } from './store/records.js';
-import { SetRetentionIndex } from './store/retention-index.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
 
@@ -173,14 +172,14 @@ export async function startService(
     settings: settingsRepository,
     history,
     historyRepository,
-    retention: new SetRetentionIndex(records),
+    retention: new SetDueIndex(records, 'sys:retention'),
     access,
     locker,
     clock,
   });
   births.lifecycle = lifecycle;
   const defaultProcurementChannels = { slack: config.procurementChannel };
-  const outboxIndex = new SetOutboxIndex(records);
+  const outboxIndex = new SetDueIndex(records, 'sys:outbox');
   metrics.watchOutbox(() => outboxIndex.depth());
   const triageOutbox = new TriageOutbox({
     dialogues,

@@ -1,7 +1,7 @@
-import type { Clock, OutboxIndex } from './ports.js';
+import type { Clock, DueIndex } from './ports.js';
 
 export interface OutboxWorkerDeps {
-  index: OutboxIndex;
+  index: DueIndex;
   clock: Clock;
   /** Runs what one index entry owes; throws when an effect failed (its retry is already scheduled). */
   drain(member: string): Promise<void>;

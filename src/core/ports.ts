@@ -78,25 +78,21 @@ export interface PostOptions {
   key?: string;
 }
 
-/** Records the lifecycle sweep looks at, scored by when each is next checked for expiry (ms). */
-export interface RetentionIndex {
-  track(member: string, checkAt: number): Promise<void>;
-  forget(member: string): Promise<void>;
-  due(now: number, limit: number): Promise<Array<{ member: string; checkAt: number }>>;
+/**
+ * Records due for some work, each scored by when (ms): the outbox (effects owed) and retention (the next check for
+ * expiry). One entry per record; scheduling again moves it.
+ */
+export interface DueIndex {
+  schedule(member: string, dueAt: number): Promise<void>;
+  done(member: string): Promise<void>;
+  due(now: number, limit: number): Promise<Array<{ member: string; dueAt: number }>>;
+  /** How many entries, and the earliest due time (for /metrics and /readyz). */
+  depth(): Promise<{ count: number; oldestDueAt?: number }>;
 }
 
 /** A new triage or contract, told to the lifecycle so its retention is tracked from the start. */
 export interface RecordBirths {
   born(kind: 'dialogue' | 'contract', tenant: string, id: string): Promise<void>;
-}
-
-/** Where owed effects are found after a crash: one entry per record with an outbox, scored by when it is due (ms). */
-export interface OutboxIndex {
-  schedule(member: string, dueAt: number): Promise<void>;
-  done(member: string): Promise<void>;
-  due(now: number, limit: number): Promise<Array<{ member: string; dueAt: number }>>;
-  /** How many records owe effects, and since when the oldest has been due (for /metrics and /readyz). */
-  depth(): Promise<{ count: number; oldestDueAt?: number }>;
 }
 
 /**

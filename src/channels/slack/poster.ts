@@ -4,6 +4,7 @@ import type { UserRef, View } from '../../core/view.js';
 import { type ChannelPoster, type DigestTarget, UndeliverableError } from '../../scheduler/types.js';
 import type { Pacer } from '../../store/pacer.js';
 import type { SlackTokens } from './authorize.js';
+import { findByMetadata, keyedMetadata } from './metadata.js';
 import { renderMessage } from './render/blocks.js';
 import { SlackSurface } from './surface.js';
 
@@ -49,7 +50,7 @@ export class SlackPoster implements ChannelPoster {
       .postMessage({
         channel: target.channel,
         ...renderMessage(view),
-        metadata: { event_type: EVENT_TYPE, event_payload: { key: options.key } },
+        ...keyedMetadata(EVENT_TYPE, options.key),
       })
       .catch((error: unknown) => {
         throw classifySlackError(error);
@@ -75,27 +76,9 @@ export class SlackPoster implements ChannelPoster {
     return told;
   }
 
-  async findPosted(target: DigestTarget, key: string, sinceMs: number): Promise<MessageRef | undefined> {
-    const client = await this.tokens.clientFor(target.tenant);
-    let cursor: string | undefined;
-    // A busy channel after a long outage has many messages since: follow the pages (bounded).
-    for (let page = 0; page < 10; page++) {
-      const history = await client.conversations.history({
-        channel: target.channel,
-        oldest: String(Math.floor(sinceMs / 1000) - 60),
-        include_all_metadata: true,
-        limit: 200,
-        ...(cursor ? { cursor } : {}),
-      });
-      const found = history.messages?.find(
-        (m) =>
-          m.metadata?.event_type === EVENT_TYPE &&
-          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
-      );
-      if (found?.ts) return { channel: target.channel, id: found.ts };
-      cursor = history.response_metadata?.next_cursor;
-      if (!history.has_more || !cursor) return undefined;
-    }
-    return undefined;
+  findPosted(target: DigestTarget, key: string, sinceMs: number): Promise<MessageRef | undefined> {
+    return this.tokens
+      .clientFor(target.tenant)
+      .then((client) => findByMetadata(client, { channel: target.channel }, EVENT_TYPE, key, sinceMs));
   }
 }

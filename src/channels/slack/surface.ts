@@ -3,6 +3,7 @@ import { DomainError } from '../../core/errors.js';
 import type { ConversationSurface, PostOptions } from '../../core/ports.js';
 import type { MessageRef } from '../../core/triage/dialogue.js';
 import type { UserRef, View } from '../../core/view.js';
+import { findByMetadata, keyedMetadata } from './metadata.js';
 import { renderMessage } from './render/blocks.js';
 
 /** The core's conversation port over Slack's Web API, bound to the channel (and thread) of one request. */
@@ -35,33 +36,15 @@ export class SlackSurface implements ConversationSurface {
     key: string,
     sinceMs: number,
   ): Promise<MessageRef | undefined> {
-    const channel = 'root' in where ? where.root.channel : where.channel;
-    const oldest = String(Math.floor(sinceMs / 1000) - 60);
-    let cursor: string | undefined;
-    for (let page = 0; page < 5; page++) {
-      const common = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      let result: Awaited<ReturnType<WebClient['conversations']['history']>>;
-      try {
-        result =
-          'root' in where
-            ? await this.client.conversations.replies({ ...common, ts: where.root.id })
-            : await this.client.conversations.history(common);
-      } catch (error) {
-        // Slack refused to say (a DM without im:history, a channel the bot left): post again rather than never.
-        // A timeout or a network failure is thrown on, and the attempt is retried.
-        if ((error as { data?: { error?: unknown } }).data?.error) return undefined;
-        throw error;
-      }
-      const found = result.messages?.find(
-        (m) =>
-          m.metadata?.event_type === EFFECT_EVENT &&
-          (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
-      );
-      if (found?.ts) return { channel, id: found.ts };
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!cursor) return undefined;
+    const at = 'root' in where ? { channel: where.root.channel, threadTs: where.root.id } : { channel: where.channel };
+    try {
+      return await findByMetadata(this.client, at, EFFECT_EVENT, key, sinceMs);
+    } catch (error) {
+      // Slack refused to say (a DM without im:history, a channel the bot left): post again rather than never.
+      // A timeout or a network failure is thrown on, and the attempt is retried.
+      if ((error as { data?: { error?: unknown } }).data?.error) return undefined;
+      throw error;
     }
-    return undefined;
   }
 
   async update(ref: MessageRef, view: View): Promise<void> {
@@ -100,9 +83,7 @@ export class SlackSurface implements ConversationSurface {
 /** Marks the bot's effect posts, so a retry can find what an earlier attempt posted. */
 const EFFECT_EVENT = 'aiprocure_effect';
 
-function keyed(options: PostOptions) {
-  return options.key ? { metadata: { event_type: EFFECT_EVENT, event_payload: { key: options.key } } } : {};
-}
+const keyed = (options: PostOptions) => keyedMetadata(EFFECT_EVENT, options.key);
 
 /**
  * The bot reads thread replies and posts summaries only where it is a member: a channel it was never invited to

@@ -152,6 +152,7 @@ export function parseResult(
 }
 
 export function breachForm(contract: Contract, today: LocalDate, errors?: FieldErrors, values?: FormValues): FormView {
+  const standing = currentBreaches(contract.breaches);
   const intro: Paragraph = [{ strong: contract.title }, ' · '];
   intro.push(
     contract.cpnDuty
@@ -178,7 +179,7 @@ export function breachForm(contract: Contract, today: LocalDate, errors?: FieldE
         placeholder: 'e.g. Damages agreed for the outage of 3 March',
       },
       // With breaches on record, the form can correct one instead: the correction replaces it, and says why.
-      ...(currentBreaches(contract.breaches).length
+      ...(standing.length
         ? [
             {
               kind: 'select',
@@ -186,7 +187,7 @@ export function breachForm(contract: Contract, today: LocalDate, errors?: FieldE
               label: 'A new breach, or a correction of one logged before',
               options: [
                 { id: NEW_BREACH, label: 'A new breach' },
-                ...currentBreaches(contract.breaches).map((b) => ({
+                ...standing.map((b) => ({
                   id: b.id,
                   label: `Corrects ${b.id} (${formatLocalDate(b.on)})`.slice(0, 75),
                 })),

@@ -5,7 +5,7 @@ import type { ContractRepository } from '../contracts/ports.js';
 import { NotFoundError } from '../errors.js';
 import type { HistoryRepository } from '../history/ports.js';
 import { type History, recordIds, type SystemActor } from '../history/recorder.js';
-import type { Clock, DialogueRepository, Locker, RecordBirths, RetentionIndex, SettingsRepository } from '../ports.js';
+import type { Clock, DialogueRepository, DueIndex, Locker, RecordBirths, SettingsRepository } from '../ports.js';
 import type { Dialogue } from '../triage/dialogue.js';
 import type { View } from '../view.js';
 import { deletedView, deleteQuestionView } from './views.js';
@@ -29,7 +29,7 @@ export interface LifecycleDeps {
   settings: SettingsRepository;
   history: History;
   historyRepository: HistoryRepository;
-  retention: RetentionIndex;
+  retention: DueIndex;
   access: AccessService;
   locker: Locker;
   clock: Clock;
@@ -46,19 +46,20 @@ export class LifecycleService implements RecordBirths {
 
   /** A new record is tracked from the start: first looked at within 30 days. */
   async born(kind: RecordKind, tenant: string, id: string): Promise<void> {
-    await this.deps.retention.track(memberOf(kind, tenant, id), this.now() + CHECK_AT_LEAST_EVERY_MS);
+    await this.deps.retention.schedule(memberOf(kind, tenant, id), this.now() + CHECK_AT_LEAST_EVERY_MS);
   }
 
   /** What a deletion would remove, and the button that does it (admins only). */
   async askDelete(tenant: string, by: Actor, kind: RecordKind, id: string): Promise<View> {
     await this.deps.access.require(tenant, by, 'delete');
-    return deleteQuestionView(kind, id, await this.titleOf(tenant, kind, id));
+    const found = await this.find(tenant, kind, id);
+    if (!found) throw notFound(kind, id);
+    return deleteQuestionView(kind, id, found.title);
   }
 
   async delete(tenant: string, by: Actor, kind: RecordKind, id: string): Promise<View> {
     await this.deps.access.require(tenant, by, 'delete');
-    const title = await this.titleOf(tenant, kind, id);
-    await this.remove(tenant, kind, id, by, 'deleted by an admin');
+    const title = await this.remove(tenant, kind, id, by, 'deleted by an admin');
     return deletedView(kind, id, title);
   }
 
@@ -69,18 +70,18 @@ export class LifecycleService implements RecordBirths {
     for (const { member } of await this.deps.retention.due(now, limit)) {
       const parsed = MemberSchema.safeParse(safeJson(member));
       if (!parsed.success) {
-        await this.deps.retention.forget(member);
+        await this.deps.retention.done(member);
         continue;
       }
       const [kind, tenant, id] = parsed.data;
       const expiresAt = await this.expiryOf(kind, tenant, id);
       if (expiresAt === undefined) {
-        await this.deps.retention.forget(member);
+        await this.deps.retention.done(member);
       } else if (expiresAt <= now) {
         await this.remove(tenant, kind, id, { system: 'retention' }, 'retention period over');
         deleted += 1;
       } else {
-        await this.deps.retention.track(member, Math.min(expiresAt, now + CHECK_AT_LEAST_EVERY_MS));
+        await this.deps.retention.schedule(member, Math.min(expiresAt, now + CHECK_AT_LEAST_EVERY_MS));
       }
     }
     return deleted;
@@ -96,10 +97,11 @@ export class LifecycleService implements RecordBirths {
     const dialogue = await this.deps.dialogues.get(tenant, id);
     if (!dialogue) return undefined;
     if (dialogue.status === 'open') return lastActivity(dialogue) + ABANDONED_MS;
-    // A triage that led to a contract is kept as long as the contract is.
+    const own = Date.parse(dialogue.completedAt ?? dialogue.startedAt) + years * YEAR_MS;
+    if (own > this.now()) return own;
+    // A triage that led to a contract is kept as long as the contract is (looked up only once its own time is up).
     const contracts = (await this.deps.contracts.listByTenant(tenant)).filter((c) => c.triage?.dialogueId === id);
-    const ends = contracts.map((c) => Date.parse(`${c.end}T00:00:00Z`));
-    return Math.max(Date.parse(dialogue.completedAt ?? dialogue.startedAt), ...ends) + years * YEAR_MS;
+    return Math.max(own, ...contracts.map((c) => Date.parse(`${c.end}T00:00:00Z`) + years * YEAR_MS));
   }
 
   private async remove(
@@ -108,13 +110,11 @@ export class LifecycleService implements RecordBirths {
     id: string,
     by: Actor | SystemActor,
     reason: string,
-  ): Promise<void> {
+  ): Promise<string> {
     const record = kind === 'contract' ? recordIds.contract(id) : recordIds.dialogue(id);
-    await this.deps.locker.withLock(`t:${tenant}:${kind}:${id}`, async () => {
-      const contract = kind === 'contract' ? await this.deps.contracts.get(tenant, id) : undefined;
-      const dialogue = kind === 'dialogue' ? await this.deps.dialogues.get(tenant, id) : undefined;
-      if (!contract && !dialogue)
-        throw new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
+    const title = await this.deps.locker.withLock(`t:${tenant}:${kind}:${id}`, async () => {
+      const found = await this.find(tenant, kind, id);
+      if (!found) throw notFound(kind, id);
       const event = await this.deps.history.record(
         tenant,
         record,
@@ -124,22 +124,25 @@ export class LifecycleService implements RecordBirths {
       );
       // The tombstone: everything before the deletion loses its actor and data, keeping its hash and link.
       await this.deps.historyRepository.redact(tenant, record, 1, event.seq - 1);
-      if (contract) await this.deps.contracts.remove(contract);
-      if (dialogue) await this.deps.dialogues.remove(tenant, id);
+      if (kind === 'contract') await this.deps.contracts.remove({ tenant, id, channel: found.channel });
+      else await this.deps.dialogues.remove(tenant, id);
+      return found.title;
     });
-    await this.deps.retention.forget(memberOf(kind, tenant, id));
+    await this.deps.retention.done(memberOf(kind, tenant, id));
+    return title;
   }
 
-  private async titleOf(tenant: string, kind: RecordKind, id: string): Promise<string> {
-    const found =
-      kind === 'contract' ? await this.deps.contracts.get(tenant, id) : await this.deps.dialogues.get(tenant, id);
-    if (!found) throw new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
-    return found.title;
+  private find(tenant: string, kind: RecordKind, id: string): Promise<{ title: string; channel: string } | undefined> {
+    return kind === 'contract' ? this.deps.contracts.get(tenant, id) : this.deps.dialogues.get(tenant, id);
   }
 
   private now(): number {
     return this.deps.clock.now().getTime();
   }
+}
+
+function notFound(kind: RecordKind, id: string): NotFoundError {
+  return new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
 }
 
 function lastActivity(dialogue: Dialogue): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PackRepository } from '../ports.js';
-import { evaluate } from './engine.js';
+import { applicableQuestions, evaluate } from './engine.js';
 import type { Pack } from './pack-schema.js';
 import type { Answers, Outcome } from './types.js';
 import { TIERS } from './types.js';
@@ -131,6 +131,11 @@ export async function packOf(packs: PackRepository, dialogue: Dialogue): Promise
   if (!pack)
     throw new Error(`Question pack ${dialogue.pack.hash} of dialogue ${dialogue.id} is missing from the store`);
   return pack;
+}
+
+/** Where the current question stands: its number, and how many questions apply given the answers so far. */
+export function questionPosition(dialogue: Dialogue, pack: Pack): { number: number; total: number } {
+  return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answersOf(dialogue)).length };
 }
 
 /** A dialogue's outcome from its answers; provisional (missing answers as "Don't know") while it is still open. */

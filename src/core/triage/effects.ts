@@ -4,14 +4,14 @@ import type {
   Clock,
   ConversationSurface,
   DialogueRepository,
+  DueIndex,
   Locker,
-  OutboxIndex,
   PackRepository,
   SettingsRepository,
 } from '../ports.js';
 import type { View } from '../view.js';
-import { type Dialogue, dialogueOutcome, type Effect, type MessageRef, packOf } from './dialogue.js';
-import { applicableQuestions } from './engine.js';
+import { findQuestion } from './answers.js';
+import { type Dialogue, dialogueOutcome, type Effect, type MessageRef, packOf, questionPosition } from './dialogue.js';
 import type { Pack, Question } from './pack-schema.js';
 import type { AnswerValue } from './types.js';
 import {
@@ -64,7 +64,7 @@ export interface TriageOutboxDeps {
   settings: SettingsRepository;
   locker: Locker;
   clock: Clock;
-  index: OutboxIndex;
+  index: DueIndex;
   /** Longer than the slowest platform call can take (its timeout, with the client's own retries). */
   leaseMs: number;
   /** This process's claims. */
@@ -322,7 +322,7 @@ export class TriageOutbox {
         const view = questionView(
           dialogue,
           question(pack, effect.questionId),
-          position(dialogue, pack),
+          questionPosition(dialogue, pack),
           effect.previous as AnswerValue | undefined,
         );
         return { kind: 'asked', ref: await this.post(surface, { root }, view, effect) };
@@ -388,15 +388,11 @@ function nextDue(dialogue: Dialogue): number | undefined {
   return first.claim?.until ?? first.notBefore ?? first.at;
 }
 
+/** Effects name questions of the pack they were decided under, so a missing one is a bug, not bad input. */
 function question(pack: Pack, id: string): Question {
-  const found = pack.questions.find((q) => q.id === id);
+  const found = findQuestion(pack, id);
   if (!found) throw new Error(`Unknown question ${id}`);
   return found;
-}
-
-function position(dialogue: Dialogue, pack: Pack): { number: number; total: number } {
-  const answers = Object.fromEntries(Object.entries(dialogue.answers).map(([k, a]) => [k, a.value]));
-  return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answers).length };
 }
 
 function reasonOf(error: unknown): string {

@@ -14,13 +14,13 @@ import type {
   SettingsRepository,
 } from '../ports.js';
 import type { UserRef, View } from '../view.js';
-import { answersOf, type Dialogue, dialogueOutcome, type MessageRef, packOf } from './dialogue.js';
+import { answersOf, type Dialogue, dialogueOutcome, type MessageRef, packOf, questionPosition } from './dialogue.js';
 import type { EffectIntent, TriageOutbox } from './effects.js';
-import { applicableQuestions, describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
+import { describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
 import type { Pack, Question } from './pack-schema.js';
 import { renderMarkdownReport } from './report-markdown.js';
 import type { AnswerValue, Outcome } from './types.js';
-import { noticeView, type QuestionPosition, rootView } from './views.js';
+import { noticeView, rootView } from './views.js';
 
 export const TITLE_MAX = 150;
 
@@ -184,7 +184,7 @@ export class TriageService {
         dialogue.pack.hash,
       );
       if (leaving && leftMessage) {
-        const number = this.position(dialogue, pack).number + 1;
+        const number = questionPosition(dialogue, pack).number + 1;
         this.deps.outbox.enqueue(dialogue, [
           { kind: 'withdraw', ref: leftMessage, questionId: leaving.id, by: person(input.by), number },
         ]);
@@ -373,11 +373,6 @@ export class TriageService {
     // The answer and what it owes the chat are durable before anything is posted.
     await this.commit(dialogue);
     if (outcome) this.deps.meter?.count({ kind: 'dialogue_completed', tier: outcome.tier });
-  }
-
-  private position(dialogue: Dialogue, pack: Pack): QuestionPosition {
-    const answers = answersOf(dialogue);
-    return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answers).length };
   }
 
   private summaryComplete(dialogue: Dialogue): boolean {
