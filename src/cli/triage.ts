@@ -5,11 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { answersFromFile } from '../core/triage/answers-file.js';
+import { parseDate } from '../core/triage/dates.js';
 import { applicableQuestions, evaluate, missingQuestions } from '../core/triage/engine.js';
 import { loadPack, PackError } from '../core/triage/pack-loader.js';
 import { renderMarkdownReport } from '../core/triage/report-markdown.js';
 
-const USAGE = 'Usage: npm run triage -- --answers answers.json [--pack FILE] [--format json|md] [--partial]';
+const USAGE =
+  'Usage: npm run triage -- --answers answers.json [--pack FILE] [--format json|md] [--partial] [--on YYYY-MM-DD]';
 
 class UsageError extends Error {}
 
@@ -43,13 +45,17 @@ async function main(argv: string[]): Promise<number> {
   if (ignored.length > 0)
     process.stderr.write(`Ignored answers to questions that do not apply: ${ignored.join(', ')}\n`);
 
-  const missing = missingQuestions(pack, file.answers);
+  // An optional question (the go-live date) may be left out of a file.
+  const missing = missingQuestions(pack, file.answers).filter(
+    (id) => !pack.questions.find((q) => q.id === id)?.optional,
+  );
   if (missing.length > 0 && !args.partial) {
     const list = missing.map((id) => `  - ${id}: ${pack.questions.find((q) => q.id === id)?.prompt}`).join('\n');
     return fail(2, `${args.answers} does not answer:\n${list}\nAnswer them (or use "dontKnow"), or pass --partial.`);
   }
 
-  const outcome = evaluate(pack, file.answers, { partial: args.partial });
+  // What binds "today" is as of --on, or the day it runs.
+  const outcome = evaluate(pack, file.answers, { partial: args.partial, on: args.on });
   const output =
     args.format === 'md'
       ? renderMarkdownReport(pack, file.answers, outcome, file.title === undefined ? {} : { title: file.title })
@@ -66,6 +72,7 @@ function parse(argv: string[]) {
       pack: { type: 'string' },
       format: { type: 'string', default: 'json' },
       partial: { type: 'boolean', default: false },
+      on: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -74,7 +81,11 @@ function parse(argv: string[]) {
   if (values.help) return { ...values, answers: '', format: 'json' as const, help: true };
   if (!values.answers) throw new UsageError('Missing --answers FILE.');
   if (values.format !== 'json' && values.format !== 'md') throw new UsageError(`Unknown --format "${values.format}".`);
-  return { ...values, answers: values.answers, format: values.format as 'json' | 'md', help: false };
+  const on = values.on === undefined ? new Date().toISOString().slice(0, 10) : parseDate(values.on);
+  if (on === null || (values.on !== undefined && values.on.length !== 10)) {
+    throw new UsageError(`--on expects a date written YYYY-MM-DD, not "${values.on}".`);
+  }
+  return { ...values, answers: values.answers, format: values.format as 'json' | 'md', on, help: false };
 }
 
 function fail(code: number, message: string): number {

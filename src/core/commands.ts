@@ -1,5 +1,5 @@
 import { GRANTABLE, type GrantableRole } from './access/roles.js';
-import { isValidTimeZone } from './contracts/calendar.js';
+import { isValidTimeZone } from './calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
 import { BadInputError } from './errors.js';
 import { TriageService } from './triage/service.js';

@@ -1,4 +1,4 @@
-import { isValidTimeZone } from './contracts/calendar.js';
+import { isValidTimeZone } from './calendar.js';
 
 /**
  * Time zones and locales that clients send (a Slack profile, a Teams activity) are checked with Intl before they

@@ -1,6 +1,6 @@
 import type { AccessService } from './access/access.js';
 import { type Actor, person } from './access/roles.js';
-import { isValidTimeZone } from './contracts/calendar.js';
+import { isValidTimeZone } from './calendar.js';
 import { type History, recordIds } from './history/recorder.js';
 import type { Clock, ConversationSurface, DeliveryHealth, SettingsRepository, TenantSettings } from './ports.js';
 import { noticeView, procurementMovedView, procurementWelcomeView } from './triage/views.js';

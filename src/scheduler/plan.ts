@@ -1,4 +1,4 @@
-import { addDays, isValidTimeZone, localTimeOf } from '../core/contracts/calendar.js';
+import { addDays, isValidTimeZone, localTimeOf } from '../core/calendar.js';
 import type { SettingsRepository, TenantSettings } from '../core/ports.js';
 import { DEFAULT_DIGEST_HOUR, DEFAULT_TIME_ZONE } from '../core/settings.js';
 import type { Logger } from '../log.js';

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../core/contracts/calendar.js';
+import type { LocalDate } from '../core/calendar.js';
 import type { MessageRef } from '../core/triage/dialogue.js';
 import type { UserRef, View } from '../core/view.js';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { localTimeOf } from '../../src/core/contracts/calendar.js';
+import { localTimeOf } from '../../src/core/calendar.js';
 import { History } from '../../src/core/history/recorder.js';
 import { dueOccurrences } from '../../src/scheduler/plan.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';

@@ -4,7 +4,7 @@
  * digest in the procurement channel, its buttons, escalation, the commands, the OCDS export and breaches.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/contracts/calendar.js';
+import { addDays } from '../../src/core/calendar.js';
 import {
   DIGEST_HEADING,
   type FieldValue,

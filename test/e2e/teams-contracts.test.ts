@@ -5,7 +5,7 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/contracts/calendar.js';
+import { addDays } from '../../src/core/calendar.js';
 import {
   cardAction,
   cardInputs,

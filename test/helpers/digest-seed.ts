@@ -3,7 +3,7 @@
  * their indexes, tenant settings, digest targets), as the running service would have written them. Shared by the
  * replica end-to-end test and `npm run bench:scheduler`.
  */
-import { addDays, addMonths, compareDates, type LocalDate, localTimeOf } from '../../src/core/contracts/calendar.js';
+import { addDays, addMonths, compareDates, type LocalDate, localTimeOf } from '../../src/core/calendar.js';
 import type { Contract, ContractKpi } from '../../src/core/contracts/contract.js';
 import type { DigestTarget } from '../../src/scheduler/types.js';
 import { KeyvContractRepository } from '../../src/store/contract-repository.js';

@@ -5,7 +5,7 @@
  * channel and read its digests.
  */
 import { expect } from 'vitest';
-import type { LocalDate } from '../../src/core/contracts/calendar.js';
+import type { LocalDate } from '../../src/core/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import type { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import type { RunningService } from '../../src/service.js';

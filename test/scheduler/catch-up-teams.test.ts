@@ -6,7 +6,7 @@
  * two services on one Redis namespace tick together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays, type LocalDate } from '../../src/core/contracts/calendar.js';
+import { addDays, type LocalDate } from '../../src/core/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import type { DigestTarget } from '../../src/scheduler/types.js';
 import { REDIS_URL, sqliteUrl, testNamespace } from '../helpers/backends.js';

@@ -4,7 +4,7 @@
  * Teams). And two schedulers on one store ticking together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalDate } from '../../src/core/contracts/calendar.js';
+import type { LocalDate } from '../../src/core/calendar.js';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { REDIS_URL, sqliteUrl, testNamespace } from '../helpers/backends.js';
 import { MutableClock } from '../helpers/clock.js';

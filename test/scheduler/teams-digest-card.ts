@@ -3,7 +3,7 @@
  * Record result button under it, and dates written in the channel's locale. Shared by the Teams year simulation
  * and the Teams catch-up tests.
  */
-import type { LocalDate } from '../../src/core/contracts/calendar.js';
+import type { LocalDate } from '../../src/core/calendar.js';
 import { cardActions } from '../helpers/teams-harness.js';
 
 type Json = Record<string, unknown>;

@@ -4,7 +4,7 @@
  * a DigestReader says how to read a platform's digest (Block Kit message or Adaptive Card).
  */
 import { expect, it } from 'vitest';
-import { addDays, type LocalDate } from '../../src/core/contracts/calendar.js';
+import { addDays, type LocalDate } from '../../src/core/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import type { UserRef } from '../../src/core/view.js';
 import { DATES_2026, ESCALATED, IDS, type YearTenant } from './year-model.js';

@@ -4,7 +4,7 @@
  * one snoozed) and what a digest must list on a given day. It is computed from the obligation schedule and that
  * plan alone, never from the scheduler, so a simulation that agrees with it has delivered what it should.
  */
-import { addDays, daysBetween, type LocalDate } from '../../src/core/contracts/calendar.js';
+import { addDays, daysBetween, type LocalDate } from '../../src/core/calendar.js';
 import { type Contract, ContractSchema } from '../../src/core/contracts/contract.js';
 import { type Obligation, obligationsOf } from '../../src/core/contracts/obligations.js';
 import type { UserRef } from '../../src/core/view.js';

@@ -4,7 +4,7 @@
  * out at. The platform decides only which fake calls are digests.
  */
 import { expect } from 'vitest';
-import { type LocalDate, localTimeOf } from '../../src/core/contracts/calendar.js';
+import { type LocalDate, localTimeOf } from '../../src/core/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { isRated } from '../../src/core/contracts/obligations.js';
 import type { UserRef } from '../../src/core/view.js';

@@ -11,7 +11,7 @@
  * by card; the checks Slack shares are in year-checks.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, type LocalDate, localTimeOf, zonedInstant } from '../../src/core/contracts/calendar.js';
+import { addDays, type LocalDate, localTimeOf, zonedInstant } from '../../src/core/calendar.js';
 import type { Contract } from '../../src/core/contracts/contract.js';
 import { RegistrationFields as F } from '../../src/core/contracts/registration-form.js';
 import { loadPack } from '../../src/core/triage/pack-loader.js';

@@ -7,7 +7,7 @@
  * by post; the checks Teams shares are in year-checks.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, type LocalDate, zonedInstant } from '../../src/core/contracts/calendar.js';
+import { addDays, type LocalDate, zonedInstant } from '../../src/core/calendar.js';
 import type { UserRef } from '../../src/core/view.js';
 import { EmbeddedScheduler } from '../../src/scheduler/embedded.js';
 import { occurrenceKey } from '../../src/scheduler/types.js';

@@ -1,19 +1,23 @@
 /**
  * Properties of the engine over random dialogues: each path is built by asking `nextQuestion` and picking a
- * random valid answer (including "Don't know") until the dialogue ends.
+ * random valid answer (including "Don't know") until the dialogue ends. An optional question (the go-live date)
+ * may also be left out, as a scripted answer set may.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applicableQuestions, evaluate, nextQuestion } from '../../src/core/triage/engine.js';
+import { applicableQuestions, evaluate, missingQuestions, nextQuestion } from '../../src/core/triage/engine.js';
 import type { Question } from '../../src/core/triage/pack-schema.js';
 import { answerPoints } from '../../src/core/triage/scoring.js';
 import { type Answers, type AnswerValue, type EuCategory, type Tier, tierRank } from '../../src/core/triage/types.js';
 
-const EU_SEVERITY: EuCategory[] = ['minimal', 'transparency', 'high-risk', 'prohibited'];
+const EU_SEVERITY: EuCategory[] = ['out-of-scope', 'minimal', 'transparency', 'high-risk', 'prohibited'];
 
 import { DK, pack } from './triage-helpers.js';
 
 const AMOUNTS = ['£6.2m', '£4,999,999', '5,000,001 GBP', '€3 million', '$750k', 'CAD 12m', '£120k'];
+/** Go-live dates around the pack's dated duties, including a month alone. */
+const DATES = ['2026-08-01', '2026-12-01', '2027-04', '2027-12-01', '2027-12-02', '2028-01-15', '2030-06'];
+const OPTIONAL = new Set(pack.questions.filter((q) => q.optional).map((q) => q.id));
 const PRACTICES = (pack.questions[0]!.kind === 'multi' ? pack.questions[0]!.options : [])
   .filter((o) => !o.exclusive)
   .map((o) => o.id);
@@ -22,7 +26,10 @@ const PRACTICES = (pack.questions[0]!.kind === 'multi' ? pack.questions[0]!.opti
 function answerFor(question: Question, seed: number): AnswerValue {
   if (seed % 6 === 0) return DK;
   const rest = Math.floor(seed / 6);
-  if (question.kind === 'text') return { kind: 'text', text: AMOUNTS[rest % AMOUNTS.length]! };
+  if (question.kind === 'text') {
+    const texts = question.parse === 'date' ? DATES : AMOUNTS;
+    return { kind: 'text', text: texts[rest % texts.length]! };
+  }
   if (question.kind === 'single')
     return { kind: 'option', optionId: question.options[rest % question.options.length]!.id };
   const exclusive = question.options.find((o) => o.exclusive);
@@ -35,18 +42,30 @@ function answerFor(question: Question, seed: number): AnswerValue {
 interface Path {
   answers: Answers;
   steps: number;
+  /** Optional questions the path left unanswered. */
+  left: string[];
 }
 
-/** Answers questions in dialogue order until `nextQuestion` says the dialogue is complete. */
+/** The next question to answer: the first applicable one with no answer that the path has not left out. */
+const nextOpen = (answers: Answers, left: string[]) =>
+  applicableQuestions(pack, answers).find((q) => !Object.hasOwn(answers, q.id) && !left.includes(q.id)) ?? null;
+
+/**
+ * Answers questions in dialogue order until `nextQuestion` says the dialogue is complete, or only optional
+ * questions the path chose to leave out (about one in six of them) remain.
+ */
 function walkPath(seeds: number[], first?: AnswerValue): Path {
   const answers: Answers = {};
+  const left: string[] = [];
   let steps = 0;
-  for (let q = nextQuestion(pack, answers); q !== null; q = nextQuestion(pack, answers)) {
+  for (let q = nextQuestion(pack, answers); q !== null; q = nextOpen(answers, left)) {
     if (steps > pack.questions.length) throw new Error('the dialogue did not end');
-    answers[q.id] = steps === 0 && first ? first : answerFor(q, seeds[steps % seeds.length]!);
+    const seed = seeds[steps % seeds.length]!;
     steps += 1;
+    if (q.optional && seed % 6 === 1) left.push(q.id);
+    else answers[q.id] = steps === 1 && first ? first : answerFor(q, seed);
   }
-  return { answers, steps };
+  return { answers, steps, left };
 }
 
 const seeds = fc.array(fc.nat(), { minLength: pack.questions.length, maxLength: pack.questions.length });
@@ -67,9 +86,12 @@ const RUNS = { numRuns: 200 };
 describe('engine properties', () => {
   it('every dialogue ends within as many answers as there are questions, and can be evaluated', () => {
     fc.assert(
-      fc.property(anyPath, ({ answers, steps }) => {
+      fc.property(anyPath, ({ answers, steps, left }) => {
         expect(steps).toBeLessThanOrEqual(pack.questions.length);
-        expect(nextQuestion(pack, answers)).toBeNull();
+        // Complete, or asking only an optional question the path left out.
+        const next = nextQuestion(pack, answers);
+        if (next !== null) expect(left).toContain(next.id);
+        expect(missingQuestions(pack, answers).every((id) => OPTIONAL.has(id))).toBe(true);
         const outcome = evaluate(pack, answers);
         expect(outcome.why.reduce((sum, c) => sum + c.points, 0)).toBe(outcome.score);
         expect(outcome.score).toBeLessThanOrEqual(outcome.max);
@@ -104,7 +126,10 @@ describe('engine properties', () => {
       fc.property(openPath, fc.nat(), ({ answers }, seed) => {
         const before = evaluate(pack, answers).score;
         for (const question of applicableQuestions(pack, answers)) {
-          const current = answerPoints(question, answers[question.id]!);
+          const given = answers[question.id];
+          // Only an optional question may be unanswered; answering it, however, must not lower the score either.
+          if (!given) expect(OPTIONAL.has(question.id), question.id).toBe(true);
+          const current = given ? answerPoints(question, given) : 0;
           const candidates = [DK, answerFor(question, seed + 1), answerFor(question, seed * 7 + 3)];
           if (question.kind === 'single')
             candidates.push(...question.options.map((o) => ({ kind: 'option', optionId: o.id }) as const));
@@ -155,12 +180,16 @@ describe('engine properties', () => {
     fc.assert(
       fc.property(anyPath, ({ answers }) => {
         const outcome = evaluate(pack, answers);
-        const unsure = Object.entries(answers)
+        const dontKnow = Object.entries(answers)
           .filter(([, a]) => a.kind === 'dontKnow')
           .map(([id]) => id);
+        // "Don't know" on an optional question (the go-live date) is no unknown and asks for no evidence.
+        const unsure = dontKnow.filter((id) => !OPTIONAL.has(id));
         expect(outcome.provisional).toBe(unsure.length > 0);
         expect(outcome.unknowns.sort()).toEqual(unsure.sort());
-        for (const id of unsure) expect(outcome.evidence.map((e) => e.id)).toContain(`DK-${id}`);
+        const evidence = outcome.evidence.map((e) => e.id);
+        for (const id of unsure) expect(evidence).toContain(`DK-${id}`);
+        for (const id of dontKnow.filter((id) => OPTIONAL.has(id))) expect(evidence).not.toContain(`DK-${id}`);
       }),
       RUNS,
     );

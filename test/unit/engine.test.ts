@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   applicableQuestions,
@@ -8,6 +9,7 @@ import {
   nextQuestion,
   validateAnswer,
 } from '../../src/core/triage/engine.js';
+import { parsePack } from '../../src/core/triage/pack-loader.js';
 import type { Answers } from '../../src/core/triage/types.js';
 import { DK, fixture, option, options, pack, text } from './triage-helpers.js';
 
@@ -33,7 +35,10 @@ describe('the example answer files', () => {
     expect(() => evaluate(pack, answers)).toThrow(IncompleteAnswersError);
     const outcome = evaluate(pack, answers, { partial: true });
     expect(outcome.provisional).toBe(true);
-    expect(outcome.unknowns).toEqual(['effect', ...missingQuestions(pack, answers)]);
+    // The dialogue would still ask the optional go-live date, but leaving it out is no unknown.
+    const missing = missingQuestions(pack, answers);
+    expect(missing).toContain('go_live');
+    expect(outcome.unknowns).toEqual(['effect', ...missing.filter((id) => id !== 'go_live')]);
   });
 });
 
@@ -79,6 +84,7 @@ describe('the dialogue', () => {
       'explainability',
       'exposure',
       'lockin',
+      'go_live',
       'contract_value',
     ]);
   });
@@ -248,7 +254,8 @@ describe('triggers', () => {
     expect(outcome.tier).toBe('stop');
     expect(outcome.classification.eu).toEqual({
       category: 'prohibited',
-      basis: 'Prohibited practice under Art. 5 (Art. 5(1)(d): predicting offending solely from profiling).',
+      basis: 'Prohibited practice under Art. 5(1) (Art. 5(1)(d): predicting offending solely from profiling).',
+      appliesFrom: '2025-02-02',
     });
     expect(ids(outcome.gates)).toEqual(['G0']);
     expect(outcome.clauses).toEqual([]);
@@ -298,6 +305,7 @@ describe('classification', () => {
     };
     const { score, classification } = evaluate(pack, answers);
     expect(score / 58).toBeLessThan(0.5);
+    expect(classification.ca.mitigation?.applied).toBe(true); // the floor holds after the deduction too
     expect(classification.ca.level).toBe('III');
     expect(classification.ca.basis).toContain('Raised to at least level III');
   });
@@ -314,8 +322,13 @@ describe('classification with "Don\'t know" answers', () => {
       basis:
         `Provisional: depends on answers still ${DONT_KNOW} (prohibited, role, domains, data). ` +
         'Treated as high-risk until they are answered, as these could apply: High-risk under Art. 6(2); ' +
-        'High-risk under Art. 6(2) (Annex III point 1: remote biometric identification). ' +
-        'Not yet ruled out: Prohibited practice under Art. 5.',
+        'High-risk under Art. 6(2) (Annex III point 1(a): remote biometric identification); ' +
+        'High-risk under Art. 6(2) (Annex III point 1(b): biometric categorisation by sensitive or protected ' +
+        'attributes); deployers must also tell the people exposed (Art. 50(3)); ' +
+        'High-risk under Art. 6(2) (Annex III point 1(c): emotion recognition); ' +
+        'deployers must also tell the people exposed (Art. 50(3)). ' +
+        'Not yet ruled out: Prohibited practice under Art. 5(1).',
+      appliesFrom: '2027-12-02',
     });
     expect(outcome.classification.eu.basis).not.toContain('identified'); // the "nothing found" text would reassure
     expect(outcome.classification.us.highImpact).toBe(true);
@@ -340,12 +353,14 @@ describe('classification with "Don\'t know" answers', () => {
       basis:
         `Provisional: depends on answers still ${DONT_KNOW} (domains). ` +
         'Treated as high-risk until they are answered, as this could apply: High-risk under Art. 6(2).',
+      appliesFrom: '2027-12-02',
     });
     // The effect answer alone makes it US high-impact, whatever the domains (only their references are missing).
     expect(outcome.classification.us).toEqual({
       highImpact: true,
       basis:
-        'High-impact (OMB M-25-21): the output is a principal basis for decisions with legal, material, binding or significant effects on rights or safety.',
+        'High-impact (OMB M-25-21, appendix section 5): the output is a principal basis for decisions with legal, material, binding or significant effects on rights or safety.',
+      appliesFrom: '2025-04-03',
     });
     // When the tool does not take part in decisions, the domains cannot make it high-risk: nothing changes.
     const none = { ...benefits(), role: option('none') };
@@ -360,7 +375,7 @@ describe('classification with "Don\'t know" answers', () => {
     expect(eu.category).toBe('high-risk');
     expect(eu.basis).toBe(
       'High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits). ' +
-        `Provisional: depends on answers still ${DONT_KNOW} (prohibited). Not yet ruled out: Prohibited practice under Art. 5.`,
+        `Provisional: depends on answers still ${DONT_KNOW} (prohibited). Not yet ruled out: Prohibited practice under Art. 5(1).`,
     );
     // Public-facing is settled as transparency; the unknown domains could make it high-risk.
     const chatbot = fixture('citizen-faq-chatbot').answers;
@@ -401,15 +416,293 @@ describe('classification with "Don\'t know" answers', () => {
     expect(evaluate(pack, benefits()).classification.eu).toEqual({
       category: 'high-risk',
       basis: 'High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits).',
+      appliesFrom: '2027-12-02',
     });
     expect(evaluate(pack, fixture('internal-drafting-aid').answers).classification).toMatchObject({
       eu: {
         category: 'transparency',
         basis:
-          'Transparency duties under Art. 50: tell people they are dealing with AI, and disclose or mark generated content.',
+          'Transparency duties under Art. 50: tell people they are dealing with AI (50(1)), and make sure generated ' +
+          'content is marked (50(2)) and AI-generated text published to inform the public is disclosed (50(4)).',
+        appliesFrom: '2026-08-02',
       },
       us: { highImpact: false },
     });
+  });
+});
+
+describe('the optional go-live date', () => {
+  const withoutGoLive = (answers: Answers) => {
+    const copy = { ...answers };
+    delete copy.go_live;
+    return copy;
+  };
+
+  it('is asked, but an answer set may leave it out: evaluate requires only the other questions', () => {
+    const answers = withoutGoLive(benefits());
+    expect(nextQuestion(pack, answers)?.id).toBe('go_live');
+    expect(missingQuestions(pack, answers)).toEqual(['go_live']);
+    const outcome = evaluate(pack, answers);
+    expect(outcome).toMatchObject({ tier: 'high', score: 34, provisional: false, unknowns: [] });
+    // Without a triage date the go-live date changes nothing at all.
+    expect(outcome).toEqual(evaluate(pack, benefits()));
+    let error: unknown;
+    try {
+      evaluate(pack, { prohibited: options('none'), role: option('none') });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(IncompleteAnswersError);
+    expect((error as IncompleteAnswersError).missing).toContain('contract_value');
+    expect((error as IncompleteAnswersError).missing).not.toContain('go_live');
+    expect((error as IncompleteAnswersError).message).not.toContain('go_live');
+  });
+
+  it('treats "Don\'t know" as no unknown: nothing provisional, no evidence item, no uncertainty count', () => {
+    const drafting = fixture('internal-drafting-aid').answers;
+    expect(drafting.go_live).toEqual(DK);
+    const outcome = evaluate(pack, drafting);
+    expect(outcome).toMatchObject({ provisional: false, unknowns: [] });
+    expect(ids(outcome.evidence)).not.toContain('DK-go_live');
+    expect(outcome).toEqual(evaluate(pack, withoutGoLive(drafting)));
+    // Three unknowns and a go-live "Don't know" stay below the four that raise the tier; a fourth unknown does.
+    const three = { ...drafting, affected: DK, scale: DK, contract_value: DK };
+    const unsure = evaluate(pack, three);
+    expect(unsure.unknowns).toEqual(['affected', 'scale', 'contract_value']);
+    expect(ids(unsure.triggers)).not.toContain('many_unknowns');
+    expect(ids(evaluate(pack, { ...three, lockin: DK }).triggers)).toContain('many_unknowns');
+    // Nor is it an unknown when a partial dialogue has not reached it yet.
+    const open = evaluate(pack, {}, { partial: true });
+    expect(open.unknowns).not.toContain('go_live');
+    expect(ids(open.evidence)).not.toContain('DK-go_live');
+  });
+
+  it('accepts a date or a month, and refuses anything else with a clear message', () => {
+    expect(validateAnswer(pack, 'go_live', text(' 2027-04-01 '))).toEqual({ ok: true, value: text('2027-04-01') });
+    expect(validateAnswer(pack, 'go_live', text('2027-04'))).toEqual({ ok: true, value: text('2027-04') });
+    expect(validateAnswer(pack, 'go_live', DK)).toEqual({ ok: true, value: DK });
+    const message = 'Please write the date as YYYY-MM-DD, for example 2027-04-01 (or a month, 2027-04).';
+    for (const bad of ['next spring', '01/04/2027', '2027-02-30', '2027-13', '2027-4-1', '2027']) {
+      expect(validateAnswer(pack, 'go_live', text(bad)), bad).toEqual({ ok: false, message });
+    }
+    expect(() => evaluate(pack, { ...benefits(), go_live: text('April 2027') })).toThrow(
+      `Answer to "go_live": ${message}`,
+    );
+  });
+});
+
+describe('biometrics: 1:1 verification and 1:N identification', () => {
+  // A generative drafting aid: Transparency under the EU AI Act, not US high-impact, Low.
+  const low = () => fixture('internal-drafting-aid').answers;
+
+  it('treats 1:1 verification as neither EU high-risk nor US high-impact, but at least Medium with its own gate', () => {
+    const outcome = evaluate(pack, { ...low(), scale: option('under_100'), data: option('biometric_verification') });
+    expect(outcome.score).toBeLessThan(pack.tiers.medium.from); // the trigger, not the score, makes it Medium
+    expect(outcome.tier).toBe('medium');
+    expect(outcome.triggers).toEqual([
+      { id: 'biometric_verification', label: 'Confirms identities from biometric data (1:1)', minTier: 'medium' },
+    ]);
+    const { eu, us } = outcome.classification;
+    expect(eu.category).toBe('transparency');
+    expect(eu.basis).toContain(
+      'Biometric verification whose sole purpose is to confirm that a person is who they claim to be is excluded ' +
+        'from Annex III point 1(a)',
+    );
+    expect(us.highImpact).toBe(false);
+    expect(ids(outcome.gates)).toContain('G30');
+    for (const id of ['G22', 'G23', 'G26']) expect(ids(outcome.gates)).not.toContain(id);
+  });
+
+  it('treats 1:N identification as EU high-risk (Annex III point 1(a)), US high-impact and Critical', () => {
+    const outcome = evaluate(pack, { ...low(), data: option('biometric_id') });
+    expect(outcome.tier).toBe('critical');
+    expect(ids(outcome.triggers)).toEqual(['biometric_identification', 'eu_high_risk', 'us_high_impact']);
+    expect(outcome.classification.eu).toEqual({
+      category: 'high-risk',
+      basis: 'High-risk under Art. 6(2) (Annex III point 1(a): remote biometric identification).',
+      appliesFrom: '2027-12-02',
+    });
+    expect(outcome.classification.us).toEqual({
+      highImpact: true,
+      basis: 'High-impact (OMB M-25-21): one-to-many biometric identification of individuals.',
+      appliesFrom: '2025-04-03',
+    });
+    expect(ids(outcome.gates)).toEqual(expect.arrayContaining(['G22', 'G23', 'G26']));
+    expect(ids(outcome.gates)).not.toContain('G30');
+  });
+
+  it.each([
+    ['biometric_categorisation', 'Annex III point 1(b): biometric categorisation'],
+    ['emotion_recognition', 'Annex III point 1(c): emotion recognition'],
+  ])('treats %s as EU high-risk (%s) with the Art. 50(3) notice, but not US high-impact', (data, point) => {
+    const outcome = evaluate(pack, { ...low(), data: option(data) });
+    expect(outcome.tier).toBe('high');
+    expect(ids(outcome.triggers)).toEqual(['eu_high_risk']);
+    expect(outcome.classification.eu).toMatchObject({ category: 'high-risk', appliesFrom: '2027-12-02' });
+    expect(outcome.classification.eu.basis).toContain(point);
+    expect(outcome.classification.eu.basis).toContain('deployers must also tell the people exposed (Art. 50(3))');
+    expect(outcome.classification.us.highImpact).toBe(false);
+    expect(ids(outcome.gates)).toEqual(expect.arrayContaining(['G22', 'G29']));
+  });
+});
+
+describe('fixed rules: outside the EU AI Act, still assessed for Canada', () => {
+  const rulesBased = (answers: Answers): Answers => {
+    const copy: Answers = { ...answers, technique: option('rules') };
+    delete copy.explainability;
+    return copy;
+  };
+
+  it('is not an AI system under Art. 3(1), even where the answers would otherwise make it high-risk', () => {
+    const outcome = evaluate(pack, rulesBased(benefits()));
+    expect(outcome.classification.eu).toEqual({
+      category: 'out-of-scope',
+      basis: expect.stringMatching(/^Not an AI system under Art\. 3\(1\): rules defined solely by people/),
+    });
+    expect(outcome.classification.eu.basis).toContain(
+      'No AI Act duty applies; data-protection and equality law still do.',
+    );
+    expect(ids(outcome.triggers)).not.toContain('eu_high_risk');
+    expect(ids(outcome.gates)).not.toContain('G22');
+    expect(ids(outcome.clauses)).not.toContain('C17');
+    // Drafting in an Annex III area needs no Art. 6(3) note either, and a public-facing tool no Art. 50 duty.
+    const drafting = evaluate(pack, rulesBased({ ...benefits(), role: option('drafts') })).classification.eu;
+    expect(drafting.category).toBe('out-of-scope');
+    expect(drafting.basis).not.toContain('Art. 6(3)');
+    const chatbot = evaluate(pack, rulesBased(fixture('citizen-faq-chatbot').answers));
+    expect(chatbot.classification.eu.category).toBe('out-of-scope');
+    expect(ids(chatbot.gates)).not.toContain('G29');
+  });
+
+  it('still gives the Canadian AIA-style level and the UK duties', () => {
+    const { classification } = evaluate(pack, rulesBased(benefits()));
+    expect(classification.ca).toMatchObject({ level: 'III', appliesFrom: '2025-06-24' });
+    expect(classification.ca.basis).toMatch(/^AIA-style estimate from the triage score/);
+    expect(classification.uk).toMatchObject({ atrsExpected: true, kpiDuty: true });
+  });
+
+  it('comes after the prohibited rule: a prohibited practice still stops, an unconfirmed one is not ruled out', () => {
+    const stopped = evaluate(pack, { ...rulesBased(benefits()), prohibited: options('social_scoring') });
+    expect(stopped.tier).toBe('stop');
+    expect(stopped.classification.eu.category).toBe('prohibited');
+    const unsure = evaluate(pack, { ...rulesBased(benefits()), prohibited: DK });
+    expect(unsure.classification.eu.category).toBe('out-of-scope');
+    expect(unsure.classification.eu.basis).toContain('Not yet ruled out: Prohibited practice under Art. 5(1).');
+    // "Don't know" on the technique keeps the AI Act in play.
+    expect(evaluate(pack, { ...benefits(), technique: DK }).classification.eu.category).toBe('high-risk');
+  });
+});
+
+describe('Canada: the AIA-style mitigation deduction', () => {
+  // Benefits scoring with every output reviewed (no tested fallback), full explanations and recourse in place.
+  const mitigated = (): Answers => ({
+    ...benefits(),
+    explainability: option('full'),
+    contestability: option('in_place'),
+  });
+
+  it('takes 15 % off the score before the level is read when mitigation reaches 80 % of its maximum', () => {
+    const { score, classification } = evaluate(pack, mitigated());
+    expect(score).toBe(31); // 53 %: level III without the deduction
+    expect(classification.ca.mitigation).toEqual({ points: 6, max: 7, applied: true, score: 26 });
+    expect(classification.ca.level).toBe('II');
+    expect(classification.ca.basis).toContain(
+      '31 of 58 points (53 %). Mitigation 6 of 7 (86 %), at least 80 %: 15 % off, 26 points (45 %).',
+    );
+  });
+
+  it('takes nothing off below 80 %', () => {
+    const { score, classification } = evaluate(pack, { ...mitigated(), oversight: option('sampled') });
+    expect(score).toBe(33);
+    expect(classification.ca.mitigation).toEqual({ points: 5, max: 7, applied: false, score: 33 });
+    expect(classification.ca.level).toBe('III');
+    expect(classification.ca.basis).toContain('Mitigation 5 of 7 (71 %), under 80 %: no deduction.');
+  });
+
+  it('counts a skipped question for neither side, so 4 of 5 is exactly 80 % and applies', () => {
+    // Fixed rules skip explainability; its stale answer is ignored.
+    const rules = { ...mitigated(), technique: option('rules') };
+    expect(evaluate(pack, rules).classification.ca.mitigation).toEqual({ points: 4, max: 5, applied: true, score: 25 });
+    const sampled = evaluate(pack, { ...rules, oversight: option('sampled') }).classification.ca;
+    expect(sampled.mitigation).toEqual({ points: 3, max: 5, applied: false, score: 31 });
+    expect(sampled.level).toBe('III');
+    // No decisions about people skips contestability.
+    const none = { ...mitigated(), role: option('none'), oversight: option('full_with_fallback') };
+    expect(evaluate(pack, none).classification.ca.mitigation).toEqual({ points: 5, max: 5, applied: true, score: 22 });
+  });
+
+  it('gives a "Don\'t know" no credit but keeps its share of the maximum', () => {
+    const answers = { ...mitigated(), oversight: option('full_with_fallback'), explainability: DK };
+    expect(evaluate(pack, answers).classification.ca.mitigation).toEqual({
+      points: 5,
+      max: 7,
+      applied: false,
+      score: 33,
+    });
+  });
+});
+
+describe('the timeline of dated duties', () => {
+  const enforcement = () => fixture('automated-enforcement').answers;
+  const duty = (outcome: ReturnType<typeof evaluate>, ref: string) =>
+    outcome.timeline?.duties.find((d) => d.ref === ref);
+
+  it('says a duty from 2 Dec 2027 does not bind yet on 1 Dec 2026 but binds by a go-live of 15 Jan 2028', () => {
+    const outcome = evaluate(pack, enforcement(), { on: '2026-12-01' });
+    expect(outcome.timeline).toMatchObject({ triageDate: '2026-12-01', goLive: '2028-01-15' });
+    const fria = outcome.gates.find((g) => g.id === 'G22')!;
+    expect(fria.appliesFrom).toBe('2027-12-02');
+    expect(duty(outcome, 'G22')).toEqual({
+      ref: 'G22',
+      text: fria.text,
+      from: '2027-12-02',
+      onTriageDate: 'not-yet',
+      atGoLive: 'binds',
+    });
+    expect(duty(outcome, 'C17')).toEqual({
+      ref: 'C17',
+      text: 'Regulatory conformity',
+      from: '2027-12-02',
+      onTriageDate: 'not-yet',
+      atGoLive: 'binds',
+    });
+    expect(duty(outcome, 'G25')).toMatchObject({ from: '2025-02-24', onTriageDate: 'binds', atGoLive: 'binds' });
+    // Every dated gate and clause, and nothing else.
+    const dated = [...outcome.gates, ...outcome.clauses].filter((x) => x.appliesFrom !== undefined);
+    expect(outcome.timeline?.duties.map((d) => d.ref)).toEqual(ids(dated));
+  });
+
+  it('binds from the day itself, and reads a month as its first day', () => {
+    expect(duty(evaluate(pack, enforcement(), { on: '2027-12-01' }), 'G22')?.onTriageDate).toBe('not-yet');
+    expect(duty(evaluate(pack, enforcement(), { on: '2027-12-02' }), 'G22')?.onTriageDate).toBe('binds');
+    const june = evaluate(pack, { ...enforcement(), go_live: text('2027-06') }, { on: '2026-12-01' });
+    expect(june.timeline?.goLive).toBe('2027-06-01');
+    expect(duty(june, 'G22')?.atGoLive).toBe('not-yet');
+  });
+
+  it('leaves out go-live when it is not given, and the whole timeline without a triage date', () => {
+    for (const goLive of [DK, undefined]) {
+      const answers: Answers = { ...enforcement() };
+      if (goLive) answers.go_live = goLive;
+      else delete answers.go_live;
+      const { timeline } = evaluate(pack, answers, { on: '2026-12-01' });
+      expect(timeline?.triageDate).toBe('2026-12-01');
+      expect(timeline).not.toHaveProperty('goLive');
+      expect(timeline?.duties.length).toBeGreaterThan(0);
+      for (const d of timeline?.duties ?? []) expect(d).not.toHaveProperty('atGoLive');
+    }
+    const { timeline, ...rest } = evaluate(pack, enforcement(), { on: '2026-12-01' });
+    expect(timeline).toBeDefined();
+    const undated = evaluate(pack, enforcement());
+    expect(undated).not.toHaveProperty('timeline');
+    expect(rest).toEqual(undated);
+  });
+
+  it('gives no timeline for a pack that dates nothing (2026.11)', () => {
+    const old = parsePack(readFileSync('prompts/triage/archive/default-2026.11.yaml', 'utf8'), 'archive');
+    const answers: Answers = { ...enforcement() };
+    delete answers.go_live;
+    expect(evaluate(old, answers, { on: '2026-12-01' })).not.toHaveProperty('timeline');
   });
 });
 

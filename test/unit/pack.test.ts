@@ -42,9 +42,11 @@ describe('the default pack', () => {
     expect(loaded.hash).toBe(createHash('sha256').update(DEFAULT_PACK_TEXT).digest('hex'));
   });
 
-  it('is short: 12 to 15 questions with stable snake_case ids', () => {
+  it('is short: 12 to 16 questions (15 required and the optional go-live) with stable snake_case ids', () => {
     expect(pack.questions.length).toBeGreaterThanOrEqual(12);
-    expect(pack.questions.length).toBeLessThanOrEqual(15);
+    expect(pack.questions.length).toBeLessThanOrEqual(16);
+    expect(pack.questions.filter((q) => !q.optional)).toHaveLength(15);
+    expect(pack.questions.filter((q) => q.optional).map((q) => q.id)).toEqual(['go_live']);
     expect(pack.questions.map((q) => q.id)).toEqual([
       'prohibited',
       'role',
@@ -60,14 +62,16 @@ describe('the default pack', () => {
       'exposure',
       'contestability',
       'lockin',
+      'go_live',
       'contract_value',
     ]);
   });
 
-  it('offers "Don\'t know" with an evidence item on every question', () => {
+  it('offers "Don\'t know" on every question, with an evidence item on every required one', () => {
     for (const q of pack.questions) {
       expect(q.dontKnow.allowed, q.id).toBe(true);
-      expect(q.dontKnow.evidence, q.id).toBeTruthy();
+      // An optional question's "Don't know" is no unknown, so it asks for no evidence.
+      if (!q.optional) expect(q.dontKnow.evidence, q.id).toBeTruthy();
     }
   });
 
@@ -144,6 +148,18 @@ describe('a broken pack', () => {
   it('rejects a scored option without points', () => {
     const message = brokenPackError([['questions', 1, 'options', 0, 'points'], undefined]);
     expect(message).toContain('questions[1].options[0].points: Required on a scored question');
+  });
+
+  it('rejects a required question whose "Don\'t know" has no evidence item, and an optional choice question', () => {
+    const noEvidence = brokenPackError([['questions', 1, 'dontKnow', 'evidence'], undefined]);
+    expect(noEvidence).toContain('questions[1].dontKnow.evidence: Required when "Don\'t know" is allowed');
+    const optionalChoice = brokenPackError([['questions', 1, 'optional'], true]);
+    expect(optionalChoice).toContain('questions[1].optional: only a text question can be optional');
+  });
+
+  it('rejects a go-live question that is not a date question', () => {
+    const message = brokenPackError([['goLiveQuestion'], 'contract_value']);
+    expect(message).toContain('goLiveQuestion: "contract_value" is not a date question (kind: text, parse: date)');
   });
 
   it('rejects a label too long for a button', () => {

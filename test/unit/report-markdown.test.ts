@@ -4,8 +4,12 @@ import { escapeMarkdown, renderMarkdownReport } from '../../src/core/triage/repo
 import type { Answers } from '../../src/core/triage/types.js';
 import { fixture, pack, text } from './triage-helpers.js';
 
-function report(answers: Answers, meta: Parameters<typeof renderMarkdownReport>[3] = {}, partial = false): string {
-  return renderMarkdownReport(pack, answers, evaluate(pack, answers, { partial }), meta);
+function report(
+  answers: Answers,
+  meta: Parameters<typeof renderMarkdownReport>[3] = {},
+  opts: Parameters<typeof evaluate>[2] = {},
+): string {
+  return renderMarkdownReport(pack, answers, evaluate(pack, answers, opts), meta);
 }
 
 /** The Markdown of one section, from its heading to the next. */
@@ -38,7 +42,7 @@ describe('renderMarkdownReport', () => {
     );
     const classes = section(markdown, 'Regulatory classification');
     expect(classes).toContain(
-      '| EU AI Act | High-risk | High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits). |',
+      '| EU AI Act | High-risk (Art. 6(2), Annex III) | High-risk under Art. 6(2) (Annex III point 5(a): access to essential public services and benefits). Applies from 2 Dec 2027. |',
     );
     expect(classes).toContain('Procurement Act KPI duty applies');
     expect(classes).toContain('| US federal (OMB M-25-21) | High-impact |');
@@ -60,13 +64,38 @@ describe('renderMarkdownReport', () => {
       '| 2 | What role does the AI play in decisions about people? `role` | Scores, flags or recommends cases | Sam Lee, 2026-11-20T10:02:00Z |',
     );
     expect(answers).toContain(
-      '| 15 | What is the estimated total contract value, with currency (e.g. £6.2m)? `contract_value` | £6.2m |',
+      '| 16 | What is the estimated total contract value, with currency (e.g. £6.2m)? `contract_value` | £6.2m |',
     );
-    expect(markdown).toContain(`version 2026.11, sha256 \`${pack.hash}\``);
+    expect(answers).toContain(
+      '| 15 | When is it planned to go live? Optional; write the date as YYYY-MM-DD. `go_live` | 2027-04-01 |',
+    );
+    expect(markdown).toContain(`version 2026.12, sha256 \`${pack.hash}\``);
+  });
+
+  it('says when each dated duty applies, on the triage date and at the planned go-live', () => {
+    // Planned go-live 15 Jan 2028: after the EU high-risk duties start (2 Dec 2027), which the triage date is not.
+    const enforcement = fixture('automated-enforcement');
+    const dated = report(enforcement.answers, { title: enforcement.title }, { on: '2026-12-01' });
+    const when = section(dated, 'When the duties apply');
+    expect(when).toContain('On the triage date (1 Dec 2026) and at the planned go-live (15 Jan 2028):');
+    expect(when).toContain('| Duty | Applies from | On the triage date | At go-live |');
+    const row = (ref: string) => when.split('\n').find((line) => line.startsWith(`| \`${ref}\` `));
+    expect(row('G22')).toMatch(/^\| `G22` EU high-risk: complete a fundamental rights impact assessment .*\|/);
+    expect(row('G22')).toMatch(/ \| 2 Dec 2027 \| not yet \| binds \|$/);
+    expect(row('G24')).toMatch(/ \| 6 Feb 2024 \| binds \| binds \|$/);
+    // A go-live before 2 Dec 2027 is still before the EU duty.
+    const early = report({ ...enforcement.answers, go_live: text('2027-04-01') }, {}, { on: '2026-12-01' });
+    const earlyWhen = section(early, 'When the duties apply');
+    expect(earlyWhen).toContain('at the planned go-live (1 Apr 2027):');
+    expect(earlyWhen.split('\n').find((line) => line.startsWith('| `G22` '))).toMatch(
+      / \| 2 Dec 2027 \| not yet \| not yet \|$/,
+    );
+    // Without a triage date there is no timeline.
+    expect(report(enforcement.answers)).not.toContain('## When the duties apply');
   });
 
   it('marks a partial result provisional and shows what is still unanswered', () => {
-    const partial = report(fixture('partial-caseworker-summaries').answers, {}, true);
+    const partial = report(fixture('partial-caseworker-summaries').answers, {}, { partial: true });
     expect(partial).toContain("> **Provisional:** 10 answers are “Don't know”");
     expect(section(partial, 'Answers')).toContain("`lockin` | *Not answered (counted as “Don't know”)* |");
     expect(section(partial, 'Evidence to obtain')).toContain('`DK-effect`');
@@ -74,7 +103,7 @@ describe('renderMarkdownReport', () => {
 
   it('reports a STOP with the stop gate and no contract content', () => {
     const stop = report(fixture('social-scoring').answers);
-    expect(stop).toContain('**Tier: STOP**');
+    expect(stop).toContain('**Tier: STOP: do not procure**');
     expect(section(stop, 'Gates before award or go-live')).toContain('- **G0** Do not procure this use.');
     expect(stop).not.toContain('## KPIs');
     expect(stop).not.toContain('## Contract clauses');

@@ -3,10 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/channels/slack/render/blocks.js';
 import { escapeMrkdwn } from '../../src/channels/slack/render/mrkdwn.js';
 import type { Dialogue } from '../../src/core/triage/dialogue.js';
-import { evaluate, nextQuestion } from '../../src/core/triage/engine.js';
+import { evaluate, missingQuestions } from '../../src/core/triage/engine.js';
+import { outcomeLabels } from '../../src/core/triage/labels.js';
+import type { Pack } from '../../src/core/triage/pack-schema.js';
+import { renderMarkdownReport } from '../../src/core/triage/report-markdown.js';
 import type { Answers } from '../../src/core/triage/types.js';
 import { questionView, summaryView } from '../../src/core/triage/views.js';
-import type { View } from '../../src/core/view.js';
+import { plainText, type View } from '../../src/core/view.js';
 import { findBroadcastMentions, validateMessage } from '../support/blockkit.js';
 import { fixture, pack } from './triage-helpers.js';
 
@@ -55,6 +58,8 @@ function mrkdwnTexts(json: unknown): string[] {
   return out;
 }
 
+const DATES = ['2027-04-01', '2028-01', '2026-08-02', '2030-12-31'];
+
 describe('Slack rendering', () => {
   it('escapes everything that could mention, link or format', () => {
     expect(escapeMrkdwn('<!channel> & <@U1>')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt;');
@@ -98,10 +103,19 @@ describe('Slack rendering', () => {
     fc.assert(
       fc.property(fc.infiniteStream(fc.nat()), fc.string({ maxLength: 150 }), (picks, title) => {
         const answers: Answers = {};
+        const leftOut = new Set<string>();
         const it = picks[Symbol.iterator]();
-        for (let q = nextQuestion(pack, answers); q; q = nextQuestion(pack, answers)) {
+        const next = () => {
+          const id = missingQuestions(pack, answers).find((m) => !leftOut.has(m));
+          return pack.questions.find((q) => q.id === id);
+        };
+        for (let q = next(); q; q = next()) {
           const n = it.next().value as number;
-          if (q.kind === 'text') answers[q.id] = n % 2 ? { kind: 'dontKnow' } : { kind: 'text', text: '£6m' };
+          if (q.kind === 'text' && q.parse === 'date') {
+            // The optional go-live date: left out, "Don't know", a day or a month.
+            if (n % 4 === 0) leftOut.add(q.id);
+            else answers[q.id] = n % 4 === 1 ? { kind: 'dontKnow' } : { kind: 'text', text: DATES[n % DATES.length]! };
+          } else if (q.kind === 'text') answers[q.id] = n % 2 ? { kind: 'dontKnow' } : { kind: 'text', text: '£6m' };
           else {
             const ids = q.options.map((o) => o.id);
             answers[q.id] =
@@ -112,7 +126,14 @@ describe('Slack rendering', () => {
                   : { kind: 'options', optionIds: [q.options.filter((o) => !o.exclusive)[n % 3]!.id] };
           }
         }
-        const message = renderMessage(summaryView(dialogue(title.padEnd(150, 'x')), evaluate(pack, answers)));
+        const message = renderMessage(
+          // With a triage date, so the dated gates carry their notes too.
+          summaryView(
+            dialogue(title.padEnd(150, 'x')),
+            evaluate(pack, answers, { on: '2026-12-01' }),
+            outcomeLabels(pack),
+          ),
+        );
         expect(validateMessage(message)).toEqual([]);
       }),
       { numRuns: 60 },
@@ -122,16 +143,61 @@ describe('Slack rendering', () => {
 
 describe('a summary with answers still "Don\'t know"', () => {
   it('marks the cautious US class and UK duties as provisional, and settled ones as plain', () => {
-    const unknown = renderMessage(summaryView(dialogue('Unknowns'), evaluate(pack, {}, { partial: true })));
+    const unknown = renderMessage(
+      summaryView(dialogue('Unknowns'), evaluate(pack, {}, { partial: true }), outcomeLabels(pack)),
+    );
     expect(JSON.stringify(unknown.blocks)).toContain('High-impact AI (provisional)');
     expect(JSON.stringify(unknown.blocks)).toContain(
       'ATRS record expected (provisional); Procurement Act 2023 KPI duty (over £5m) (provisional)',
     );
     const benefits = fixture('benefits-scoring');
-    const settled = renderMessage(summaryView(dialogue(benefits.title), evaluate(pack, benefits.answers)));
+    const settled = renderMessage(
+      summaryView(dialogue(benefits.title), evaluate(pack, benefits.answers), outcomeLabels(pack)),
+    );
     expect(JSON.stringify(settled.blocks)).toContain('High-impact AI');
     expect(JSON.stringify(settled.blocks)).not.toContain('High-impact AI (provisional)');
     expect(JSON.stringify(settled.blocks)).toContain('Procurement Act 2023 KPI duty (over £5m)');
     expect(JSON.stringify(settled.blocks)).not.toContain('(over £5m) (provisional)');
+  });
+});
+
+describe('the tier label in the summary', () => {
+  const stopped = fixture('social-scoring');
+  const headline = (view: View) => {
+    const first = view.blocks[0];
+    return first?.type === 'text' ? plainText(first.content) : '';
+  };
+
+  it('is the pack’s label, "STOP: do not procure" for a stop, the same as the report’s', () => {
+    const outcome = evaluate(pack, stopped.answers);
+    expect(outcome.tier).toBe('stop');
+    expect(pack.tiers.stop.label).toBe('STOP: do not procure');
+    const view = summaryView(dialogue(stopped.title), outcome, outcomeLabels(pack));
+    expect(view.heading).toBe('Triage result: STOP: do not procure');
+    expect(view.fallback).toContain(': STOP: do not procure (');
+    expect(headline(view)).toMatch(/^Tier: STOP: do not procure · score /);
+    expect(JSON.stringify(renderMessage(view).blocks)).toContain('STOP: do not procure');
+    expect(renderMarkdownReport(pack, stopped.answers, outcome)).toContain('**Tier: STOP: do not procure**');
+  });
+
+  it('follows the pack: another pack’s labels show in the summary and the report alike', () => {
+    const renamed: Pack = {
+      ...pack,
+      tiers: {
+        ...pack.tiers,
+        stop: { ...pack.tiers.stop, label: 'Prohibited: stop here' },
+        high: { ...pack.tiers.high, label: 'Elevated' },
+      },
+    };
+    const outcome = evaluate(renamed, stopped.answers);
+    const view = summaryView(dialogue(stopped.title), outcome, outcomeLabels(renamed));
+    expect(view.heading).toBe('Triage result: Prohibited: stop here');
+    expect(headline(view)).toMatch(/^Tier: Prohibited: stop here · /);
+    expect(renderMarkdownReport(renamed, stopped.answers, outcome)).toContain('**Tier: Prohibited: stop here**');
+    const benefits = fixture('benefits-scoring');
+    const high = evaluate(renamed, benefits.answers);
+    expect(high.tier).toBe('high');
+    expect(headline(summaryView(dialogue(benefits.title), high, outcomeLabels(renamed)))).toMatch(/^Tier: Elevated · /);
+    expect(renderMarkdownReport(renamed, benefits.answers, high)).toContain('**Tier: Elevated**');
   });
 });

@@ -4,10 +4,10 @@
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { addMonths, isLocalDate, isValidTimeZone } from '../calendar.js';
 import { UserRefSchema } from '../triage/dialogue.js';
 import { CURRENCIES } from '../triage/pack-schema.js';
 import { TIERS } from '../triage/types.js';
-import { addMonths, isLocalDate, isValidTimeZone } from './calendar.js';
 
 export const JURISDICTIONS = ['UK', 'EU', 'US', 'CA', 'other'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
@@ -40,19 +40,24 @@ export const CPN_RATING: Record<
   other: { label: 'Other', ocds: 'other' },
 };
 
-/** Procurement Act 2023 s.52: KPIs (and so Contract Performance Notices) for contracts over £5 million. */
-export const CPN_THRESHOLD_GBP = 5_000_000;
 export const MIN_KPIS_WITH_DUTY = 3;
 export const MATERIAL_KPIS = 3;
 /** Keeps a contract's schedule of obligations bounded. */
 export const MAX_CONTRACT_YEARS = 20;
 
-export function hasCpnDuty(contract: {
-  jurisdiction: Jurisdiction;
-  value: { amount: number; currency: string };
-}): boolean {
+/**
+ * Procurement Act 2023 s.52 and s.71: KPIs, and so Contract Performance Notices, for UK contracts over the
+ * threshold of the triage's pack (`kpiThreshold`); none when the pack sets none.
+ */
+export function hasCpnDuty(
+  contract: { jurisdiction: Jurisdiction; value: { amount: number; currency: string } },
+  threshold: { currency: string; over: number } | undefined,
+): boolean {
   return (
-    contract.jurisdiction === 'UK' && contract.value.currency === 'GBP' && contract.value.amount > CPN_THRESHOLD_GBP
+    threshold !== undefined &&
+    contract.jurisdiction === 'UK' &&
+    contract.value.currency === threshold.currency &&
+    contract.value.amount > threshold.over
   );
 }
 
@@ -65,8 +70,10 @@ const CadenceSchema = z
   .object({
     /** Months from one review to the next. */
     months: z.number().int().min(1).max(24),
-    /** After the first 6 months, reviews come this many months apart (critical tier: monthly, then quarterly). */
+    /** After the first `firstMonths`, reviews come this many months apart (critical tier: monthly, then quarterly). */
     thenMonths: z.number().int().min(1).max(24).optional(),
+    /** From the triage's pack; contracts registered before pack 2026.12 have none and mean `LEGACY_FIRST_MONTHS`. */
+    firstMonths: z.number().int().min(1).max(60).optional(),
   })
   .strict();
 
@@ -164,11 +171,13 @@ export const ContractSchema = z
         packId: z.string(),
         packVersion: z.string(),
         packHash: z.string(),
+        /** The tier's label in that pack (contracts registered before 2026.12 have none). */
+        tierLabel: z.string().min(1).max(100).optional(),
       })
       .strict()
       .optional(),
     kpis: z.array(ContractKpiSchema).min(1).max(50),
-    /** Procurement Act 2023: Contract Performance Notices are due (UK, over £5m). Derived at registration. */
+    /** Procurement Act 2023: Contract Performance Notices are due (UK, over the pack's threshold). Set at registration. */
     cpnDuty: z.boolean(),
     /**
      * The date the contract was registered with the bot. Obligations due earlier are not reminded of: a contract

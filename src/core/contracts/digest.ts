@@ -2,9 +2,10 @@
  * The daily digest for a procurement channel, and the same list for a person who asks (the kpi command): what
  * is overdue, due today and due within the week, with a way to record, snooze or open each item.
  */
+
+import type { LocalDate } from '../calendar.js';
 import type { Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
 import { ContractActions } from './actions.js';
-import type { LocalDate } from './calendar.js';
 import type { Contract } from './contract.js';
 import { dueDate, statusPhrase } from './format.js';
 import { compareObligations, DEFAULT_HORIZON_DAYS, type OpenItem, openItems } from './obligations.js';

@@ -1,6 +1,8 @@
 /** Small pieces of wording shared by the contract views and forms. Text as data, like every view. */
+
+import { type LocalDate, zonedInstant } from '../calendar.js';
+import { LEGACY_FIRST_MONTHS } from '../triage/pack-schema.js';
 import type { Inline, Paragraph } from '../view.js';
-import { type LocalDate, zonedInstant } from './calendar.js';
 import type { Contract, ContractKpi } from './contract.js';
 import type { OpenItem } from './obligations.js';
 
@@ -25,7 +27,8 @@ const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 export function cadenceLabel(cadence: ContractKpi['cadence']): string {
   if (cadence.thenMonths === undefined || cadence.thenMonths === cadence.months)
     return capitalise(every(cadence.months));
-  return `${capitalise(every(cadence.months))} for the first 6 months, then ${every(cadence.thenMonths)}`;
+  const first = cadence.firstMonths ?? LEGACY_FIRST_MONTHS;
+  return `${capitalise(every(cadence.months))} for the first ${first} months, then ${every(cadence.thenMonths)}`;
 }
 
 /** A due date as a moment (09:00 in the contract's zone), so Slack shows it in each reader's own zone. */

@@ -3,7 +3,8 @@
  * schedule is recomputed on every read (never stored), so editing a KPI's cadence or logging a breach changes
  * the reminders at once, and a stored result or snooze is keyed by a stable obligation key.
  */
-import { addDays, addMonths, compareDates, daysBetween, type LocalDate, monthStepper } from './calendar.js';
+import { addDays, addMonths, compareDates, daysBetween, type LocalDate, monthStepper } from '../calendar.js';
+import { LEGACY_FIRST_MONTHS } from '../triage/pack-schema.js';
 import { type Contract, type ContractKpi, type ContractResult, currentBreaches } from './contract.js';
 
 export type ObligationKind = 'kpi' | 'cpn' | 'breach-cpn' | 'docs' | 'retriage';
@@ -22,8 +23,6 @@ export interface Obligation {
 /** The fields the schedule depends on. */
 export type ScheduleSource = Pick<Contract, 'start' | 'end' | 'kpis' | 'cpnDuty' | 'breaches'>;
 
-/** The first months of a two-speed cadence (critical tier: monthly for 6 months, then quarterly). */
-export const FIRST_PHASE_MONTHS = 6;
 /** A Contract Performance Notice at least every 12 months (Procurement Act 2023 s.71(2)). */
 export const CPN_EVERY_MONTHS = 12;
 /** Published within 30 days of the breach (s.71(5) and guidance). */
@@ -58,7 +57,7 @@ function* kpiOffsets(cadence: ContractKpi['cadence']): Generator<number> {
   let offset = 0;
   for (;;) {
     const step =
-      cadence.thenMonths !== undefined && offset + cadence.months > FIRST_PHASE_MONTHS
+      cadence.thenMonths !== undefined && offset + cadence.months > (cadence.firstMonths ?? LEGACY_FIRST_MONTHS)
         ? cadence.thenMonths
         : cadence.months;
     offset += step;

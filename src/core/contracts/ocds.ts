@@ -3,9 +3,10 @@
  * (metrics extension), the recorded results as implementation observations rated on the UK Contract Performance
  * Notice scale (UK extension, `measureClassification`), and every review as an implementation milestone.
  */
+
+import { addDays, isoInZone, type LocalDate, localDateOf, zonedInstant } from '../calendar.js';
 import { BadInputError } from '../errors.js';
-import { TIER_LABEL } from '../triage/views.js';
-import { addDays, isoInZone, type LocalDate, localDateOf, zonedInstant } from './calendar.js';
+import { storedTierLabel } from '../triage/labels.js';
 import { type Contract, type ContractResult, CPN_RATING } from './contract.js';
 import { cadenceLabel } from './format.js';
 import { isTracked, latestResults, type Obligation, type ObligationKind, obligationsOf } from './obligations.js';
@@ -281,7 +282,7 @@ export function ocdsRelease(
         title: contract.title,
         ...(triage
           ? {
-              description: `AI system. Risk triage: ${TIER_LABEL[triage.tier]}, score ${triage.score} of ${triage.max} (question pack ${triage.packId} ${triage.packVersion}).`,
+              description: `AI system. Risk triage: ${storedTierLabel(triage.tier, triage.tierLabel)}, score ${triage.score} of ${triage.max} (question pack ${triage.packId} ${triage.packVersion}).`,
             }
           : {}),
         status: today > contract.end ? 'terminated' : 'active',

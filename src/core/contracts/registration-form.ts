@@ -2,7 +2,7 @@
  * "Register contract": the form, prefilled from a completed triage (registration-prefill.ts) and parsed into a
  * contract record by registration-parse.ts.
  */
-import { TIER_LABEL } from '../triage/views.js';
+import { formatThreshold, storedTierLabel } from '../triage/labels.js';
 import type { FormField, FormValues, FormView, Paragraph } from '../view.js';
 import { ContractActions } from './actions.js';
 import { CURRENCIES, JURISDICTION_LABEL, JURISDICTIONS, MATERIAL_KPIS } from './contract.js';
@@ -85,6 +85,7 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
   const known = [prefill.owner, prefill.sro];
   const zones: string[] = [...COMMON_TIME_ZONES];
   if (!zones.includes(prefill.timeZone)) zones.unshift(prefill.timeZone);
+  const over = prefill.kpiThreshold ? formatThreshold(prefill.kpiThreshold) : undefined;
   const kpiOptions = prefill.library.map(kpiOption);
   const cadenceOptions = prefill.cadences.map((c) => ({ id: c.id, label: c.label }));
   const selectedTargets = prefill.kpis
@@ -161,7 +162,9 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
       label: 'KPIs to track',
       options: kpiOptions,
       initial: list(F.kpis, prefill.kpis),
-      hint: 'From the triage KPI pack. UK contracts over £5m need at least 3 (Procurement Act 2023 s.52).',
+      hint: over
+        ? `From the triage KPI pack. UK contracts over ${over} need at least 3 (Procurement Act 2023 s.52).`
+        : 'From the triage KPI pack.',
     },
     {
       kind: 'multiselect',
@@ -171,7 +174,9 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
       initial: list(F.material, prefill.material),
       max: MATERIAL_KPIS,
       optional: true,
-      hint: 'Named in the Contract Details Notice; exactly 3 for UK contracts over £5m.',
+      hint: over
+        ? `Named in the Contract Details Notice; exactly 3 for UK contracts over ${over}.`
+        : 'Named in the Contract Details Notice, where one is required.',
     },
     // Per prefilled KPI, its target and review cadence side by side: 2 blocks each, 67 in all with every KPI of
     // the default pack (27), inside Slack's 100. No hint per KPI (the intro says it once), so the Teams card stays
@@ -196,7 +201,9 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
   ];
   const intro: Paragraph = ['From the triage ', { strong: prefill.title }];
   if (prefill.triage)
-    intro.push(` (${TIER_LABEL[prefill.triage.tier]}, score ${prefill.triage.score} of ${prefill.triage.max})`);
+    intro.push(
+      ` (${storedTierLabel(prefill.triage.tier, prefill.triage.tierLabel)}, score ${prefill.triage.score} of ${prefill.triage.max})`,
+    );
   intro.push(
     '. The KPIs, targets and review cadences come from its KPI pack: change anything that differs. An empty target means the standard one.',
   );

@@ -1,7 +1,9 @@
 /** Checks a submitted registration form and builds the contract record, with a message beside each wrong field. */
+
+import { addMonths, formatLocalDate, isLocalDate, isValidTimeZone, type LocalDate, localDateOf } from '../calendar.js';
+import { formatThreshold } from '../triage/labels.js';
 import { parseMoney } from '../triage/money.js';
 import type { FormValues, UserRef } from '../view.js';
-import { addMonths, formatLocalDate, isLocalDate, isValidTimeZone, type LocalDate, localDateOf } from './calendar.js';
 import {
   type Contract,
   type ContractKpi,
@@ -172,13 +174,14 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
   const unknown = selected.filter((id) => !library.has(id));
   const kpiIds = selected.filter((id) => library.has(id)).sort(byKpiNumber);
   const material = listValue(values, F.material);
-  const duty = money && jurisdiction ? hasCpnDuty({ jurisdiction, value: money }) : false;
+  const duty = money && jurisdiction ? hasCpnDuty({ jurisdiction, value: money }, prefill.kpiThreshold) : false;
+  const over = prefill.kpiThreshold ? formatThreshold(prefill.kpiThreshold) : '';
 
   if (unknown.length) errors[F.kpis] = `Unknown KPI: ${unknown.join(', ')}. Choose from the list.`;
   else if (kpiIds.length === 0) errors[F.kpis] = 'Choose at least one KPI to track.';
   else if (duty && kpiIds.length < MIN_KPIS_WITH_DUTY) {
     errors[F.kpis] =
-      `The Procurement Act 2023 (s.52) requires at least ${MIN_KPIS_WITH_DUTY} KPIs for a UK contract over £5m; ${kpiIds.length} chosen.`;
+      `The Procurement Act 2023 (s.52) requires at least ${MIN_KPIS_WITH_DUTY} KPIs for a UK contract over ${over}; ${kpiIds.length} chosen.`;
   }
   const outside = material.filter((id) => !kpiIds.includes(id));
   if (material.length > MATERIAL_KPIS) errors[F.material] = `Choose at most ${MATERIAL_KPIS}: the three most material.`;
@@ -189,7 +192,7 @@ export function parseRegistration(values: FormValues, ctx: RegistrationContext):
       `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not among the KPIs to track: add ${outside.length === 1 ? 'it' : 'them'} there or remove ${outside.length === 1 ? 'it' : 'them'} here.`;
   } else if (duty && material.length !== MATERIAL_KPIS) {
     errors[F.material] =
-      `The Procurement Act 2023 requires the ${MATERIAL_KPIS} most material KPIs to be named in the Contract Details Notice for a UK contract over £5m: choose exactly ${MATERIAL_KPIS} (${material.length} chosen).`;
+      `The Procurement Act 2023 requires the ${MATERIAL_KPIS} most material KPIs to be named in the Contract Details Notice for a UK contract over ${over}: choose exactly ${MATERIAL_KPIS} (${material.length} chosen).`;
   }
 
   const targets = new Map<string, string>();

@@ -1,11 +1,13 @@
 /** The starting point of the registration form, from a completed triage: its title, value, KPI pack and targets. */
+
+import { addDays, addMonths, isValidTimeZone, type LocalDate, localDateOf } from '../calendar.js';
 import type { Dialogue } from '../triage/dialogue.js';
 import { kpiCadence } from '../triage/engine.js';
+import { kpiThreshold, outcomeLabels } from '../triage/labels.js';
 import { parseMoney } from '../triage/money.js';
-import type { Cadence, Pack, ScoredTier } from '../triage/pack-schema.js';
+import { type Cadence, LEGACY_FIRST_MONTHS, type Pack, type ScoredTier } from '../triage/pack-schema.js';
 import type { Outcome } from '../triage/types.js';
 import type { UserRef } from '../view.js';
-import { addDays, addMonths, isValidTimeZone, type LocalDate, localDateOf } from './calendar.js';
 import { type Contract, type ContractKpi, type Currency, type Jurisdiction, MATERIAL_KPIS } from './contract.js';
 
 /** The suggested term: three years, which people then correct. */
@@ -58,13 +60,19 @@ export interface RegistrationPrefill {
   targets: Record<string, string>;
   material: string[];
   triage?: Contract['triage'];
+  /** The triage pack's UK KPI threshold: over it, a UK contract has the Procurement Act KPI and notice duties. */
+  kpiThreshold?: { currency: Currency; over: number };
 }
 
 function cadenceOf(cadence: Cadence): ContractKpi['cadence'] {
   const months = (n: number) => Math.min(24, Math.max(1, Math.round(n)));
   return cadence.thenMonths === undefined
     ? { months: months(cadence.months) }
-    : { months: months(cadence.months), thenMonths: months(cadence.thenMonths) };
+    : {
+        months: months(cadence.months),
+        thenMonths: months(cadence.thenMonths),
+        firstMonths: cadence.firstMonths ?? LEGACY_FIRST_MONTHS,
+      };
 }
 
 /** The form's starting point from a completed triage: its title, value, KPI pack, targets and cadences. */
@@ -84,6 +92,7 @@ export function prefillFromTriage(input: {
   const timeZone = input.timeZone && isValidTimeZone(input.timeZone) ? input.timeZone : ZONE_FOR[jurisdiction];
   const start = localDateOf(input.now, timeZone);
   const tier: ScoredTier = outcome.tier === 'stop' ? 'critical' : outcome.tier;
+  const threshold = kpiThreshold(pack);
   const fromOutcome = new Map(outcome.kpis.map((k) => [k.id, k]));
   const library = pack.rules.kpis.map((kpi): LibraryKpi => {
     const chosen = fromOutcome.get(kpi.id);
@@ -122,6 +131,8 @@ export function prefillFromTriage(input: {
       packId: outcome.pack.id,
       packVersion: outcome.pack.version,
       packHash: outcome.pack.hash,
+      tierLabel: outcomeLabels(pack).tier[outcome.tier],
     },
+    ...(threshold && { kpiThreshold: threshold }),
   };
 }

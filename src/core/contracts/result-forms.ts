@@ -1,7 +1,8 @@
 /** "Record result" for a reminder, and "Log breach" for a contract: the forms and their parsing. */
+
+import { formatLocalDate, isLocalDate, type LocalDate } from '../calendar.js';
 import type { FormField, FormValues, FormView, Paragraph, UserRef } from '../view.js';
 import { ContractActions } from './actions.js';
-import { formatLocalDate, isLocalDate, type LocalDate } from './calendar.js';
 import {
   type Breach,
   type Contract,

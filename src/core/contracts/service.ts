@@ -1,11 +1,11 @@
 import type { AccessService } from '../access/access.js';
 import { type Actor, person } from '../access/roles.js';
+import { addDays, compareDates, type LocalDate, localDateOf } from '../calendar.js';
 import { BadInputError, NotFoundError } from '../errors.js';
 import { type History, recordIds } from '../history/recorder.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
-import { addDays, compareDates, type LocalDate, localDateOf } from './calendar.js';
 import { type Contract, type ContractResult, newContractId } from './contract.js';
 import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView, sortDigestItems } from './digest.js';
 import { findObligation, latestResults, type Obligation } from './obligations.js';

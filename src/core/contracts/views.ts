@@ -1,10 +1,10 @@
+import { formatLocalDate, type LocalDate, localDateOf } from '../calendar.js';
 import { historyAction } from '../history/actions.js';
 import { recordIds } from '../history/recorder.js';
 /** Contract messages as neutral views: one contract, the list of contracts, and the confirmations. */
-import { TIER_LABEL } from '../triage/views.js';
+import { storedTierLabel } from '../triage/labels.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { ContractActions } from './actions.js';
-import { formatLocalDate, type LocalDate, localDateOf } from './calendar.js';
 import {
   type Breach,
   type Contract,
@@ -55,7 +55,9 @@ export function contractView(contract: Contract, today: LocalDate): View {
       { code: contract.id },
       ' · registered by ',
       { user: contract.createdBy },
-      triage ? ` · triage: ${TIER_LABEL[triage.tier]}, score ${triage.score} of ${triage.max}` : '',
+      triage
+        ? ` · triage: ${storedTierLabel(triage.tier, triage.tierLabel)}, score ${triage.score} of ${triage.max}`
+        : '',
       today > contract.end ? ' · ended' : '',
     ],
   });

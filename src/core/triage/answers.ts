@@ -1,4 +1,5 @@
 /** Checking one answer against its question, and showing an answer to people. */
+import { parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import type { Pack, Question } from './pack-schema.js';
 import type { AnswerValue } from './types.js';
@@ -54,6 +55,9 @@ export function checkAnswer(question: Question, value: AnswerValue): AnswerCheck
       const money = parseMoney(text);
       if (!money) return fail('I couldn’t read an amount from that. Try something like £6.2m or 450,000 GBP.');
       if (!money.currency) return fail('Please include the currency, for example £6.2m, €3m or 450,000 GBP.');
+    }
+    if (question.parse === 'date' && parseDate(text) === null) {
+      return fail('Please write the date as YYYY-MM-DD, for example 2027-04-01 (or a month, 2027-04).');
     }
     return { ok: true, value: { kind: 'text', text } };
   }

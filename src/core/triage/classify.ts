@@ -11,7 +11,7 @@
  */
 import { type ConditionFacts, matches } from './conditions.js';
 import type { Condition, Pack } from './pack-schema.js';
-import type { Answers, CaLevel, EuCategory, Outcome } from './types.js';
+import type { Answers, AppliesFrom, CaLevel, EuCategory, Outcome } from './types.js';
 
 type Classification = Outcome['classification'];
 
@@ -108,13 +108,18 @@ function provisional(
   return parts;
 }
 
-const SEVERITY: EuCategory[] = ['minimal', 'transparency', 'high-risk', 'prohibited'];
+const SEVERITY: EuCategory[] = ['out-of-scope', 'minimal', 'transparency', 'high-risk', 'prohibited'];
 const EU_TREATED_AS: Record<EuCategory, string> = {
   prohibited: 'prohibited',
   'high-risk': 'high-risk',
   transparency: 'subject to transparency duties',
   minimal: 'minimal risk',
+  'out-of-scope': 'outside the Act',
 };
+
+/** `appliesFrom` of the rule that set a class, only where the pack dates it (older packs' outcomes stay as they were). */
+const dated = (rule: { appliesFrom?: AppliesFrom } | undefined) =>
+  rule?.appliesFrom === undefined ? {} : { appliesFrom: rule.appliesFrom };
 
 function euClass(pack: Pack, answers: Answers): Classification['eu'] {
   const rules = pack.rules.classification.eu;
@@ -133,14 +138,22 @@ function euClass(pack: Pack, answers: Answers): Classification['eu'] {
   const category = raising.reduce((w, o) => (rank(o.rule.category) > rank(w) ? o.rule.category : w), answered);
   const worst = raising.filter((o) => o.rule.category === category);
   const prohibited = answered === 'prohibited' ? [] : open.filter((o) => o.rule.category === 'prohibited');
-  if (!worst.length && !prohibited.length) return { category, basis: [...found, ...notes].join(' ') };
+  // A milder rule ahead of the one that matched (not an AI system, before Annex III) could still win once answered:
+  // the class stays the more cautious one, and says what it hangs on.
+  const first = matched[0] ? rules.rules.indexOf(matched[0]) : 0;
+  const milder = openRules(rules.rules.slice(0, first), answers, false).filter(
+    (o) => rank(o.rule.category) < rank(category),
+  );
+  const notRuledOut = [...prohibited, ...milder];
+  const setBy = worst[0]?.rule ?? matched[0];
+  if (!worst.length && !notRuledOut.length) return { category, basis: [...found, ...notes].join(' '), ...dated(setBy) };
 
-  const head = provisional(pack, answers, 'eu', EU_TREATED_AS[category], worst, prohibited);
+  const head = provisional(pack, answers, 'eu', EU_TREATED_AS[category], worst, notRuledOut);
   // Raised: the head comes first, and the pack's "nothing identified" (`otherwise`) would only reassure.
   const parts = worst.length
     ? [...head, ...(matched.length ? [`As answered: ${found.join(' ')}`] : [])]
     : [...found, ...head];
-  return { category, basis: [...parts, ...notes].join(' ') };
+  return { category, basis: [...parts, ...notes].join(' '), ...dated(setBy) };
 }
 
 function usClass(pack: Pack, answers: Answers): Classification['us'] {
@@ -150,6 +163,7 @@ function usClass(pack: Pack, answers: Answers): Classification['us'] {
     return {
       highImpact: true,
       basis: [...new Set(matched.map((r) => sentence(basisOf(pack, answers, r, 'us'))))].join(' '),
+      ...dated(matched[0]),
     };
   }
   const open = openRules(rules.rules, answers, false);
@@ -158,6 +172,7 @@ function usClass(pack: Pack, answers: Answers): Classification['us'] {
       highImpact: true,
       provisional: true,
       basis: provisional(pack, answers, 'us', 'high-impact', open).join(' '),
+      ...dated(open[0]?.rule),
     };
   }
   return { highImpact: false, basis: sentence(rules.otherwise) };
@@ -189,22 +204,75 @@ function ukDuties(pack: Pack, answers: Answers): Classification['uk'] {
     duties,
     ...(typeof atrs !== 'boolean' && { atrsProvisional: true }),
     ...(typeof kpi !== 'boolean' && { kpiDutyProvisional: true }),
+    ...(atrsExpected && rules.atrs.appliesFrom !== undefined && { atrsAppliesFrom: rules.atrs.appliesFrom }),
+    ...(kpiDuty && rules.kpiDuty.appliesFrom !== undefined && { kpiDutyAppliesFrom: rules.kpiDuty.appliesFrom }),
   };
 }
 
 const LEVELS: CaLevel[] = ['I', 'II', 'III', 'IV'];
 
-/** Canada: an AIA-style level from the score's share of the maximum, raised by the pack's floors. */
+/**
+ * The AIA's mitigation deduction, where the pack models it: the `mitigation` credit of the answers to the named
+ * questions against their maximum. A question the dialogue skipped (nothing to explain or contest) counts for
+ * neither; "Don't know" earns nothing, as an AIA answer left blank does.
+ */
+function mitigation(
+  pack: Pack,
+  answers: Answers,
+  rules: NonNullable<Pack['rules']['classification']['ca']['mitigation']>,
+) {
+  let points = 0;
+  let max = 0;
+  for (const id of rules.questions) {
+    const question = pack.questions.find((q) => q.id === id);
+    const answer = answers[id];
+    if (!question || question.kind === 'text' || answer === undefined) continue;
+    max += Math.max(0, ...question.options.map((o) => o.mitigation ?? 0));
+    const ids = answer.kind === 'option' ? [answer.optionId] : answer.kind === 'options' ? answer.optionIds : [];
+    points += Math.max(0, ...question.options.filter((o) => ids.includes(o.id)).map((o) => o.mitigation ?? 0));
+  }
+  return { points, max, applied: max > 0 && points >= rules.atLeast * max };
+}
+
+const percentOf = (part: number, whole: number) => (whole === 0 ? 0 : (part / whole) * 100);
+
+/** Canada: an AIA-style level from the score's share of the maximum, less any mitigation deduction, raised by floors. */
 export function caLevel(pack: Pack, score: number, max: number, answers: Answers): Classification['ca'] {
   const rules = pack.rules.classification.ca;
-  const percent = max === 0 ? 0 : (score / max) * 100;
+  const parts = [sentence(`${rules.basis}: ${score} of ${max} points (${Math.round(percentOf(score, max))} %)`)];
+  let final = score;
+  let mitigated: Classification['ca']['mitigation'];
+  if (rules.mitigation) {
+    const m = mitigation(pack, answers, rules.mitigation);
+    if (m.applied) final = Math.round(score * (1 - rules.mitigation.deduct));
+    mitigated = { ...m, score: final };
+    const share = `${Math.round(percentOf(m.points, m.max))} %`;
+    parts.push(
+      sentence(
+        m.applied
+          ? `Mitigation ${m.points} of ${m.max} (${share}), at least ${Math.round(rules.mitigation.atLeast * 100)} %: ${Math.round(rules.mitigation.deduct * 100)} % off, ${final} points (${Math.round(percentOf(final, max))} %)`
+          : `Mitigation ${m.points} of ${m.max} (${share}), under ${Math.round(rules.mitigation.atLeast * 100)} %: no deduction`,
+      ),
+      sentence(rules.mitigation.note),
+    );
+  }
+  const percent = percentOf(final, max);
   let level = LEVELS[rules.bands.filter((band) => percent > band).length]!;
-  const parts = [sentence(`${rules.basis}: ${score} of ${max} points (${Math.round(percent)} %)`)];
   for (const floor of rules.floors) {
     if (matches(floor.when, { answers }) && LEVELS.indexOf(level) < LEVELS.indexOf(floor.atLeast)) {
       level = floor.atLeast;
       parts.push(sentence(floor.note));
     }
   }
-  return { level, basis: parts.join(' ') };
+  if (rules.standsFor) {
+    parts.push(sentence(`Stands in for the AIA's ${rules.standsFor.modelled.join(', ')}`));
+    if (rules.standsFor.notModelled.length)
+      parts.push(sentence(`Not modelled: ${rules.standsFor.notModelled.join(', ')}`));
+  }
+  return {
+    level,
+    basis: parts.join(' '),
+    ...(rules.appliesFrom !== undefined && { appliesFrom: rules.appliesFrom }),
+    ...(mitigated && { mitigation: mitigated }),
+  };
 }

@@ -138,7 +138,11 @@ export function questionPosition(dialogue: Dialogue, pack: Pack): { number: numb
   return { number: dialogue.order.length + 1, total: applicableQuestions(pack, answersOf(dialogue)).length };
 }
 
+/** The day a triage speaks for (what binds "today"): the day it ended, or while open the day it began (UTC). */
+export const triageDate = (dialogue: Pick<Dialogue, 'startedAt' | 'completedAt'>): string =>
+  (dialogue.completedAt ?? dialogue.startedAt).slice(0, 10);
+
 /** A dialogue's outcome from its answers; provisional (missing answers as "Don't know") while it is still open. */
 export function dialogueOutcome(pack: Pack, dialogue: Dialogue): Outcome {
-  return evaluate(pack, answersOf(dialogue), { partial: dialogue.status === 'open' });
+  return evaluate(pack, answersOf(dialogue), { partial: dialogue.status === 'open', on: triageDate(dialogue) });
 }

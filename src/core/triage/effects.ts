@@ -12,6 +12,7 @@ import type {
 import type { View } from '../view.js';
 import { findQuestion } from './answers.js';
 import { type Dialogue, dialogueOutcome, type Effect, type MessageRef, packOf, questionPosition } from './dialogue.js';
+import { outcomeLabels } from './labels.js';
 import type { Pack, Question } from './pack-schema.js';
 import type { AnswerValue } from './types.js';
 import {
@@ -331,10 +332,15 @@ export class TriageOutbox {
         if (!root) return { kind: 'none' };
         return {
           kind: 'summarised',
-          ref: await this.post(surface, { root }, summaryView(dialogue, dialogueOutcome(pack, dialogue)), effect),
+          ref: await this.post(
+            surface,
+            { root },
+            summaryView(dialogue, dialogueOutcome(pack, dialogue), outcomeLabels(pack)),
+            effect,
+          ),
         };
       case 'root':
-        if (root) await surface.update(root, rootView(dialogue));
+        if (root) await surface.update(root, rootView(dialogue, outcomeLabels(pack)));
         return { kind: 'root' };
       case 'share':
         return this.share(dialogue, pack, surface, effect);
@@ -356,7 +362,7 @@ export class TriageOutbox {
       };
     }
     const link = await surface.linkTo(root);
-    const view = procurementSummaryView(dialogue, dialogueOutcome(pack, dialogue), link);
+    const view = procurementSummaryView(dialogue, dialogueOutcome(pack, dialogue), outcomeLabels(pack), link);
     return { kind: 'shared', ref: await this.post(surface, { channel }, view, effect) };
   }
 

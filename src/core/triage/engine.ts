@@ -6,9 +6,19 @@ import { BadInputError } from '../errors.js';
 import { checkAnswer, DONT_KNOW_LABEL, describeAnswer } from './answers.js';
 import { caLevel, classifyAnswers } from './classify.js';
 import { type ConditionFacts, matches } from './conditions.js';
+import { parseDate } from './dates.js';
 import type { Cadence, Condition, Kpi, Pack, Question, ScoredTier } from './pack-schema.js';
 import { answerPoints, maxScore, questionMax } from './scoring.js';
-import { type Answers, type Contribution, maxTier, type Outcome, type Tier } from './types.js';
+import { datedDuty } from './timeline.js';
+import {
+  type Answers,
+  type AppliesFrom,
+  type Contribution,
+  maxTier,
+  type Outcome,
+  type Tier,
+  type Timeline,
+} from './types.js';
 
 export type { AnswerCheck } from './answers.js';
 export { DONT_KNOW_LABEL, describeAnswer, optionLabel, validateAnswer } from './answers.js';
@@ -97,6 +107,7 @@ function checkedAnswers(walked: Walk): Answers {
   const view: Answers = {};
   for (const question of walked.questions) {
     const given = walked.missing.includes(question.id) ? undefined : walked.view[question.id];
+    if (!given && question.optional) continue;
     if (!given) {
       view[question.id] = DONT_KNOW;
       continue;
@@ -148,13 +159,15 @@ function unknownEvidence(walked: Walk, unknowns: string[]): Outcome['evidence'] 
  * Scores a set of answers. Throws `IncompleteAnswersError` when applicable questions are unanswered, unless
  * `partial` is set (then they count as "Don't know"), and `BadInputError` when an answer does not fit its question.
  */
-export function evaluate(pack: Pack, answers: Answers, opts: { partial?: boolean } = {}): Outcome {
+export function evaluate(pack: Pack, answers: Answers, opts: { partial?: boolean; on?: string } = {}): Outcome {
   const partial = opts.partial === true;
   const walked = walk(pack, answers, partial);
-  if (walked.missing.length > 0 && !partial) throw new IncompleteAnswersError(walked.missing);
+  const required = walked.missing.filter((id) => !walked.questions.find((q) => q.id === id)?.optional);
+  if (required.length > 0 && !partial) throw new IncompleteAnswersError(required);
   const view = checkedAnswers(walked);
 
-  const unknowns = walked.questions.filter((q) => view[q.id]?.kind === 'dontKnow').map((q) => q.id);
+  // An optional question's "Don't know" is a skip: no unknown, no evidence, no uncertainty.
+  const unknowns = walked.questions.filter((q) => !q.optional && view[q.id]?.kind === 'dontKnow').map((q) => q.id);
   const why = contributions(walked.questions, view);
   const score = why.reduce((total, c) => total + c.points, 0);
   const max = maxScore(pack);
@@ -187,6 +200,21 @@ export function evaluate(pack: Pack, answers: Answers, opts: { partial?: boolean
   const selected = <T extends { when?: Condition }>(items: T[]) =>
     items.filter((item) => item.when === undefined || matches(item.when, libraryFacts));
 
+  const gates = selected(stop ? rules.stopGates : rules.gates).map(({ id, text, appliesFrom }) => ({
+    id,
+    text,
+    ...(appliesFrom !== undefined && { appliesFrom }),
+  }));
+  const clauses = stop
+    ? []
+    : selected(rules.clauses).map(({ id, title, gist, appliesFrom }) => ({
+        id,
+        title,
+        gist,
+        ...(appliesFrom !== undefined && { appliesFrom }),
+      }));
+  const timeline = opts.on === undefined ? undefined : timelineOf(pack, view, opts.on, [...gates, ...clauses]);
+
   return {
     pack: { id: pack.id, version: pack.version, hash: pack.hash },
     tier,
@@ -196,13 +224,38 @@ export function evaluate(pack: Pack, answers: Answers, opts: { partial?: boolean
     unknowns,
     triggers: fired,
     classification: { eu: classes.eu, uk: classes.uk, us, ca },
-    gates: selected(stop ? rules.stopGates : rules.gates).map(({ id, text }) => ({ id, text })),
-    clauses: stop ? [] : selected(rules.clauses).map(({ id, title, gist }) => ({ id, title, gist })),
+    gates,
+    clauses,
     kpis: stop ? [] : kpisFor(pack, selected(rules.kpis), scoredTier),
     evidence: [
       ...(stop ? [] : selected(rules.evidence).map(({ id, text, reason }) => ({ id, text, reason }))),
       ...unknownEvidence(walked, unknowns),
     ],
     why,
+    ...(timeline && { timeline }),
   };
+}
+
+/** The go-live date, when the pack asks for one and it was given. */
+export function goLiveOf(pack: Pack, answers: Answers): string | undefined {
+  const question = pack.questions.find((q) => q.id === pack.goLiveQuestion);
+  const answer = question && answers[question.id];
+  return answer?.kind === 'text' ? (parseDate(answer.text) ?? undefined) : undefined;
+}
+
+/** Dated gates and clauses, and whether each binds on the triage date and at go-live; none for undated packs. */
+function timelineOf(
+  pack: Pack,
+  answers: Answers,
+  on: string,
+  items: ({ id: string; appliesFrom?: AppliesFrom } & ({ text: string } | { title: string }))[],
+): Timeline | undefined {
+  const goLive = goLiveOf(pack, answers);
+  const duties = items.flatMap((item) =>
+    item.appliesFrom === undefined
+      ? []
+      : [datedDuty(item.id, 'text' in item ? item.text : item.title, item.appliesFrom, on, goLive)],
+  );
+  if (duties.length === 0) return undefined;
+  return { triageDate: on, ...(goLive !== undefined && { goLive }), duties };
 }

@@ -176,6 +176,10 @@ function crossCheck(pack: PackFile): string[] {
   for (const [i, q] of pack.questions.entries()) {
     const path = ['questions', i];
     if (q.skipWhen) checkCondition(q.skipWhen, [...path, 'skipWhen'], 'skip', i);
+    if (q.dontKnow.allowed && !q.optional && q.dontKnow.evidence === undefined) {
+      at([...path, 'dontKnow', 'evidence'], 'Required when "Don\'t know" is allowed');
+    }
+    if (q.optional && q.kind !== 'text') at([...path, 'optional'], 'only a text question can be optional');
     if (q.kind === 'text') continue;
     unique(
       q.options.map((o) => o.id),
@@ -222,6 +226,23 @@ function crossCheck(pack: PackFile): string[] {
   for (const [i, floor] of c.ca.floors.entries()) {
     checkCondition(floor.when, ['rules', 'classification', 'ca', 'floors', i, 'when'], 'classification');
   }
+  if (c.ca.mitigation) {
+    for (const [i, id] of c.ca.mitigation.questions.entries()) {
+      const question = pack.questions.find((q) => q.id === id);
+      const where = ['rules', 'classification', 'ca', 'mitigation', 'questions', i];
+      if (!question) at(where, `unknown question "${id}"`);
+      else if (question.kind === 'text' || !question.options.some((o) => (o.mitigation ?? 0) > 0)) {
+        at(where, `question "${id}" has no option with mitigation points`);
+      }
+    }
+  }
+  checkDates(pack, at);
+  if (pack.goLiveQuestion !== undefined) {
+    const question = pack.questions.find((q) => q.id === pack.goLiveQuestion);
+    if (question?.kind !== 'text' || question.parse !== 'date') {
+      at(['goLiveQuestion'], `"${pack.goLiveQuestion}" is not a date question (kind: text, parse: date)`);
+    }
+  }
   const [b1, b2, b3] = c.ca.bands;
   if (!(b1 > 0 && b1 < b2 && b2 < b3 && b3 < 100)) {
     at(['rules', 'classification', 'ca', 'bands'], 'expected three ascending percentages between 0 and 100');
@@ -262,6 +283,22 @@ function crossCheck(pack: PackFile): string[] {
 
   checkTextReferences(pack, at);
   return issues;
+}
+
+/** A pending amendment can only move a date later; anything dated must be a real date (the schema checks that). */
+function checkDates(pack: PackFile, at: (path: (string | number)[], message: string) => void) {
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (Array.isArray(value)) for (const [i, item] of value.entries()) visit(item, [...path, i]);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        const applies = item as { date?: string; pending?: { date: string } };
+        if (key === 'appliesFrom' && applies.pending && applies.date && applies.pending.date <= applies.date) {
+          at([...path, key, 'pending', 'date'], `must be later than ${applies.date}`);
+        } else visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(pack, []);
 }
 
 /** Texts such as "Obtain E1 and E2" or "clauses C1, C5" must name library entries that exist. */

@@ -3,19 +3,43 @@
  * checks what a schema cannot: that every id a rule or text refers to exists, ids are unique, thresholds ascend.
  */
 import { z } from 'zod';
-import type { CaLevel, EuCategory, Tier } from './types.js';
+import type { AppliesFrom, CaLevel, EuCategory, Tier } from './types.js';
 
 export const SCORED_TIERS = ['low', 'medium', 'high', 'critical'] as const;
 export type ScoredTier = (typeof SCORED_TIERS)[number];
 export const CURRENCIES = ['GBP', 'EUR', 'USD', 'CAD'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 const TIER_IDS = ['low', 'medium', 'high', 'critical', 'stop'] as const satisfies readonly Tier[];
-const EU_CATEGORIES = ['prohibited', 'high-risk', 'transparency', 'minimal'] as const satisfies readonly EuCategory[];
+const EU_CATEGORIES = [
+  'prohibited',
+  'high-risk',
+  'transparency',
+  'minimal',
+  'out-of-scope',
+] as const satisfies readonly EuCategory[];
 const CA_LEVELS = ['I', 'II', 'III', 'IV'] as const satisfies readonly CaLevel[];
 
 const snakeId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'Expected a snake_case id (a-z, 0-9, _)');
 const text = z.string().min(1);
 const libraryId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}\\d+$`), `Expected an id like ${prefix}1`);
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date written YYYY-MM-DD')
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'Not a calendar date',
+    },
+  );
+
+/**
+ * When a legal duty starts to bind: a date, or a date and the later one a pending amendment would move it to
+ * (`by` names the amendment and its status, e.g. "Digital Omnibus, adoption pending").
+ */
+export const AppliesFromSchema: z.ZodType<AppliesFrom, z.ZodTypeDef, unknown> = z.union([
+  isoDate,
+  z.object({ date: isoDate, pending: z.object({ date: isoDate, by: text }).strict() }).strict(),
+]);
 
 /** A rule's condition; see the README, "Triage question packs". A "Don't know" never matches `in`, it matches `unknown`. */
 export type Condition =
@@ -103,20 +127,18 @@ const OptionSchema = z
     /** Legal reference shown in the EU / US classification basis when this option is selected. */
     eu: text.optional(),
     us: text.optional(),
+    /** Credit towards the Canada AIA-style mitigation score, on the questions `classification.ca.mitigation` names. */
+    mitigation: z.number().int().nonnegative().optional(),
   })
   .strict();
 
 const DontKnowSchema = z
   .object({
     allowed: z.boolean().default(true),
-    /** What to obtain when the answer is "Don't know"; becomes an evidence item. */
+    /** What to obtain when the answer is "Don't know"; becomes an evidence item (required unless the question is optional). */
     evidence: text.optional(),
   })
-  .strict()
-  .refine((d) => !d.allowed || d.evidence !== undefined, {
-    message: 'Required when "Don\'t know" is allowed',
-    path: ['evidence'],
-  });
+  .strict();
 
 const questionBase = {
   id: snakeId,
@@ -124,6 +146,8 @@ const questionBase = {
   help: text.optional(),
   /** Skip the question when this holds; it may only look at earlier questions. */
   skipWhen: ConditionSchema.optional(),
+  /** Asked, but a scripted answer may leave it out, and "Don't know" there is no unknown, evidence or uncertainty. */
+  optional: z.boolean().optional(),
   dontKnow: DontKnowSchema,
 };
 
@@ -152,8 +176,8 @@ const TextQuestionSchema = z
     kind: z.literal('text'),
     maxLength: z.number().int().min(1).max(3000).default(500),
     placeholder: text.optional(),
-    /** money: the answer must contain an amount and a currency. */
-    parse: z.literal('money').optional(),
+    /** money: the answer must contain an amount and a currency; date: a date written YYYY-MM-DD. */
+    parse: z.enum(['money', 'date']).optional(),
   })
   .strict();
 
@@ -164,9 +188,17 @@ export const QuestionSchema = z.discriminatedUnion('kind', [
 ]);
 
 const TriggerSchema = z.object({ id: snakeId, label: text, minTier: z.enum(TIER_IDS), when: ConditionSchema }).strict();
-const GateSchema = z.object({ id: libraryId('G'), text, when: ConditionSchema.optional() }).strict();
+const GateSchema = z
+  .object({ id: libraryId('G'), text, when: ConditionSchema.optional(), appliesFrom: AppliesFromSchema.optional() })
+  .strict();
 const ClauseSchema = z
-  .object({ id: libraryId('C'), title: text, gist: text, when: ConditionSchema.optional() })
+  .object({
+    id: libraryId('C'),
+    title: text,
+    gist: text,
+    when: ConditionSchema.optional(),
+    appliesFrom: AppliesFromSchema.optional(),
+  })
   .strict();
 const KpiSchema = z
   .object({
@@ -181,18 +213,31 @@ const KpiSchema = z
   .strict();
 const EvidenceSchema = z.object({ id: libraryId('E'), text, reason: text, when: ConditionSchema.optional() }).strict();
 
+/** Packs before 2026.12, and contracts registered from them, switched a two-speed cadence after 6 months. */
+export const LEGACY_FIRST_MONTHS = 6;
+
 const CadenceSchema = z
   .object({
     id: snakeId,
     label: text,
-    /** Months between reviews; `thenMonths` when the interval widens later (monthly, then quarterly). */
+    /** Months between reviews; `thenMonths` after the first `firstMonths` (monthly for 6 months, then quarterly). */
     months: z.number().positive(),
     thenMonths: z.number().positive().optional(),
+    /** How long the first interval lasts; packs before 2026.12 left it out and meant `LEGACY_FIRST_MONTHS`. */
+    firstMonths: z.number().int().positive().optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.firstMonths === undefined || c.thenMonths !== undefined, {
+    message: 'firstMonths needs thenMonths',
+    path: ['firstMonths'],
+  });
 
 const ScoredTierSchema = z
   .object({ label: text, from: z.number().int().nonnegative(), cadence: snakeId, summary: text.optional() })
+  .strict();
+/** Outcome labels of the EU categories; packs before 2026.12 left them out (the renderers' own words then). */
+const EuLabelsSchema = z
+  .object(Object.fromEntries(EU_CATEGORIES.map((c) => [c, text])) as Record<EuCategory, typeof text>)
   .strict();
 
 const RuleTextSchema = z
@@ -201,6 +246,8 @@ const RuleTextSchema = z
     basis: text,
     /** A question whose selected options' `eu` / `us` references are listed after the basis. */
     cite: snakeId.optional(),
+    /** When the duties this class brings start to bind. */
+    appliesFrom: AppliesFromSchema.optional(),
   })
   .strict();
 
@@ -211,13 +258,20 @@ const ClassificationSchema = z
         /** The first matching rule sets the category; every matching rule of that category adds its basis. */
         rules: z.array(RuleTextSchema.extend({ category: z.enum(EU_CATEGORIES) }).strict()),
         otherwise: text,
+        labels: EuLabelsSchema.optional(),
         notes: z.array(z.object({ when: ConditionSchema, text }).strict()).default([]),
       })
       .strict(),
     uk: z
       .object({
-        atrs: z.object({ when: ConditionSchema, duty: text }).strict(),
-        kpiDuty: z.object({ when: ConditionSchema, duties: z.array(text).min(1) }).strict(),
+        atrs: z.object({ when: ConditionSchema, duty: text, appliesFrom: AppliesFromSchema.optional() }).strict(),
+        kpiDuty: z
+          .object({
+            when: ConditionSchema,
+            duties: z.array(text).min(1),
+            appliesFrom: AppliesFromSchema.optional(),
+          })
+          .strict(),
       })
       .strict(),
     us: z.object({ rules: z.array(RuleTextSchema), otherwise: text, stopBasis: text }).strict(),
@@ -230,10 +284,31 @@ const ClassificationSchema = z
           .array(z.object({ when: ConditionSchema, atLeast: z.enum(CA_LEVELS), note: text }).strict())
           .default([]),
         stopBasis: text,
+        appliesFrom: AppliesFromSchema.optional(),
+        /** Which parts of the real AIA the answers stand in for, and which they do not. */
+        standsFor: z
+          .object({ modelled: z.array(text).min(1), notModelled: z.array(text) })
+          .strict()
+          .optional(),
+        /**
+         * The AIA's mitigation deduction: when the `mitigation` points of these questions' answers reach `atLeast`
+         * (a share of their maximum), `deduct` (a share) comes off the score before the level is read.
+         */
+        mitigation: z
+          .object({
+            questions: z.array(snakeId).min(1),
+            atLeast: z.number().gt(0).max(1),
+            deduct: z.number().gt(0).lt(1),
+            note: text,
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
   })
   .strict();
+
+const ClaimSchema = z.object({ match: z.enum(['exact', 'at-least']), note: text }).strict();
 
 export const PackFileSchema = z
   .object({
@@ -256,6 +331,21 @@ export const PackFileSchema = z
       .object({ id: snakeId, label: text, atLeast: z.number().int().positive(), minTier: z.enum(TIER_IDS) })
       .strict(),
     questions: z.array(QuestionSchema).min(1),
+    /**
+     * Which published labels the pack claims to reproduce: `exact`, or `at-least` (never milder than the published
+     * label, over-calling allowed). The public-cases suite (`npm run fidelity`) holds the pack to these.
+     */
+    claims: z
+      .object({
+        eu: ClaimSchema.optional(),
+        us: ClaimSchema.optional(),
+        uk: ClaimSchema.optional(),
+        ca: ClaimSchema.optional(),
+      })
+      .strict()
+      .optional(),
+    /** The text question (parse: date) holding the planned go-live date: the outcome says what binds by then. */
+    goLiveQuestion: snakeId.optional(),
     rules: z
       .object({
         triggers: z.array(TriggerSchema),

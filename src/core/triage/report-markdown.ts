@@ -3,10 +3,14 @@
  * Every piece of text is escaped, user text especially, so a title or an answer cannot inject markup,
  * links, HTML or mentions into the report.
  */
+
+import { formatLocalDate } from '../calendar.js';
 import { describeAnswer } from './answers.js';
 import { applicableQuestions } from './engine.js';
+import { outcomeLabels } from './labels.js';
 import type { Pack } from './pack-schema.js';
-import type { Answers, Outcome, Tier } from './types.js';
+import { appliesFromText, BINDING_TEXT } from './timeline.js';
+import type { Answers, AppliesFrom, Outcome, Tier } from './types.js';
 
 export interface ReportMeta {
   title?: string;
@@ -35,7 +39,7 @@ function table(headers: string[], rows: string[][]): string[] {
 }
 
 function tierName(pack: Pack, tier: Tier): string {
-  return pack.tiers[tier].label;
+  return outcomeLabels(pack).tier[tier];
 }
 
 export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outcome, meta: ReportMeta = {}): string {
@@ -45,7 +49,7 @@ export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outc
   const tierInfo = pack.tiers[outcome.tier];
 
   add(`# AI triage: ${e(meta.title ?? pack.title)}`, '');
-  add(`**Tier: ${e(tierInfo.label)}** · score ${outcome.score} of ${outcome.max} (${percent} %)`, '');
+  add(`**Tier: ${e(tierName(pack, outcome.tier))}** · score ${outcome.score} of ${outcome.max} (${percent} %)`, '');
   if (tierInfo.summary) add(e(tierInfo.summary), '');
   if (outcome.provisional) {
     const n = outcome.unknowns.length;
@@ -67,12 +71,16 @@ export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outc
   add('');
 
   const { eu, uk, us, ca } = outcome.classification;
-  const euName: Record<typeof eu.category, string> = {
-    prohibited: 'Prohibited',
-    'high-risk': 'High-risk',
-    transparency: 'Transparency duties',
-    minimal: 'Minimal risk',
-  };
+  const labels = outcomeLabels(pack);
+  const since = (applies: AppliesFrom | undefined) =>
+    applies === undefined ? '' : ` Applies from ${e(appliesFromText(applies))}.`;
+  // Each UK duty has its own date: the ATRS requirement, and the Procurement Act's KPI duty.
+  const ukSince = [
+    uk.atrsAppliesFrom === undefined ? '' : ` ATRS applies from ${e(appliesFromText(uk.atrsAppliesFrom))}.`,
+    uk.kpiDutyAppliesFrom === undefined
+      ? ''
+      : ` The KPI duty applies from ${e(appliesFromText(uk.kpiDutyAppliesFrom))}.`,
+  ].join('');
   const ukResult = [
     uk.atrsExpected ? `ATRS record expected${uk.atrsProvisional ? ' (provisional)' : ''}` : 'No ATRS record expected',
     uk.kpiDuty
@@ -84,10 +92,14 @@ export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outc
     ...table(
       ['Jurisdiction', 'Result', 'Basis'],
       [
-        ['EU AI Act', euName[eu.category], e(eu.basis)],
-        ['UK', ukResult, uk.duties.map(e).join(' ') || 'No specific duty identified.'],
-        ['US federal (OMB M-25-21)', us.highImpact ? 'High-impact' : 'Not high-impact', e(us.basis)],
-        ['Canada (AIA-style)', `Level ${ca.level}`, e(ca.basis)],
+        ['EU AI Act', e(labels.eu[eu.category]), `${e(eu.basis)}${since(eu.appliesFrom)}`],
+        ['UK', ukResult, `${uk.duties.map(e).join(' ') || 'No specific duty identified.'}${ukSince}`],
+        [
+          'US federal (OMB M-25-21)',
+          us.highImpact ? 'High-impact' : 'Not high-impact',
+          `${e(us.basis)}${since(us.appliesFrom)}`,
+        ],
+        ['Canada (AIA-style)', `Level ${ca.level}`, `${e(ca.basis)}${since(ca.appliesFrom)}`],
       ],
     ),
     '',
@@ -96,6 +108,32 @@ export function renderMarkdownReport(pack: Pack, answers: Answers, outcome: Outc
   add('## Gates before award or go-live', '');
   for (const g of outcome.gates) add(`- **${g.id}** ${e(g.text)}`);
   add('');
+
+  const timeline = outcome.timeline;
+  if (timeline) {
+    const goLive = timeline.goLive ? formatLocalDate(timeline.goLive) : undefined;
+    add('## When the duties apply', '');
+    add(
+      `On the triage date (${formatLocalDate(timeline.triageDate)}) and ${goLive ? `at the planned go-live (${goLive})` : 'at go-live (no date given)'}:`,
+      '',
+    );
+    add(
+      ...table(
+        ['Duty', 'Applies from', 'On the triage date', 'At go-live'],
+        timeline.duties.map((d) => [
+          `${code(d.ref)} ${e(d.text)}`,
+          e(
+            d.pending
+              ? `${formatLocalDate(d.from)}; ${formatLocalDate(d.pending.from)} if ${d.pending.by} is adopted first`
+              : formatLocalDate(d.from),
+          ),
+          BINDING_TEXT[d.onTriageDate],
+          d.atGoLive ? BINDING_TEXT[d.atGoLive] : '(no date)',
+        ]),
+      ),
+      '',
+    );
+  }
 
   if (outcome.clauses.length > 0) {
     add('## Contract clauses', '');

@@ -17,6 +17,7 @@ import type { UserRef, View } from '../view.js';
 import { answersOf, type Dialogue, dialogueOutcome, type MessageRef, packOf, questionPosition } from './dialogue.js';
 import type { EffectIntent, TriageOutbox } from './effects.js';
 import { describeAnswer, evaluate, nextQuestion, validateAnswer } from './engine.js';
+import { outcomeLabels } from './labels.js';
 import type { Pack, Question } from './pack-schema.js';
 import { renderMarkdownReport } from './report-markdown.js';
 import type { AnswerValue, Outcome } from './types.js';
@@ -93,7 +94,7 @@ export class TriageService {
     };
     // The root message names the dialogue (its id derives from it), so replies in its thread find it without an
     // index. Nothing is answered yet: the dialogue is saved once, with its first question out.
-    const root = await input.surface.postRoot(input.channel, rootView(dialogue));
+    const root = await input.surface.postRoot(input.channel, rootView(dialogue, outcomeLabels(pack)));
     dialogue.root = root;
     dialogue.id = dialogueIdFor(root);
     await this.deps.locker.withLock(lockKey(dialogue), async () => {

@@ -5,25 +5,12 @@ import { type Paragraph, plainText, type UserRef, type View, type ViewAction, ty
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { Dialogue } from './dialogue.js';
 import { describeAnswer } from './engine.js';
+import type { OutcomeLabels } from './labels.js';
 import type { Question } from './pack-schema.js';
-import type { AnswerValue, Outcome, Tier } from './types.js';
+import { dutyNote } from './timeline.js';
+import type { AnswerValue, Outcome } from './types.js';
 
 /** Every triage message as a platform-neutral view. Channels render these; they add no wording of their own. */
-
-export const TIER_LABEL: Record<Tier, string> = {
-  low: 'Low',
-  medium: 'Medium',
-  high: 'High',
-  critical: 'Critical',
-  stop: 'STOP: do not procure',
-};
-
-const EU_LABEL = {
-  prohibited: 'Prohibited practice (Art. 5)',
-  'high-risk': 'High-risk',
-  transparency: 'Transparency obligations (Art. 50)',
-  minimal: 'Minimal risk',
-} as const;
 
 function payload(dialogue: Dialogue, extra: Partial<ActionPayload> = {}): Record<string, unknown> {
   return { d: dialogue.id, s: dialogue.step, ...extra };
@@ -134,7 +121,7 @@ export function withdrawnView(question: Question, by: UserRef, number: number): 
   };
 }
 
-export function rootView(dialogue: Dialogue): View {
+export function rootView(dialogue: Dialogue, labels: OutcomeLabels): View {
   const blocks: ViewBlock[] = [
     { type: 'text', content: [{ strong: dialogue.title }] },
     {
@@ -152,7 +139,7 @@ export function rootView(dialogue: Dialogue): View {
       type: 'text',
       content: [
         'Result: ',
-        { strong: TIER_LABEL[result.tier] },
+        { strong: labels.tier[result.tier] },
         ` · score ${result.score} of ${result.max}`,
         result.provisional ? ' · provisional until the evidence arrives' : '',
       ],
@@ -163,21 +150,22 @@ export function rootView(dialogue: Dialogue): View {
   }
   return {
     fallback: result
-      ? `AI procurement triage: ${dialogue.title} — ${TIER_LABEL[result.tier]}`
+      ? `AI procurement triage: ${dialogue.title} — ${labels.tier[result.tier]}`
       : `AI procurement triage: ${dialogue.title}`,
-    heading: result ? `AI procurement triage: ${TIER_LABEL[result.tier]}` : 'AI procurement triage',
+    heading: result ? `AI procurement triage: ${labels.tier[result.tier]}` : 'AI procurement triage',
     blocks,
   };
 }
 
-function classificationFacts(outcome: Outcome): { label: string; value: Paragraph }[] {
+function classificationFacts(outcome: Outcome, labels: OutcomeLabels): { label: string; value: Paragraph }[] {
   const { eu, uk, us, ca } = outcome.classification;
   const maybe = (provisional: boolean | undefined) => (provisional ? ' (provisional)' : '');
   const ukDuties = [uk.atrsExpected ? `ATRS record expected${maybe(uk.atrsProvisional)}` : 'No ATRS record expected'];
-  if (uk.kpiDuty) ukDuties.push(`Procurement Act 2023 KPI duty (over £5m)${maybe(uk.kpiDutyProvisional)}`);
+  const over = labels.kpiOver ? ` (over ${labels.kpiOver})` : '';
+  if (uk.kpiDuty) ukDuties.push(`Procurement Act 2023 KPI duty${over}${maybe(uk.kpiDutyProvisional)}`);
   return [
     // The pack's basis names the class itself ("High-risk under Art. 6(2) (Annex III point 5(a) …)").
-    { label: 'EU AI Act', value: [eu.basis || EU_LABEL[eu.category]] },
+    { label: 'EU AI Act', value: [eu.basis || labels.eu[eu.category]] },
     { label: 'UK', value: [ukDuties.join('; ')] },
     {
       label: 'US federal (OMB M-25-21)',
@@ -187,34 +175,42 @@ function classificationFacts(outcome: Outcome): { label: string; value: Paragrap
   ];
 }
 
-function headline(outcome: Outcome): Paragraph {
+function headline(outcome: Outcome, labels: OutcomeLabels): Paragraph {
   return [
     'Tier: ',
-    { strong: TIER_LABEL[outcome.tier] },
+    { strong: labels.tier[outcome.tier] },
     ` · score ${outcome.score} of ${outcome.max}`,
     outcome.provisional ? ` · provisional: ${outcome.unknowns.length} answer(s) still "Don't know"` : '',
   ];
 }
 
 /** The summary posted in the thread at the end: everything the buyer needs, with the Export button. */
-export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
-  const blocks: ViewBlock[] = [{ type: 'text', content: headline(outcome) }];
+export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: OutcomeLabels): View {
+  const blocks: ViewBlock[] = [{ type: 'text', content: headline(outcome, labels) }];
   if (outcome.triggers.length > 0) {
     blocks.push({ type: 'text', content: [{ strong: 'Triggers' }] });
     blocks.push({
       type: 'list',
-      items: outcome.triggers.map((t) => [t.label, ` (minimum: ${TIER_LABEL[t.minTier]})`]),
+      items: outcome.triggers.map((t) => [t.label, ` (minimum: ${labels.tier[t.minTier]})`]),
     });
   }
-  blocks.push({ type: 'facts', items: classificationFacts(outcome) });
+  blocks.push({ type: 'facts', items: classificationFacts(outcome, labels) });
   const reasons = outcome.why.filter((w) => w.points > 0).slice(0, 5);
   if (reasons.length > 0) {
     blocks.push({ type: 'text', content: [{ strong: 'Why: the answers that weigh most' }] });
     blocks.push({ type: 'list', items: reasons.map((w) => [`${w.question} `, { em: w.answer }, ` (+${w.points})`]) });
   }
   if (outcome.gates.length > 0) {
+    const timeline = outcome.timeline;
+    const dated = new Map(timeline?.duties.map((d) => [d.ref, d]));
     blocks.push({ type: 'text', content: [{ strong: 'Gates to pass before award' }] });
-    blocks.push({ type: 'list', items: outcome.gates.map((g) => [g.text]) });
+    blocks.push({
+      type: 'list',
+      items: outcome.gates.map((g) => {
+        const duty = dated.get(g.id);
+        return duty ? [g.text, { em: ` (${dutyNote(duty, timeline?.goLive)})` }] : [g.text];
+      }),
+    });
   }
   if (outcome.clauses.length > 0) {
     blocks.push({ type: 'text', content: [{ strong: 'Contract clauses' }] });
@@ -233,8 +229,8 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
     content: [`Question pack ${outcome.pack.id} ${outcome.pack.version} (${outcome.pack.hash.slice(0, 12)})`],
   });
   return {
-    fallback: `Triage result for ${dialogue.title}: ${TIER_LABEL[outcome.tier]} (${outcome.score}/${outcome.max})`,
-    heading: `Triage result: ${TIER_LABEL[outcome.tier]}`,
+    fallback: `Triage result for ${dialogue.title}: ${labels.tier[outcome.tier]} (${outcome.score}/${outcome.max})`,
+    heading: `Triage result: ${labels.tier[outcome.tier]}`,
     blocks,
     actions: [
       { id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } },
@@ -246,11 +242,16 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome): View {
 }
 
 /** The shorter summary for the procurement channel, linking back to the thread. */
-export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, link?: string): View {
+export function procurementSummaryView(
+  dialogue: Dialogue,
+  outcome: Outcome,
+  labels: OutcomeLabels,
+  link?: string,
+): View {
   const blocks: ViewBlock[] = [
     { type: 'text', content: [{ strong: dialogue.title }] },
-    { type: 'text', content: headline(outcome) },
-    { type: 'facts', items: classificationFacts(outcome) },
+    { type: 'text', content: headline(outcome, labels) },
+    { type: 'facts', items: classificationFacts(outcome, labels) },
   ];
   const reasons = outcome.why.filter((w) => w.points > 0).slice(0, 3);
   if (outcome.triggers.length > 0) {
@@ -267,8 +268,8 @@ export function procurementSummaryView(dialogue: Dialogue, outcome: Outcome, lin
   });
   if (link) blocks.push({ type: 'text', content: [{ link: { url: link, label: 'Open the triage thread' } }] });
   return {
-    fallback: `AI procurement triage: ${dialogue.title} — ${TIER_LABEL[outcome.tier]}`,
-    heading: `AI procurement triage: ${TIER_LABEL[outcome.tier]}`,
+    fallback: `AI procurement triage: ${dialogue.title} — ${labels.tier[outcome.tier]}`,
+    heading: `AI procurement triage: ${labels.tier[outcome.tier]}`,
     blocks,
   };
 }

@@ -14,7 +14,7 @@ import {
   localTimeOf,
   monthStepper,
   zonedInstant,
-} from '../../../src/core/contracts/calendar.js';
+} from '../../../src/core/calendar.js';
 
 const ZONES = [
   'Europe/London',

@@ -9,6 +9,8 @@ import {
   nextSequenceId,
   normaliseContractId,
 } from '../../../src/core/contracts/contract.js';
+import { kpiThreshold } from '../../../src/core/triage/labels.js';
+import { pack } from '../triage-helpers.js';
 import { kpi, makeContract } from './helpers.js';
 
 describe('the contract record', () => {
@@ -31,9 +33,16 @@ describe('the contract record', () => {
     expect(problems({ extra: true })).toEqual(['']);
   });
 
-  it('applies the Procurement Act duty to UK contracts in pounds over £5 million only', () => {
+  it("applies the Procurement Act duty to UK contracts over the pack's threshold (£5 million in pounds) only", () => {
+    const threshold = kpiThreshold(pack);
+    expect(threshold).toEqual({ currency: 'GBP', over: 5_000_000 });
     const duty = (jurisdiction: 'UK' | 'EU', amount: number, currency: string) =>
-      hasCpnDuty({ jurisdiction, value: { amount, currency } });
+      hasCpnDuty({ jurisdiction, value: { amount, currency } }, threshold);
+    // A pack that sets no threshold imposes no duty: the rule lives in the pack, not here.
+    expect(hasCpnDuty({ jurisdiction: 'UK', value: { amount: 9e9, currency: 'GBP' } }, undefined)).toBe(false);
+    expect(
+      hasCpnDuty({ jurisdiction: 'UK', value: { amount: 2e6, currency: 'GBP' } }, { currency: 'GBP', over: 1e6 }),
+    ).toBe(true);
     expect(duty('UK', 6_200_000, 'GBP')).toBe(true);
     expect(duty('UK', 5_000_000.01, 'GBP')).toBe(true);
     expect(duty('UK', 5_000_000, 'GBP')).toBe(false);

@@ -64,7 +64,11 @@ describe('contract forms on each platform', () => {
     expect(parsed.contract.kpis.map((k) => k.id)).toEqual(prefill.kpis);
     expect(parsed.contract.kpis.filter((k) => k.material)).toHaveLength(3);
     expect(parsed.contract.kpis.map((k) => k.cadence)).toEqual(prefill.kpis.map((id) => cadenceOf(id)));
-    expect(parsed.contract.kpis.find((k) => k.id === 'K2')?.cadence).toEqual({ months: 1, thenMonths: 3 });
+    expect(parsed.contract.kpis.find((k) => k.id === 'K2')?.cadence).toEqual({
+      months: 1,
+      thenMonths: 3,
+      firstMonths: 6,
+    });
   });
 
   it('parses a Teams registration card submitted as drawn (typed names, comma-separated choices)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths } from '../../../src/core/contracts/calendar.js';
+import { addDays, addMonths } from '../../../src/core/calendar.js';
 import {
   findObligation,
   type Obligation,
@@ -50,8 +50,7 @@ describe('the schedule of a contract', () => {
   });
 
   it('reviews monthly for the first 6 months, then quarterly (critical tier)', () => {
-    const contract = makeContract({ kpis: [kpi('K1', 'Availability', { months: 1, thenMonths: 3 })] });
-    expect(dues(obligationsOf(contract), 'kpi:K1:').slice(0, 9)).toEqual([
+    const sixMonths = [
       '2026-05-01',
       '2026-06-01',
       '2026-07-01',
@@ -61,6 +60,23 @@ describe('the schedule of a contract', () => {
       '2027-01-01',
       '2027-04-01',
       '2027-07-01',
+    ];
+    const contract = makeContract({ kpis: [kpi('K1', 'Availability', { months: 1, thenMonths: 3, firstMonths: 6 })] });
+    expect(dues(obligationsOf(contract), 'kpi:K1:').slice(0, 9)).toEqual(sixMonths);
+    // A contract registered before pack 2026.12 stored no firstMonths: it still switches after 6.
+    const older = makeContract({ kpis: [kpi('K1', 'Availability', { months: 1, thenMonths: 3 })] });
+    expect(dues(obligationsOf(older), 'kpi:K1:').slice(0, 9)).toEqual(sixMonths);
+  });
+
+  it('switches a two-speed cadence after its own firstMonths', () => {
+    const contract = makeContract({ kpis: [kpi('K1', 'Availability', { months: 1, thenMonths: 3, firstMonths: 3 })] });
+    expect(dues(obligationsOf(contract), 'kpi:K1:').slice(0, 6)).toEqual([
+      '2026-05-01',
+      '2026-06-01',
+      '2026-07-01',
+      '2026-10-01',
+      '2027-01-01',
+      '2027-04-01',
     ]);
   });
 
@@ -170,6 +186,9 @@ describe('the schedule of a contract', () => {
       { months: 6 },
       { months: 12 },
       { months: 1, thenMonths: 3 },
+      { months: 1, thenMonths: 3, firstMonths: 6 },
+      { months: 1, thenMonths: 3, firstMonths: 3 },
+      { months: 3, thenMonths: 12, firstMonths: 12 },
     );
     fc.assert(
       fc.property(

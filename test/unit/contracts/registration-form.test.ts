@@ -10,6 +10,7 @@ import {
 import { parseRegistration, type RegistrationContext } from '../../../src/core/contracts/registration-parse.js';
 import { prefillFromTriage, type RegistrationPrefill } from '../../../src/core/contracts/registration-prefill.js';
 import { evaluate } from '../../../src/core/triage/engine.js';
+import { kpiThreshold } from '../../../src/core/triage/labels.js';
 import type { FormField, FormValues, FormView } from '../../../src/core/view.js';
 import { DK, fixture, pack } from '../triage-helpers.js';
 import { CLERK, completedDialogue, SRO } from './helpers.js';
@@ -67,7 +68,15 @@ describe('prefill from a completed triage', () => {
       sro: CLERK,
       kpis: outcome.kpis.map((k) => k.id),
       material: ['K1', 'K3', 'K4'],
-      triage: { dialogueId: dialogue.id, tier: 'high', score: outcome.score, max: outcome.max, packHash: pack.hash },
+      triage: {
+        dialogueId: dialogue.id,
+        tier: 'high',
+        tierLabel: 'High',
+        score: outcome.score,
+        max: outcome.max,
+        packHash: pack.hash,
+      },
+      kpiThreshold: { currency: 'GBP', over: 5_000_000 },
     });
     expect(prefill.targets.K1).toBe(outcome.kpis.find((k) => k.id === 'K1')?.target);
     const cadence = (id: string) => prefill.library.find((k) => k.id === id)?.cadence;
@@ -81,12 +90,39 @@ describe('prefill from a completed triage', () => {
       {
         id: 'monthly_then_quarterly',
         label: 'Monthly for the first 6 months, then quarterly',
-        cadence: { months: 1, thenMonths: 3 },
+        cadence: { months: 1, thenMonths: 3, firstMonths: 6 },
       },
       { id: 'quarterly', label: 'Quarterly', cadence: { months: 3 } },
       { id: 'six_monthly', label: 'Every 6 months', cadence: { months: 6 } },
       { id: 'annual', label: 'Annually', cadence: { months: 12 } },
     ]);
+  });
+
+  it('carries the pack’s two-speed switch (6 months) and its KPI threshold (£5m)', () => {
+    expect(pack.cadences.find((c) => c.id === 'monthly_then_quarterly')).toMatchObject({ firstMonths: 6 });
+    expect(prefill.cadences.find((c) => c.id === 'monthly_then_quarterly')?.cadence).toEqual({
+      months: 1,
+      thenMonths: 3,
+      firstMonths: 6,
+    });
+    expect(prefill.kpiThreshold).toEqual(kpiThreshold(pack));
+    expect(prefill.kpiThreshold).toEqual({ currency: 'GBP', over: 5_000_000 });
+    // A critical triage prefills the two-speed cadence on its KPIs, with the switch.
+    const critical = fixture('automated-enforcement');
+    const big = prefillFromTriage({
+      dialogue: completedDialogue(pack, critical),
+      outcome: evaluate(pack, critical.answers),
+      pack,
+      by: CLERK,
+      now: NOW,
+    });
+    const k3 = big.library.find((k) => k.id === 'K3');
+    expect(k3).toMatchObject({
+      cadenceId: 'monthly_then_quarterly',
+      cadence: { months: 1, thenMonths: 3, firstMonths: 6 },
+    });
+    // The form says the pack's threshold.
+    expect(field(registrationForm(prefill), F.kpis)?.hint).toContain('UK contracts over £5m need at least 3');
   });
 
   it('reads other currencies as their jurisdictions and falls back to a zone for the jurisdiction', () => {
@@ -324,6 +360,19 @@ describe('parsing a registration', () => {
     }
   });
 
+  it('takes the threshold from the triage’s pack, and sets no duty when the pack has none', () => {
+    const higher: RegistrationPrefill = { ...prefill, kpiThreshold: { currency: 'GBP', over: 10_000_000 } };
+    const under = parseRegistration({ ...accepted, kpis: ['K3'], material: [] }, ctx({ prefill: higher }));
+    expect(under.ok && under.contract.cpnDuty).toBe(false);
+    expect(errorsFor({ value: '12,000,000', kpis: ['K1', 'K3'], material: ['K1', 'K3'] }, higher).kpis).toBe(
+      'The Procurement Act 2023 (s.52) requires at least 3 KPIs for a UK contract over £10m; 2 chosen.',
+    );
+    const { kpiThreshold: _none, ...without } = prefill;
+    const none = parseRegistration({ ...accepted, kpis: ['K3'], material: [] }, ctx({ prefill: without }));
+    expect(none.ok && none.contract.cpnDuty).toBe(false);
+    expect(field(registrationForm(without), F.kpis)?.hint).toBe('From the triage KPI pack.');
+  });
+
   it('accepts a value with its currency written in, and empty targets as the standard target', () => {
     const parsed = parseRegistration(
       { ...accepted, value: '£6.2m', currency: '', [targetField('K3')]: '', [targetField('K1')]: '99.95 %' },
@@ -359,7 +408,7 @@ describe('parsing a registration', () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
     const cadence = (id: string) => parsed.contract.kpis.find((k) => k.id === id)?.cadence;
     expect(cadence('K1')).toEqual({ months: 3 });
-    expect(cadence('K3')).toEqual({ months: 1, thenMonths: 3 });
+    expect(cadence('K3')).toEqual({ months: 1, thenMonths: 3, firstMonths: 6 });
     expect(cadence('K4')).toEqual({ months: 12 });
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMessage } from '../../../src/channels/slack/render/blocks.js';
 import { renderCard } from '../../../src/channels/teams/render/cards.js';
+import { zonedInstant } from '../../../src/core/calendar.js';
 import { ContractActions, ContractPayloadSchema } from '../../../src/core/contracts/actions.js';
-import { zonedInstant } from '../../../src/core/contracts/calendar.js';
 import type { Contract } from '../../../src/core/contracts/contract.js';
 import {
   DIGEST_MAX_ITEMS,
