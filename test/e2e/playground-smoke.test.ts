@@ -166,6 +166,10 @@ const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** Answers the question on `card` the way a person would: a button, ticked boxes + Confirm, or typed text. */
 async function answer(card: Locator, question: Question, value: string | string[]): Promise<void> {
+  if (value === 'dontKnow') {
+    await card.getByRole('button', { name: "Don't know", exact: true }).click();
+    return;
+  }
   if (question.kind === 'text') {
     await card.getByRole('textbox', { name: 'Your answer' }).fill(String(value));
     await card.getByRole('button', { name: 'Submit', exact: true }).click();
