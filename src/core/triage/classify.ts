@@ -11,7 +11,7 @@
  */
 import { type ConditionFacts, matches } from './conditions.js';
 import type { Condition, Pack } from './pack-schema.js';
-import type { Answers, AppliesFrom, CaLevel, EuCategory, Outcome } from './types.js';
+import { type Answers, type AppliesFrom, type CaLevel, type EuCategory, type Outcome, selectedIds } from './types.js';
 
 type Classification = Outcome['classification'];
 
@@ -22,7 +22,7 @@ function cited(pack: Pack, answers: Answers, questionId: string | undefined, fie
   const question = pack.questions.find((q) => q.id === questionId);
   const answer = questionId === undefined ? undefined : answers[questionId];
   if (!question || question.kind === 'text' || !answer) return [];
-  const ids = answer.kind === 'option' ? [answer.optionId] : answer.kind === 'options' ? answer.optionIds : [];
+  const ids = selectedIds(answer);
   return question.options.filter((o) => ids.includes(o.id) && o[field]).map((o) => o[field]!);
 }
 
@@ -228,7 +228,7 @@ function mitigation(
     const answer = answers[id];
     if (!question || question.kind === 'text' || answer === undefined) continue;
     max += Math.max(0, ...question.options.map((o) => o.mitigation ?? 0));
-    const ids = answer.kind === 'option' ? [answer.optionId] : answer.kind === 'options' ? answer.optionIds : [];
+    const ids = selectedIds(answer);
     points += Math.max(0, ...question.options.filter((o) => ids.includes(o.id)).map((o) => o.mitigation ?? 0));
   }
   return { points, max, applied: max > 0 && points >= rules.atLeast * max };

@@ -1,6 +1,6 @@
 /** Points per answer. "Don't know" scores the question's worst case, so uncertainty never lowers a score. */
 import type { Pack, Question } from './pack-schema.js';
-import type { AnswerValue } from './types.js';
+import { type AnswerValue, selectedIds } from './types.js';
 
 export function questionMax(question: Question): number {
   if (question.kind === 'text' || !question.scored) return 0;
@@ -13,7 +13,7 @@ export function questionMax(question: Question): number {
 export function answerPoints(question: Question, value: AnswerValue): number {
   if (question.kind === 'text' || !question.scored) return 0;
   if (value.kind === 'dontKnow') return questionMax(question);
-  const ids = value.kind === 'option' ? [value.optionId] : value.kind === 'options' ? value.optionIds : [];
+  const ids = selectedIds(value);
   const points = question.options.filter((o) => ids.includes(o.id)).map((o) => o.points ?? 0);
   if (question.kind === 'single' || question.score === 'max') return Math.max(0, ...points);
   const sum = points.reduce((a, b) => a + b, 0);

@@ -11,6 +11,10 @@ export type AnswerValue =
 
 export type Answers = Record<string, AnswerValue>;
 
+/** The option ids an answer selects (none for text or "Don't know"). */
+export const selectedIds = (value: AnswerValue): string[] =>
+  value.kind === 'option' ? [value.optionId] : value.kind === 'options' ? value.optionIds : [];
+
 export const TIERS = ['low', 'medium', 'high', 'critical', 'stop'] as const;
 export type Tier = (typeof TIERS)[number];
 
