@@ -13,9 +13,12 @@ import { ContractService } from './core/contracts/service.js';
 import { TenantExporter } from './core/export/tenant-export.js';
 import { History } from './core/history/recorder.js';
 import { HistoryService } from './core/history/service.js';
+import { HomeService } from './core/home/service.js';
 import { LifecycleService } from './core/lifecycle/service.js';
 import { OutboxWorker } from './core/outbox-worker.js';
 import { type Clock, systemClock } from './core/ports.js';
+import { ScanService } from './core/procurement/scan-service.js';
+import { ProcurementService } from './core/procurement/service.js';
 import { SettingsService } from './core/settings.js';
 import { parseOutboxMember, TriageOutbox } from './core/triage/effects.js';
 import { loadPack } from './core/triage/pack-loader.js';
@@ -39,6 +42,7 @@ import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
+import { KeyvProcurementRepository } from './store/procurement-repository.js';
 import { Records } from './store/records.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
@@ -54,6 +58,8 @@ export interface RunningService {
   contracts: ContractService;
   lifecycle: LifecycleService;
   contractRepository: KeyvContractRepository;
+  procurement: ProcurementService;
+  procurementRepository: KeyvProcurementRepository;
   settings: SettingsService;
   /** The settings records themselves (tests and tools seed them without a chat). */
   settingsRepository: KeyvSettingsRepository;
@@ -166,8 +172,13 @@ export async function startService(
     await digests.addTarget({ tenant: contract.tenant, platform: contract.platform, channel: contract.channel });
     await births.lifecycle?.born('contract', contract.tenant, contract.id);
   });
+  const procurementRepository = new KeyvProcurementRepository(records, async (p) => {
+    // Its checklist items join the procurement channel's digest, even before any contract reminds there.
+    await digests.addTarget({ tenant: p.tenant, platform: p.platform, channel: p.channel });
+  });
   const lifecycle = new LifecycleService({
     dialogues,
+    procurements: procurementRepository,
     contracts: contractRepository,
     settings: settingsRepository,
     history,
@@ -211,7 +222,23 @@ export async function startService(
     meter: metrics,
     defaultProcurementChannels,
   });
+  const procurement = new ProcurementService({
+    procurements: procurementRepository,
+    dialogues,
+    packs,
+    settings: settingsRepository,
+    history,
+    locker,
+    clock,
+    access,
+    defaultProcurementChannels,
+    channelOfConversation: { teams: (conversation) => splitThread(conversation).channel },
+    onPublishError: (error, what) => logger.warn({ err: error, what }, 'a checklist message could not be redrawn'),
+  });
+  const scans = new ScanService(procurement);
+  const home = new HomeService({ procurements: procurementRepository, contracts: contractRepository, access, clock });
   const contracts = new ContractService({
+    award: procurement,
     contracts: contractRepository,
     history,
     dialogues,
@@ -273,6 +300,9 @@ export async function startService(
     inFlight,
     triage,
     contracts,
+    procurement,
+    scans,
+    home,
     settings,
     access,
     deduper,
@@ -282,6 +312,7 @@ export async function startService(
       settings: settingsRepository,
       roles: rolesRepository,
       contracts: contractRepository,
+      procurements: procurementRepository,
       dialogues,
       history: historyRepository,
       access,
@@ -352,7 +383,7 @@ export async function startService(
           admins: (tenant) => access.adminsOf(tenant),
           observe: (outcome) => metrics.digest(outcome),
           postingClaimMs: 5 * config.platformTimeoutMs + 5000,
-          build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS),
+          build: digestBuilder(settingsRepository, contracts, KPI_COMMANDS, procurement),
         });
   if (scheduler) logger.info({ mode: scheduler.mode }, 'reminder scheduler started');
   // Effects a crashed process left owed, and retries after a failure, on every replica (claims keep them apart).
@@ -405,6 +436,8 @@ export async function startService(
     contracts,
     lifecycle,
     contractRepository,
+    procurement,
+    procurementRepository,
     settings,
     settingsRepository,
     access,

@@ -8,6 +8,7 @@ import { KeyvContractRepository } from '../store/contract-repository.js';
 import { KeyvDialogueRepository } from '../store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../store/history-repository.js';
 import { StoreLocker } from '../store/locks.js';
+import { KeyvProcurementRepository } from '../store/procurement-repository.js';
 import { KeyvRolesRepository } from '../store/roles-repository.js';
 import { KeyvSettingsRepository } from '../store/settings-repository.js';
 import { fail, shownStore, storeUrlOf, withStore } from './store-cli.js';
@@ -37,6 +38,7 @@ await withStore(storeUrl, async (records) => {
     roles,
     contracts: new KeyvContractRepository(records),
     dialogues: new KeyvDialogueRepository(records),
+    procurements: new KeyvProcurementRepository(records),
     history,
     // The operator at the command line reads the store directly; no chat role applies.
     access: new AccessService({ roles, admins: [], history: new History(history, systemClock) }),

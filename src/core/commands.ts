@@ -2,6 +2,7 @@ import { GRANTABLE, type GrantableRole } from './access/roles.js';
 import { isValidTimeZone } from './calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
 import { BadInputError } from './errors.js';
+import { normaliseProcurementId, PROCUREMENT_ID } from './procurement/procurement.js';
 import { TriageService } from './triage/service.js';
 
 /**
@@ -25,6 +26,12 @@ export type Command =
   | { kind: 'roles-change'; change: 'add' | 'remove'; who: string; role: GrantableRole }
   | { kind: 'roles-guests'; barred: boolean }
   | { kind: 'status' }
+  /** A procurement's checklist, for the person who asked. */
+  | { kind: 'checklist'; id: string }
+  /** A consequence scan in the procurement's thread (again at renewal). */
+  | { kind: 'scan'; id: string }
+  /** My items (checklist, KPIs), then my procurements and contracts, overdue first. */
+  | { kind: 'home' }
   /** `export all`: every record of the tenant, for an admin. */
   | { kind: 'export-all' }
   | { kind: 'usage'; problem: string };
@@ -78,6 +85,19 @@ export function parseCommand(raw: string): Command {
       return rest.length ? { kind: 'usage', problem: 'Usage: status' } : { kind: 'status' };
     case 'delete':
       return parseDelete(arg(0).toLowerCase(), arg(1), rest.length);
+    case 'checklist':
+    case 'scan': {
+      const id = normaliseProcurementId(arg(0).replace(/[\u200B-\u200D\u2060\uFEFF]/g, ''));
+      return rest.length === 1 && PROCUREMENT_ID.test(id)
+        ? { kind: verb, id }
+        : {
+            kind: 'usage',
+            problem: `Usage: ${verb} <procurement id>, e.g. ${verb} P-3F8R1A (the checklist shows its id)`,
+          };
+    }
+    case 'home':
+    case 'mine':
+      return rest.length ? { kind: 'usage', problem: `Usage: ${verb}` } : { kind: 'home' };
     default:
       return { kind: 'usage', problem: `Unknown command “${head.slice(0, 40)}”.` };
   }

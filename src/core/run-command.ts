@@ -3,11 +3,14 @@ import type { Actor } from './access/roles.js';
 import type { Command } from './commands.js';
 import type { ContractService } from './contracts/service.js';
 import type { TenantExporter } from './export/tenant-export.js';
+import type { HomeService } from './home/service.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import type { ConversationSurface } from './ports.js';
+import type { ScanService } from './procurement/scan-service.js';
+import type { ProcurementService } from './procurement/service.js';
 import type { SettingsService } from './settings.js';
 import type { TriageService } from './triage/service.js';
-import type { UserRef, View } from './view.js';
+import { textView, type UserRef, type View } from './view.js';
 
 /** A command with the platform's parts resolved: the channel meant, the person named. */
 export type RunnableCommand =
@@ -22,6 +25,9 @@ export interface CommandServices {
   contracts: ContractService;
   settings: SettingsService;
   access: AccessService;
+  procurement: ProcurementService;
+  scans: ScanService;
+  home: HomeService;
   ocdsPrefix: string;
 }
 
@@ -101,6 +107,13 @@ export async function runCommand(
       return view(await services.access.setGuests(tenant, by, command.barred));
     case 'status':
       return view(await services.settings.status(tenant, by, call.platform));
+    case 'checklist':
+      return view(await services.procurement.open(tenant, by, command.id));
+    case 'scan':
+      await services.scans.open({ tenant, by, id: command.id, surface: call.surface });
+      return view(textView(`The consequence scan is open in the thread of ${command.id}’s triage.`));
+    case 'home':
+      return view(await services.home.view(tenant, by));
     case 'export-all':
       return { kind: 'file', file: await services.exporter.forAdmin(tenant, by) };
   }

@@ -9,6 +9,17 @@ import type { View } from './view.js';
 export const DEFAULT_TIME_ZONE = 'Europe/London';
 export const DEFAULT_DIGEST_HOUR = 9;
 
+export type DefaultChannels = Partial<Record<'slack' | 'teams', string>>;
+
+/** The procurement channel in use: the tenant's choice, else the platform's configured default (the one rule). */
+export function procurementChannelOf(
+  settings: Pick<TenantSettings, 'procurementChannel'>,
+  platform: 'slack' | 'teams',
+  defaults?: DefaultChannels,
+): string | undefined {
+  return settings.procurementChannel ?? defaults?.[platform];
+}
+
 export interface SettingsDeps {
   settings: SettingsRepository;
   /** Every change of settings is an event there before it is saved. */
@@ -49,7 +60,7 @@ export class SettingsService {
     if (current.procurementChannel === channel) {
       return noticeView('This is already the procurement channel: ', { channel: { id: channel } }, '.');
     }
-    const previous = current.procurementChannel ?? this.deps.defaultProcurementChannels?.[input.platform];
+    const previous = procurementChannelOf(current, input.platform, this.deps.defaultProcurementChannels);
     await surface.postToChannel(channel, procurementWelcomeView(by, previous));
     await this.deps.history.record(tenant, recordIds.settings, by, 'settings.channel', {
       channel,
@@ -113,7 +124,7 @@ export class SettingsService {
       this.deps.settings.get(tenant),
       this.deps.deliveries?.undeliverable(tenant) ?? [],
     ]);
-    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[platform];
+    const channel = procurementChannelOf(settings, platform, this.deps.defaultProcurementChannels);
     const facts: View['blocks'] = [
       {
         type: 'facts',

@@ -1,3 +1,5 @@
+import type { LocalDate } from '../core/calendar.js';
+import type { DigestRow } from '../core/contracts/digest.js';
 import type { ContractService } from '../core/contracts/service.js';
 import type { SettingsRepository } from '../core/ports.js';
 import { DEFAULT_TIME_ZONE } from '../core/settings.js';
@@ -10,6 +12,8 @@ export function digestBuilder(
   contracts: ContractService,
   /** How the kpi command is typed where each platform's digests are read, e.g. Slack '/aiprocure kpi'. */
   kpiCommands: Record<DigestOccurrence['platform'], string>,
+  /** The channel's procurements: their checklist items due within a week or overdue join the digest. */
+  checklists?: { digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> },
 ): (occurrence: DigestOccurrence) => Promise<View | undefined> {
   return async (occurrence) => {
     // The planner's zone; settings are read only for a job queued before occurrences carried it.
@@ -20,6 +24,7 @@ export function digestBuilder(
       date: occurrence.date,
       timeZone,
       kpiCommand: kpiCommands[occurrence.platform],
+      extra: await checklists?.digestRows(occurrence.tenant, occurrence.channel, occurrence.date),
     });
     return digest?.view;
   };

@@ -8,6 +8,7 @@ import {
   cardAction,
   cardInputs,
   cardLines,
+  EARLY,
   londonNine,
   PROCUREMENT_CHANNEL,
   SlackContracts,
@@ -95,7 +96,7 @@ describe('Teams: a team the bot was removed from', () => {
     expect((await teams.harness.say('help', { type: 'personal' })).status).toBe(200);
     const { summary } = await teams.triage();
     const { posted: form } = await teams.executeForNewCard(summary, cardAction(summary.cards[0], 'contract_register'));
-    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics Ltd' };
+    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics Ltd', early: EARLY };
     expect((await teams.execute(form, cardAction(form.cards[0], 'contract_submit'), inputs)).status).toBe(200);
     expect(await teams.stored()).toHaveLength(1);
 

@@ -13,6 +13,7 @@ import {
   cardAction,
   cardInputs,
   cardLines,
+  EARLY,
   invokeCard,
   invokeMessage,
   modalState,
@@ -309,7 +310,7 @@ describe('Slack: crafted input gets a short answer and the service stays healthy
 
     // The registration modal, its value field typed with the same text.
     const modal = await slack.openModal(summary, slackButton(summary, 'contract_register'));
-    const values = modalState(modal, { supplier: 'Acme Analytics Ltd', value: HOSTILE_AMOUNT });
+    const values = modalState(modal, { supplier: 'Acme Analytics Ltd', early: EARLY, value: HOSTILE_AMOUNT });
     const submission = viewSubmission({
       callbackId: modal.callbackId,
       privateMetadata: modal.privateMetadata,
@@ -436,7 +437,12 @@ describe('Teams: crafted input gets a short answer and the service stays healthy
     await waitUntil(() => summaryOf() !== undefined, 5000, 'the triage summary');
     const summary = summaryOf()!;
     const { posted: form } = await teams.executeForNewCard(summary, cardAction(summary.cards[0], 'contract_register'));
-    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics Ltd', value: HOSTILE_AMOUNT };
+    const inputs = {
+      ...cardInputs(form.cards[0]),
+      supplier: 'Acme Analytics Ltd',
+      early: EARLY,
+      value: HOSTILE_AMOUNT,
+    };
     const submit = cardAction(form.cards[0], 'contract_submit');
     const refused = await underWatch('a Teams registration form valued "£" + 60,000 spaces + "x"', h.baseUrl, () =>
       teams.execute(form, submit, inputs),

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/core/calendar.js';
 import {
   DIGEST_HEADING,
+  EARLY,
   type FieldValue,
   londonNine,
   modalInitial,
@@ -123,7 +124,10 @@ describe('Slack: registering a contract from a triage', () => {
     expect(modalInitial(modal, 'target_K1')).toBe('At least 99.5 % (99.9 % at Critical)');
 
     const refused = async (overrides: Record<string, FieldValue>) => {
-      const result = await slack.submit(modal, modalState(modal, { supplier: 'Acme Analytics Ltd', ...overrides }));
+      const result = await slack.submit(
+        modal,
+        modalState(modal, { supplier: 'Acme Analytics Ltd', early: EARLY, ...overrides }),
+      );
       expect(result.status).toBe(200);
       // Bolt's ack body, JSON from the HTTP answer.
       const body = result.json as { response_action?: string; errors?: Record<string, string> };
@@ -148,7 +152,7 @@ describe('Slack: registering a contract from a triage', () => {
     // Under £5m the same KPIs are fine: the rule follows the value typed.
     const under = await slack.submit(
       modal,
-      modalState(modal, { supplier: 'Acme', value: '£4.9m', kpis: ['K1'], material: [], title: null }),
+      modalState(modal, { supplier: 'Acme', early: EARLY, value: '£4.9m', kpis: ['K1'], material: [], title: null }),
     );
     expect(under.json).toEqual({ response_action: 'errors', errors: { title: 'Give the contract a title.' } });
 
@@ -158,6 +162,7 @@ describe('Slack: registering a contract from a triage', () => {
     // The good one: supplier typed (with a would-be broadcast), a KPI dropped and a target edited.
     const kpis = summaryKpis.filter((id) => id !== 'K27');
     const good = modalState(modal, {
+      early: EARLY,
       supplier: 'Acme <!channel> Analytics',
       owner: OWNER,
       sro: SRO,

@@ -12,6 +12,7 @@ import {
   cardItems,
   cardLines,
   DIGEST_HEADING,
+  EARLY,
   invokeCard,
   invokeMessage,
   londonNine,
@@ -85,7 +86,7 @@ async function openForm(teams: TeamsContracts, summary: ConnectorMessage) {
 async function registered() {
   const { teams, thread, summary } = await triaged();
   const { form } = await openForm(teams, summary);
-  const inputs = { ...cardInputs(form.cards[0]), supplier: SUPPLIER, sro: SRO };
+  const inputs = { ...cardInputs(form.cards[0]), supplier: SUPPLIER, sro: SRO, early: EARLY };
   kept(await teams.execute(form, cardAction(form.cards[0], 'contract_submit'), inputs));
   const [contract] = await teams.stored();
   if (!contract) throw new Error('no contract saved');
@@ -131,7 +132,7 @@ describe('Teams: registering a contract from a triage', () => {
     expect(invokeMessage(result)).toBe('The form is in the conversation below.');
     expect(form.conversationId).toBe(thread);
     expect(validateCard(form.cards[0])).toEqual([]);
-    const inputs = cardInputs(form.cards[0]);
+    const inputs: Record<string, string> = { ...cardInputs(form.cards[0]), early: EARLY };
     expect(inputs).toMatchObject({
       title: TRIAGE_TITLE,
       supplier: '',
@@ -270,7 +271,7 @@ describe('Teams: reminders', () => {
     t = teams;
     const { thread, summary } = await teams.triage();
     const { form } = await openForm(teams, summary);
-    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics', sro: 'Sam Senior' };
+    const inputs = { ...cardInputs(form.cards[0]), supplier: 'Acme Analytics', sro: 'Sam Senior', early: EARLY };
     kept(await teams.execute(form, cardAction(form.cards[0], 'contract_submit'), inputs));
     const [contract] = await teams.stored();
     const triageChannel = thread.split(';messageid=')[0]!;

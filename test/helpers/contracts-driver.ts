@@ -29,6 +29,11 @@ export const START = '2026-04-01T08:00:00Z';
 export const SLACK_TENANT = `slack_${TEAM}`;
 export const TEAMS_TENANT = `teams_${TENANT_ID}`;
 export const DIGEST_HEADING = 'AI contract reminders';
+/**
+ * These tests register contracts straight from a triage, with no checklist ready for award: the form then asks an
+ * admin why (test/e2e/*-procurement.test.ts test the gate itself).
+ */
+export const EARLY = 'Registered straight from the triage, before any checklist';
 
 /** The fixture's answers by question id (a high-tier triage of a £6.2m UK contract). */
 export const ANSWERS = rawAnswers('benefits-scoring');
@@ -430,7 +435,10 @@ export class SlackContracts {
   ): Promise<{ contract: Contract; confirmation: SlackMessage }> {
     const modal = await this.openModal(summary, slackButton(summary, 'contract_register'));
     const before = this.harness.messages().length;
-    const result = await this.submit(modal, modalState(modal, { supplier: 'Acme Analytics Ltd', ...overrides }));
+    const result = await this.submit(
+      modal,
+      modalState(modal, { supplier: 'Acme Analytics Ltd', early: EARLY, ...overrides }),
+    );
     if (result.status !== 200 || result.body !== '') throw new Error(`registration refused: ${result.body}`);
     await waitUntil(
       () =>

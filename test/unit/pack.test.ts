@@ -38,7 +38,7 @@ describe('the default pack', () => {
   it('loads from disk with its id, version and the sha256 of its text', async () => {
     const loaded = await loadPack('prompts/triage/default.yaml');
     expect(loaded.id).toBe('default');
-    expect(loaded.version).toMatch(/^\d{4}\.\d{2}$/);
+    expect(loaded.version).toMatch(/^\d{4}\.\d{2}(\.\d+)?$/);
     expect(loaded.hash).toBe(createHash('sha256').update(DEFAULT_PACK_TEXT).digest('hex'));
   });
 

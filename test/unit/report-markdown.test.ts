@@ -69,7 +69,7 @@ describe('renderMarkdownReport', () => {
     expect(answers).toContain(
       '| 15 | When is it planned to go live? Optional; write the date as YYYY-MM-DD. `go_live` | 2027-04-01 |',
     );
-    expect(markdown).toContain(`version 2026.12, sha256 \`${pack.hash}\``);
+    expect(markdown).toContain(`version 2026.12.1, sha256 \`${pack.hash}\``);
   });
 
   it('says when each dated duty applies, on the triage date and at the planned go-live', () => {

@@ -27,9 +27,9 @@ describe('the Slack app manifest', () => {
     ]);
   });
 
-  it('subscribes to the events the bot listens for, the app’s removal included', () => {
+  it('subscribes to the events the bot listens for, the app’s removal and the Home tab included', () => {
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(
-      ['app_uninstalled', 'message.channels', 'message.groups', 'tokens_revoked'].sort(),
+      ['app_home_opened', 'app_uninstalled', 'message.channels', 'message.groups', 'tokens_revoked'].sort(),
     );
   });
 });

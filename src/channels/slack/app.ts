@@ -10,6 +10,7 @@ import { KeyvInstallationStore } from './installation-store.js';
 import { registerTriageActions } from './listeners/actions.js';
 import { registerCommand } from './listeners/command.js';
 import { registerContractActions } from './listeners/contract-actions.js';
+import { registerHome } from './listeners/home.js';
 import { registerLifecycle } from './listeners/lifecycle.js';
 import { registerThreadReplies } from './listeners/thread-replies.js';
 import { installedPage, installFailedPage } from './oauth-pages.js';
@@ -148,6 +149,7 @@ export function createSlackChannel(options: SlackChannelOptions, deps: SlackDeps
   registerTriageActions(app, deps);
   registerContractActions(app, deps);
   registerThreadReplies(app, deps);
+  registerHome(app, deps);
   registerLifecycle(app, deps, installations);
   return {
     app,

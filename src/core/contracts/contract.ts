@@ -2,9 +2,9 @@
  * The stored contract record: what was signed, the KPIs to watch, and what has happened since (results,
  * breaches, snoozes). Validated by zod whenever it is read back from the store.
  */
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { addMonths, isLocalDate, isValidTimeZone } from '../calendar.js';
+import { newShortId, normaliseShortId } from '../ids.js';
 import { UserRefSchema } from '../triage/dialogue.js';
 import { CURRENCIES } from '../triage/pack-schema.js';
 import { TIERS } from '../triage/types.js';
@@ -213,24 +213,11 @@ export type ContractKpi = z.infer<typeof ContractKpiSchema>;
 export type ContractResult = z.infer<typeof ResultSchema>;
 export type Breach = z.infer<typeof BreachSchema>;
 
-// Crockford's base32: no I, L, O or U, so an id read aloud or typed from a screen is hard to get wrong.
-const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** A short, human-friendly contract id such as 'C-7K2M9Q' (30 random bits; the service checks for clashes). */
-export function newContractId(random: (max: number) => number = randomInt): string {
-  let id = 'C-';
-  for (let i = 0; i < 6; i += 1) id += BASE32[random(32)];
-  return id;
-}
+/** A short, human-friendly contract id such as 'C-7K2M9Q' (the service checks for clashes). */
+export const newContractId = (random?: (max: number) => number): string => newShortId('C', random);
 
 /** Contract ids are typed by people (the open command): accept lower case and the letters Crockford confuses. */
-export function normaliseContractId(raw: string): string {
-  const upper = raw
-    .trim()
-    .toUpperCase()
-    .replace(/^C(?!-)/, 'C-');
-  return upper.slice(0, 2) + upper.slice(2).replace(/[IL]/g, '1').replace(/O/g, '0');
-}
+export const normaliseContractId = (raw: string): string => normaliseShortId('C', raw);
 
 /** The next id in a record's own sequence: R1, R2… for results, B1, B2… for breaches. */
 export function nextSequenceId(prefix: 'R' | 'B', existing: { id: string }[]): string {

@@ -54,7 +54,58 @@ export function digestItems(contracts: Contract[], today: LocalDate, horizonDays
   return sortDigestItems(contracts.flatMap((contract) => digestItemsOf(contract, today, horizonDays)));
 }
 
-function summary(items: DigestItem[]): string {
+/**
+ * Another feature's item in the same digest (a procurement's checklist item), sorted in with the contracts' by status
+ * and date, and counted in the heading.
+ */
+export interface DigestRow {
+  status: OpenItem['status'];
+  due: LocalDate;
+  /** Ties on a date: by this, then contracts before other rows. */
+  title: string;
+  line: (n: number) => Paragraph;
+  actions: ViewAction[];
+}
+
+function rowOf(item: DigestItem): DigestRow {
+  return {
+    status: item.status,
+    due: item.obligation.due,
+    title: item.contractTitle,
+    line: (n) => itemLine(item, n),
+    actions: itemActions(item),
+  };
+}
+
+/** Contract items (already in digest order) and other rows, merged: overdue first, then today, then by date. */
+function rowsOf(items: DigestItem[], extra: DigestRow[] = []): DigestRow[] {
+  if (!extra.length) return items.map(rowOf);
+  const sortedExtra = [...extra].sort(
+    (a, b) =>
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.due.localeCompare(b.due) || a.title.localeCompare(b.title),
+  );
+  const out: DigestRow[] = [];
+  const contracts = items.map(rowOf);
+  let i = 0;
+  let j = 0;
+  while (i < contracts.length || j < sortedExtra.length) {
+    const a = contracts[i];
+    const b = sortedExtra[j];
+    const takeA =
+      a !== undefined &&
+      (b === undefined || (STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.due.localeCompare(b.due)) <= 0);
+    if (takeA && a) {
+      out.push(a);
+      i += 1;
+    } else if (b) {
+      out.push(b);
+      j += 1;
+    }
+  }
+  return out;
+}
+
+function summary(items: readonly { status: OpenItem['status'] }[]): string {
   const count = (status: OpenItem['status']) => items.filter((i) => i.status === status).length;
   const parts = [
     [count('overdue'), 'overdue'],
@@ -104,16 +155,16 @@ type MoreNote = (more: number) => Paragraph;
 function itemsView(
   heading: string,
   intro: ViewBlock[],
-  items: DigestItem[],
+  rows: DigestRow[],
   options: ListOptions,
   moreNote: MoreNote,
 ): View {
-  const shown = items.slice(0, DIGEST_MAX_ITEMS);
-  const more = items.length - shown.length + (options.more ?? 0);
+  const shown = rows.slice(0, DIGEST_MAX_ITEMS);
+  const more = rows.length - shown.length + (options.more ?? 0);
   const blocks: ViewBlock[] = [...intro];
-  shown.forEach((item, i) => {
-    blocks.push({ type: 'text', content: itemLine(item, i + 1) });
-    blocks.push({ type: 'actions', actions: itemActions(item) });
+  shown.forEach((row, i) => {
+    blocks.push({ type: 'text', content: row.line(i + 1) });
+    blocks.push({ type: 'actions', actions: row.actions });
   });
   if (more > 0) {
     blocks.push({
@@ -133,9 +184,12 @@ export function digestView(
     channelName?: string;
     /** How the kpi command is written where the digest is read, e.g. '/aiprocure kpi'. */
     kpiCommand?: string;
+    /** Checklist items of the channel's procurements, due within the week or overdue. */
+    extra?: DigestRow[];
   },
 ): View {
-  const heading = `AI contract reminders: ${summary(items)}`;
+  const rows = rowsOf(items, options.extra);
+  const heading = `AI contract reminders: ${summary(rows)}`;
   const intro: ViewBlock = {
     type: 'context',
     content: [
@@ -144,7 +198,7 @@ export function digestView(
       ' · Record a result, or snooze an item (with a reason, at most 3 times). Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
-  return itemsView(heading, [intro], items, options, (more) => [
+  return itemsView(heading, [intro], rows, options, (more) => [
     `and ${more} more: use the `,
     { code: options.kpiCommand ?? 'kpi' },
     ' command to see them all.',
@@ -158,7 +212,7 @@ export function dueListView(items: DigestItem[], options: ListOptions = {}): Vie
     return { fallback: text, heading: 'AI contract reminders', blocks: [{ type: 'text', content: [text] }] };
   }
   // This is the kpi command's own answer, so the note says how the rest come into view instead.
-  return itemsView(`AI contract reminders: ${summary(items)}`, [], items, options, (more) => [
+  return itemsView(`AI contract reminders: ${summary(items)}`, [], rowsOf(items), options, (more) => [
     `and ${more} more not shown here: they move up as these are recorded or snoozed.`,
   ]);
 }

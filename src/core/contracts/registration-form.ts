@@ -2,11 +2,12 @@
  * "Register contract": the form, prefilled from a completed triage (registration-prefill.ts) and parsed into a
  * contract record by registration-parse.ts.
  */
+
+import { capInitials, type FieldErrors, listValue, textValue, userInitial } from '../form-values.js';
 import { formatThreshold, storedTierLabel } from '../triage/labels.js';
 import type { FormField, FormValues, FormView, Paragraph } from '../view.js';
 import { ContractActions } from './actions.js';
 import { CURRENCIES, JURISDICTION_LABEL, JURISDICTIONS, MATERIAL_KPIS } from './contract.js';
-import { capInitials, type FieldErrors, listValue, textValue, userInitial } from './form-values.js';
 import type { LibraryKpi, RegistrationPrefill } from './registration-prefill.js';
 
 export const RegistrationFields = {
@@ -22,7 +23,10 @@ export const RegistrationFields = {
   timeZone: 'timeZone',
   kpis: 'kpis',
   material: 'material',
+  early: 'early',
 } as const;
+
+export const EARLY_MAX = 500;
 
 /** The optional target field of a prefilled KPI. */
 export const targetField = (kpiId: string) => `target_${kpiId}`;
@@ -95,6 +99,19 @@ export function registrationForm(prefill: RegistrationPrefill, errors?: FieldErr
   const sro = userInitial(values, F.sro, known, prefill.sro);
 
   const fields: FormField[] = [
+    ...(prefill.early
+      ? [
+          {
+            kind: 'text' as const,
+            id: F.early,
+            label: 'Why register before the checklist is ready for award? (admins only)',
+            initial: text(F.early, undefined),
+            maxLength: EARLY_MAX,
+            multiline: true,
+            hint: prefill.early.why,
+          },
+        ]
+      : []),
     { kind: 'text', id: F.title, label: 'Contract title', initial: text(F.title, prefill.title), maxLength: TITLE_MAX },
     {
       kind: 'text',

@@ -1,6 +1,7 @@
 /** Checks a submitted registration form and builds the contract record, with a message beside each wrong field. */
 
 import { addMonths, formatLocalDate, isLocalDate, isValidTimeZone, type LocalDate, localDateOf } from '../calendar.js';
+import { type FieldErrors, listValue, resolveUser, textValue, tooLong, USER_MAX } from '../form-values.js';
 import { formatThreshold } from '../triage/labels.js';
 import { parseMoney } from '../triage/money.js';
 import type { FormValues, UserRef } from '../view.js';
@@ -17,7 +18,6 @@ import {
   MAX_CONTRACT_YEARS,
   MIN_KPIS_WITH_DUTY,
 } from './contract.js';
-import { type FieldErrors, listValue, resolveUser, textValue, tooLong, USER_MAX } from './form-values.js';
 import {
   AMOUNT_MAX,
   cadenceField,

@@ -62,6 +62,36 @@ export interface RegistrationPrefill {
   triage?: Contract['triage'];
   /** The triage pack's UK KPI threshold: over it, a UK contract has the Procurement Act KPI and notice duties. */
   kpiThreshold?: { currency: Currency; over: number };
+  /** The checklist not ready for award: registering now needs an admin and a reason (`why` says what is open). */
+  early?: { why: string };
+}
+
+/** The proposed KPI's standard wording: what a Monitor consequence becomes on the form. */
+export const PROPOSED_TARGET = 'No adverse change; reviewed with the supplier';
+export const PROPOSED_CADENCE = 'quarterly';
+
+/** Adds the KPIs a consequence scan proposed (Monitor items) to the form's library, selected. */
+export function withProposals(
+  prefill: RegistrationPrefill,
+  proposals: { id: string; title: string }[],
+): RegistrationPrefill {
+  const fresh = proposals.filter((k) => !prefill.library.some((l) => l.id === k.id));
+  if (!fresh.length) return prefill;
+  const cadence = prefill.cadences.find((c) => c.id === PROPOSED_CADENCE) ?? prefill.cadences[0];
+  const library: LibraryKpi[] = fresh.map((k) => ({
+    id: k.id,
+    title: k.title,
+    measure: `Monitored from the consequence scan: ${k.title}`.slice(0, 500),
+    target: PROPOSED_TARGET,
+    cadence: cadence?.cadence ?? { months: 3 },
+    ...(cadence ? { cadenceId: cadence.id } : {}),
+  }));
+  return {
+    ...prefill,
+    library: [...prefill.library, ...library],
+    kpis: [...prefill.kpis, ...fresh.map((k) => k.id)],
+    targets: { ...prefill.targets, ...Object.fromEntries(fresh.map((k) => [k.id, PROPOSED_TARGET])) },
+  };
 }
 
 function cadenceOf(cadence: Cadence): ContractKpi['cadence'] {

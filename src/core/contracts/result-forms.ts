@@ -1,6 +1,7 @@
 /** "Record result" for a reminder, and "Log breach" for a contract: the forms and their parsing. */
 
 import { formatLocalDate, isLocalDate, type LocalDate } from '../calendar.js';
+import { capInitials, type FieldErrors, textValue, tooLong } from '../form-values.js';
 import type { FormField, FormValues, FormView, Paragraph, UserRef } from '../view.js';
 import { ContractActions } from './actions.js';
 import {
@@ -13,7 +14,6 @@ import {
   currentBreaches,
   nextSequenceId,
 } from './contract.js';
-import { capInitials, type FieldErrors, textValue, tooLong } from './form-values.js';
 import { isRated, latestResults, type Obligation } from './obligations.js';
 
 export const ResultFields = { value: 'value', rating: 'rating', note: 'note', reason: 'reason' } as const;

@@ -2,15 +2,28 @@ import type { AccessService } from '../access/access.js';
 import { type Actor, person } from '../access/roles.js';
 import { addDays, compareDates, type LocalDate, localDateOf } from '../calendar.js';
 import { BadInputError, NotFoundError } from '../errors.js';
+import { textValue } from '../form-values.js';
 import { type History, recordIds } from '../history/recorder.js';
+import { freeShortId } from '../ids.js';
+import type { ConversationSurface } from '../ports.js';
+import { procurementChannelOf } from '../settings.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
 import { type Contract, type ContractResult, newContractId } from './contract.js';
-import { type DigestItem, digestItems, digestItemsOf, digestView, dueListView, sortDigestItems } from './digest.js';
+import {
+  type DigestItem,
+  type DigestRow,
+  digestItems,
+  digestItemsOf,
+  digestView,
+  dueListView,
+  sortDigestItems,
+} from './digest.js';
 import { findObligation, latestResults, type Obligation } from './obligations.js';
 import { type OcdsRelease, ocdsRelease, releasePackage } from './ocds.js';
 import type {
+  AwardGate,
   Clock,
   ContractRepository,
   DialogueRepository,
@@ -18,9 +31,9 @@ import type {
   PackRepository,
   SettingsRepository,
 } from './ports.js';
-import { registrationForm } from './registration-form.js';
+import { EARLY_MAX, RegistrationFields, registrationForm } from './registration-form.js';
 import { parseRegistration } from './registration-parse.js';
-import { prefillFromTriage, type RegistrationPrefill } from './registration-prefill.js';
+import { prefillFromTriage, type RegistrationPrefill, withProposals } from './registration-prefill.js';
 import { breachForm, parseBreach, parseResult, resultForm } from './result-forms.js';
 import { parseSnooze, snoozeForm, snoozeLimit, snoozeRefusal } from './snooze-form.js';
 import {
@@ -51,11 +64,19 @@ export interface ContractDeps {
   channelOfConversation?: Partial<Record<Contract['platform'], (conversation: string) => string>>;
   /** New contract ids; random by default (tests pass a sequence). */
   newId?: () => string;
+  /** The triage's procurement: registering before it is ready for award needs an admin and a reason. */
+  award?: AwardGate;
 }
 
-export type Submitted<T> = ({ ok: true; contract: Contract; confirmation: View } & T) | { ok: false; form: FormView };
-
-const ID_ATTEMPTS = 20;
+export type Submitted<T> =
+  | ({
+      ok: true;
+      contract: Contract;
+      confirmation: View;
+      /** What the platform redraws once it has answered (the procurement's checklist after an award). */
+      after?: (surface: ConversationSurface) => Promise<void>;
+    } & T)
+  | { ok: false; form: FormView };
 
 /**
  * Contracts after the triage: register one from a completed triage, show and list them, record results, snooze
@@ -90,6 +111,7 @@ export class ContractService {
     await this.deps.access.require(input.tenant, input.by, 'register');
     const { prefill, dialogue } = await this.prefill(input);
     const channel = await this.reminderChannel(dialogue);
+    const early = await this.earlyAward(input, prefill);
     // One registration per triage at a time, so a double submit finds the first one instead of making two.
     return this.deps.locker.withLock(`t:${input.tenant}:contract-register:${input.dialogueId}`, async () => {
       const parsed = parseRegistration(input.values, {
@@ -102,7 +124,10 @@ export class ContractService {
         people: input.people ?? [],
         now: this.deps.clock.now(),
       });
-      if (!parsed.ok) return { ok: false, form: registrationForm(prefill, parsed.errors, input.values) };
+      const errors = { ...(parsed.ok ? {} : parsed.errors), ...early.errors };
+      if (!parsed.ok || Object.keys(errors).length) {
+        return { ok: false, form: registrationForm(prefill, errors, input.values) };
+      }
       const same = (await this.deps.contracts.listByTenant(input.tenant)).find(
         (c) =>
           c.triage?.dialogueId === input.dialogueId &&
@@ -117,10 +142,26 @@ export class ContractService {
           supplier: contract.supplier,
           channel: contract.channel,
           kpis: contract.kpis.map((k) => k.id),
+          ...(early.reason ? { early: early.reason } : {}),
         });
         await this.deps.contracts.save(contract);
       }
-      return { ok: true, contract, confirmation: registeredView(contract, this.today(contract)) };
+      const award = this.deps.award;
+      await award?.awarded({
+        tenant: input.tenant,
+        dialogueId: input.dialogueId,
+        contractId: contract.id,
+        by: input.by,
+        ...(early.reason ? { early: early.reason } : {}),
+      });
+      return {
+        ok: true,
+        contract,
+        confirmation: registeredView(contract, this.today(contract)),
+        ...(award
+          ? { after: (surface: ConversationSurface) => award.refresh(input.tenant, input.dialogueId, surface) }
+          : {}),
+      };
     });
   }
 
@@ -154,11 +195,13 @@ export class ContractService {
     timeZone: string;
     channelName?: string;
     kpiCommand?: string;
+    /** Other items for the same digest (the channel's procurements' checklist items). */
+    extra?: DigestRow[];
   }): Promise<{ items: DigestItem[]; view: View } | undefined> {
     const items = digestItems(await this.deps.contracts.listByChannel(input.tenant, input.channel), input.date);
-    if (items.length === 0) return undefined;
-    const { date, timeZone, channelName, kpiCommand } = input;
-    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand }) };
+    if (items.length === 0 && !input.extra?.length) return undefined;
+    const { date, timeZone, channelName, kpiCommand, extra } = input;
+    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra }) };
   }
 
   async open(tenant: string, by: Actor, id: string): Promise<View> {
@@ -387,7 +430,7 @@ export class ContractService {
     }
     const pack = await packOf(this.deps.packs, dialogue);
     const outcome = dialogueOutcome(pack, dialogue);
-    const prefill = prefillFromTriage({
+    const base = prefillFromTriage({
       dialogue,
       outcome,
       pack,
@@ -395,24 +438,46 @@ export class ContractService {
       timeZone: input.timeZone,
       now: this.deps.clock.now(),
     });
-    return { prefill, dialogue };
+    const gate = this.deps.award;
+    if (!gate) return { prefill: base, dialogue };
+    const [readiness, proposals] = await Promise.all([
+      gate.readiness(input.tenant, dialogue.id),
+      gate.proposals(input.tenant, dialogue.id),
+    ]);
+    const prefill = withProposals(base, proposals);
+    return { prefill: readiness.ready ? prefill : { ...prefill, early: { why: readiness.why } }, dialogue };
+  }
+
+  /**
+   * A registration before the checklist is ready for award: the reason typed, or the errors to show beside the
+   * field (none given; not an admin). Nothing to check when the checklist is ready or there is no gate.
+   */
+  private async earlyAward(
+    input: { tenant: string; by: Actor; values: FormValues },
+    prefill: RegistrationPrefill,
+  ): Promise<{ reason?: string; errors?: Record<string, string> }> {
+    if (!prefill.early) return {};
+    const reason = textValue(input.values, RegistrationFields.early);
+    const field = RegistrationFields.early;
+    if (!reason) return { errors: { [field]: `${prefill.early.why} Say why the contract is registered now.` } };
+    if (reason.length > EARLY_MAX) return { errors: { [field]: `Keep the reason under ${EARLY_MAX} characters.` } };
+    const standing = await this.deps.access.standing(input.tenant, input.by);
+    if (standing.role !== 'admin' || standing.guest) {
+      return { errors: { [field]: 'Registering before the checklist is ready for award needs an admin.' } };
+    }
+    return { reason };
   }
 
   /** The tenant's procurement channel; else the platform's configured default; else where the triage ran. */
   private async reminderChannel(dialogue: Dialogue): Promise<string> {
     const settings = await this.deps.settings.get(dialogue.tenant);
-    const fallback = this.deps.defaultProcurementChannels?.[dialogue.platform];
     const own = this.deps.channelOfConversation?.[dialogue.platform]?.(dialogue.channel) ?? dialogue.channel;
-    return settings.procurementChannel ?? fallback ?? own;
+    return procurementChannelOf(settings, dialogue.platform, this.deps.defaultProcurementChannels) ?? own;
   }
 
-  private async freeId(tenant: string): Promise<string> {
-    const next = this.deps.newId ?? (() => newContractId());
-    for (let attempt = 0; attempt < ID_ATTEMPTS; attempt += 1) {
-      const id = next();
-      if (!(await this.deps.contracts.get(tenant, id))) return id;
-    }
-    throw new Error(`No free contract id after ${ID_ATTEMPTS} attempts`);
+  private freeId(tenant: string): Promise<string> {
+    const taken = async (id: string) => (await this.deps.contracts.get(tenant, id)) !== undefined;
+    return freeShortId(this.deps.newId ?? (() => newContractId()), taken, 'contract');
   }
 }
 

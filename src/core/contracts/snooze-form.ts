@@ -1,10 +1,10 @@
 /** "Snooze…" on a reminder: how long and why, within the limits that keep a statutory reminder from being buried. */
 
 import { addDays, formatLocalDate, type LocalDate } from '../calendar.js';
+import { capInitials, type FieldErrors, textValue, tooLong } from '../form-values.js';
 import type { FormField, FormValues, FormView, Paragraph } from '../view.js';
 import { ContractActions } from './actions.js';
 import type { Contract } from './contract.js';
-import { capInitials, type FieldErrors, textValue, tooLong } from './form-values.js';
 import type { Obligation } from './obligations.js';
 
 export const SnoozeFields = { days: 'days', reason: 'reason' } as const;

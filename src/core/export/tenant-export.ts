@@ -5,6 +5,7 @@ import type { HistoryEvent } from '../history/event.js';
 import type { HistoryRepository } from '../history/ports.js';
 import { verifyHistory } from '../history/verify.js';
 import type { Clock, DialogueRepository, SettingsRepository } from '../ports.js';
+import type { ProcurementRepository } from '../procurement/ports.js';
 import type { Dialogue } from '../triage/dialogue.js';
 
 const BATCH = 500;
@@ -17,6 +18,8 @@ export interface TenantExport {
   settings: unknown;
   roles: unknown;
   contracts: unknown[];
+  /** Procurements: each triage's checklist, consequence scans, clause asks and KPI proposals. */
+  procurements?: unknown[];
   /** Every triage the history knows of (triages from before the history began are not listed). */
   dialogues: Dialogue[];
   history: {
@@ -32,6 +35,7 @@ export interface TenantExportDeps {
   roles: RolesRepository;
   contracts: ContractRepository;
   dialogues: DialogueRepository;
+  procurements?: ProcurementRepository;
   history: HistoryRepository;
   access: AccessService;
   clock: Clock;
@@ -55,10 +59,11 @@ export class TenantExporter {
   /** The document itself; callers check who may have it. */
   async collect(tenant: string): Promise<TenantExport> {
     const { deps } = this;
-    const [settings, roles, contracts, report] = await Promise.all([
+    const [settings, roles, contracts, procurements, report] = await Promise.all([
       deps.settings.get(tenant),
       deps.roles.get(tenant),
       deps.contracts.listByTenant(tenant),
+      deps.procurements?.listByTenant(tenant) ?? [],
       verifyHistory(deps.history, tenant),
     ]);
     const records: Record<string, HistoryEvent[]> = {};
@@ -89,6 +94,7 @@ export class TenantExporter {
       settings,
       roles,
       contracts,
+      procurements,
       dialogues,
       history: {
         verified: report.ok,

@@ -13,9 +13,13 @@ export const HistoryActions = {
   deleteConfirm: 'history_delete_confirm',
 } as const;
 
-/** A record as the buttons name it: a triage or a contract of the clicker's tenant. */
+/** A record as the buttons name it: a triage, a contract or a procurement of the clicker's tenant. */
 export const HistoryPayloadSchema = z
-  .object({ r: z.string().regex(/^(?:dialogue:[A-Za-z0-9_-]{1,32}|contract:C-[0-9A-HJKMNP-TV-Z]{6})$/) })
+  .object({
+    r: z
+      .string()
+      .regex(/^(?:dialogue:[A-Za-z0-9_-]{1,32}|contract:C-[0-9A-HJKMNP-TV-Z]{6}|procurement:P-[0-9A-HJKMNP-TV-Z]{6})$/),
+  })
   .strict();
 
 export const isHistoryAction = (id: string): boolean => Object.values(HistoryActions).includes(id as never);

@@ -32,7 +32,10 @@ export class HistoryService {
 
   /** "Delete…" and "Delete for good" on a record's history. */
   async deleteRecord(tenant: string, by: Actor, record: string, confirmed: boolean): Promise<View> {
-    const [kind, id] = record.split(':') as ['dialogue' | 'contract', string];
+    const [kind, id] = record.split(':') as ['dialogue' | 'contract' | 'procurement', string];
+    if (kind === 'procurement') {
+      throw new BadInputError('A procurement goes with its triage: delete the triage, and its checklist goes too.');
+    }
     const deleter = this.deps.deleter;
     if (!deleter) throw new BadInputError('Deleting records is not available here.');
     return confirmed ? deleter.delete(tenant, by, kind, id) : deleter.askDelete(tenant, by, kind, id);

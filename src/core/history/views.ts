@@ -21,6 +21,28 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   },
   'contract.deleted': () => 'deleted the contract',
   'triage.deleted': () => 'deleted the triage',
+  'procurement.started': (d) => `started the checklist (planned award ${text(d.awardDate)})`,
+  'procurement.item': (d) =>
+    d.status
+      ? `set ${text(d.item)} to ${STATUS_WORD[text(d.status)] ?? text(d.status)}${d.reason ? `: ${text(d.reason)}` : ''}`
+      : `reassigned ${text(d.item)}`,
+  'procurement.evidence': (d) => `attached evidence to ${text(d.item)} (for review)`,
+  'procurement.ready': () => 'set it ready for award',
+  'procurement.stage': (d) =>
+    `moved it to ${text(d.stage)}${d.contract ? ` (${text(d.contract)})` : ''}${d.early ? `, before it was ready: ${text(d.early)}` : ''}`,
+  'procurement.scan.opened': (d) => `opened consequence scan ${text(d.scan)} (${text(d.occasion)})`,
+  'procurement.scan.added': (d) => `added consequence ${text(d.consequence)}`,
+  'procurement.scan.sorted': (d) => `marked ${text(d.consequence)} ${text(d.set)}`,
+  'procurement.scan.closed': (d) => `closed consequence scan ${text(d.scan)}`,
+  'procurement.deleted': () => 'deleted the procurement with its triage',
+};
+
+const STATUS_WORD: Record<string, string> = {
+  done: 'done',
+  waived: 'waived',
+  na: 'not applicable',
+  open: 'open',
+  received: 'received',
 };
 
 function text(value: unknown): string {

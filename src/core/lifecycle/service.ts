@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors.js';
 import type { HistoryRepository } from '../history/ports.js';
 import { type History, recordIds, type SystemActor } from '../history/recorder.js';
 import type { Clock, DialogueRepository, DueIndex, Locker, RecordBirths, SettingsRepository } from '../ports.js';
+import type { ProcurementRepository } from '../procurement/ports.js';
 import type { Dialogue } from '../triage/dialogue.js';
 import type { View } from '../view.js';
 import { deletedView, deleteQuestionView } from './views.js';
@@ -33,6 +34,8 @@ export interface LifecycleDeps {
   access: AccessService;
   locker: Locker;
   clock: Clock;
+  /** A triage's procurement (its checklist and scans) goes with it, with a tombstone of its own. */
+  procurements?: ProcurementRepository;
 }
 
 /**
@@ -125,11 +128,23 @@ export class LifecycleService implements RecordBirths {
       // The tombstone: everything before the deletion loses its actor and data, keeping its hash and link.
       await this.deps.historyRepository.redact(tenant, record, 1, event.seq - 1);
       if (kind === 'contract') await this.deps.contracts.remove({ tenant, id, channel: found.channel });
-      else await this.deps.dialogues.remove(tenant, id);
+      else {
+        await this.removeProcurement(tenant, id, by, reason);
+        await this.deps.dialogues.remove(tenant, id);
+      }
       return found.title;
     });
     await this.deps.retention.done(memberOf(kind, tenant, id));
     return title;
+  }
+
+  private async removeProcurement(tenant: string, dialogueId: string, by: Actor | SystemActor, reason: string) {
+    const p = await this.deps.procurements?.byDialogue(tenant, dialogueId);
+    if (!p) return;
+    const record = `procurement:${p.id}`;
+    const event = await this.deps.history.record(tenant, record, by, 'procurement.deleted', { reason, dialogueId });
+    await this.deps.historyRepository.redact(tenant, record, 1, event.seq - 1);
+    await this.deps.procurements?.remove(p);
   }
 
   private find(tenant: string, kind: RecordKind, id: string): Promise<{ title: string; channel: string } | undefined> {

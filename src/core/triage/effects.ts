@@ -9,6 +9,7 @@ import type {
   PackRepository,
   SettingsRepository,
 } from '../ports.js';
+import { procurementChannelOf } from '../settings.js';
 import type { View } from '../view.js';
 import { findQuestion } from './answers.js';
 import { type Dialogue, dialogueOutcome, type Effect, type MessageRef, packOf, questionPosition } from './dialogue.js';
@@ -354,7 +355,7 @@ export class TriageOutbox {
     const root = dialogue.root;
     if (!root) return { kind: 'none' };
     const settings = await this.deps.settings.get(dialogue.tenant);
-    const channel = settings.procurementChannel ?? this.deps.defaultProcurementChannels?.[dialogue.platform];
+    const channel = procurementChannelOf(settings, dialogue.platform, this.deps.defaultProcurementChannels);
     if (!channel) {
       return {
         kind: 'shared',

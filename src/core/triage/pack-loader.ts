@@ -133,6 +133,12 @@ function crossCheck(pack: PackFile): string[] {
     ['cadences'],
     'cadence',
   );
+  const clauseIds = new Set(pack.rules.clauses.map((c) => c.id));
+  for (const [i, e] of pack.rules.evidence.entries()) {
+    for (const [j, c] of (e.supports ?? []).entries()) {
+      if (!clauseIds.has(c)) at(['rules', 'evidence', i, 'supports', j], `unknown clause "${c}"`);
+    }
+  }
 
   const checkCondition = (condition: Condition, path: (string | number)[], phase: Phase, questionAt?: number) => {
     for (const [c, sub] of walkCondition(condition)) {

@@ -211,7 +211,16 @@ const KpiSchema = z
     when: ConditionSchema.optional(),
   })
   .strict();
-const EvidenceSchema = z.object({ id: libraryId('E'), text, reason: text, when: ConditionSchema.optional() }).strict();
+const EvidenceSchema = z
+  .object({
+    id: libraryId('E'),
+    text,
+    reason: text,
+    /** The contract clauses (C-ids) this evidence supports: the supplier request pack names them (2026.12.1 on). */
+    supports: z.array(libraryId('C')).max(20).optional(),
+    when: ConditionSchema.optional(),
+  })
+  .strict();
 
 /** Packs before 2026.12, and contracts registered from them, switched a two-speed cadence after 6 months. */
 export const LEGACY_FIRST_MONTHS = 6;

@@ -1,6 +1,7 @@
 import { registerContractAction } from '../contracts/actions.js';
 import { historyAction } from '../history/actions.js';
 import { recordIds } from '../history/recorder.js';
+import { startChecklistAction } from '../procurement/actions.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
 import type { Dialogue } from './dialogue.js';
@@ -235,7 +236,7 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: Outcom
     actions: [
       { id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } },
       // A STOP outcome is not a purchase: there is no contract to watch.
-      ...(outcome.tier === 'stop' ? [] : [registerContractAction(dialogue.id)]),
+      ...(outcome.tier === 'stop' ? [] : [startChecklistAction(dialogue.id), registerContractAction(dialogue.id)]),
       historyAction(recordIds.dialogue(dialogue.id)),
     ],
   };
@@ -247,6 +248,8 @@ export function procurementSummaryView(
   outcome: Outcome,
   labels: OutcomeLabels,
   link?: string,
+  /** The checklist's progress, once one is started (kept current as items are settled). */
+  progress?: Paragraph,
 ): View {
   const blocks: ViewBlock[] = [
     { type: 'text', content: [{ strong: dialogue.title }] },
@@ -266,6 +269,7 @@ export function procurementSummaryView(
       { user: dialogue.startedBy },
     ],
   });
+  if (progress) blocks.push({ type: 'text', content: progress });
   if (link) blocks.push({ type: 'text', content: [{ link: { url: link, label: 'Open the triage thread' } }] });
   return {
     fallback: `AI procurement triage: ${dialogue.title} — ${labels.tier[outcome.tier]}`,

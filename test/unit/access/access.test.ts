@@ -29,8 +29,19 @@ describe('who may do what', () => {
       }
       return out;
     };
-    expect(await allowed(member)).toEqual(['read', 'triage']);
-    expect(await allowed(procurement)).toEqual(['read', 'triage', 'register', 'record', 'snooze', 'breach', 'export']);
+    expect(await allowed(member)).toEqual(['read', 'triage', 'scan']);
+    expect(await allowed(procurement)).toEqual([
+      'read',
+      'triage',
+      'register',
+      'checklist',
+      'award',
+      'scan',
+      'record',
+      'snooze',
+      'breach',
+      'export',
+    ]);
     expect(await allowed(admin)).toEqual(Object.keys(PERMISSIONS));
   });
 

@@ -10,6 +10,13 @@ import { z } from 'zod';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { ProcurementActions } from '../../../core/procurement/actions.js';
+import {
+  dispatchProcurementAction,
+  PROCUREMENT_FORMS,
+  type ProcurementOutcome,
+  submitProcurementForm,
+} from '../../../core/procurement/dispatch.js';
 import { noticeView } from '../../../core/triage/views.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
@@ -21,12 +28,13 @@ import { slackActor, slackTenant } from '../tenant.js';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const CONTRACT_BUTTON = /^(contract_|reminder_|history_)/;
+const CONTRACT_BUTTON = /^(contract_|reminder_|history_|proc_)/;
 const FORMS = [
   ContractActions.submitRegistration,
   ContractActions.submitResult,
   ContractActions.submitSnooze,
   ContractActions.submitBreach,
+  ...PROCUREMENT_FORMS,
 ];
 
 /** What a modal carries between opening and submit: the button's payload and where it was clicked. */
@@ -52,7 +60,10 @@ export function registerContractActions(app: App, deps: SlackDeps) {
     const surface = new SlackSurface(client, { channel, threadTs });
     // The modal must open within Slack's 3 s trigger window, so the zone lookup (for Register only) starts before the
     // dedupe claim and gets a short budget; without a zone the form proposes the jurisdiction's.
-    const zone = actionId === ContractActions.register ? deps.people.timeZone(client, tenant, by.id, 800) : undefined;
+    const zone =
+      actionId === ContractActions.register || actionId === ProcurementActions.start
+        ? deps.people.timeZone(client, tenant, by.id, 800)
+        : undefined;
     await onFirstDelivery(deps, tenant, body.trigger_id, async () => {
       try {
         const payload = action.type === 'button' ? safeJson(action.value) : undefined;
@@ -66,13 +77,23 @@ export function registerContractActions(app: App, deps: SlackDeps) {
             platform: 'slack',
             timeZone: await zone,
             ocidPrefix: deps.ocdsPrefix,
+          })) ??
+          (await dispatchProcurementAction(deps, {
+            tenant,
+            by,
+            actionId,
+            payload,
+            surface,
+            timeZone: await zone,
           }));
-        if (!reply) return;
+        if (!reply || reply.kind === 'none') return;
         if (reply.kind === 'form') {
           const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });
           await client.views.open({ trigger_id: body.trigger_id, view: renderModal(reply.form, metadata) as never });
         } else if (reply.kind === 'file') {
           if (channel) await surface.uploadFile({ channel, id: threadTs }, reply.file);
+        } else if (reply.kind === 'files') {
+          for (const file of reply.files) if (channel) await surface.uploadFile({ channel, id: threadTs }, file);
         } else {
           await surface.notifyUser(by, reply.view);
         }
@@ -96,17 +117,29 @@ export function registerContractActions(app: App, deps: SlackDeps) {
       deps.logger.warn({ callback: view.callback_id }, 'modal without readable metadata');
       return;
     }
-    let outcome: Awaited<ReturnType<typeof submitContractForm>>;
+    let outcome: Awaited<ReturnType<typeof submitContractForm>> | ProcurementOutcome;
+    const { c: channel, t: threadTs } = metadata.data;
+    const surface = new SlackSurface(client, { channel, threadTs });
     try {
-      outcome = await submitContractForm(deps.contracts, {
-        tenant,
-        by,
-        formId: view.callback_id,
-        payload: metadata.data.p,
-        values: modalValues(view.state.values as never),
-        platform: 'slack',
-        submission: view.id,
-      });
+      const values = modalValues(view.state.values as never);
+      outcome =
+        (await submitContractForm(deps.contracts, {
+          tenant,
+          by,
+          formId: view.callback_id,
+          payload: metadata.data.p,
+          values,
+          platform: 'slack',
+          submission: view.id,
+        })) ??
+        (await submitProcurementForm(deps, {
+          tenant,
+          by,
+          formId: view.callback_id,
+          payload: metadata.data.p,
+          values,
+          surface,
+        }));
     } catch (error) {
       // Said on the modal itself: a known problem (the contract is gone, the store is down) in its own words,
       // anything else with the reference that was logged.
@@ -126,19 +159,24 @@ export function registerContractActions(app: App, deps: SlackDeps) {
       return;
     }
     await ack();
-    const { c: channel, t: threadTs } = metadata.data;
     if (!channel) return;
+    const done = outcome;
     // A successful submit closes the modal, so a second success for the same view is a double submit: confirm once.
     await onFirstDelivery(deps, tenant, `view:${view.id}`, async () => {
       try {
         // A registration is news for the thread; a result or a breach is confirmed to the person who entered it.
-        const surface = new SlackSurface(client, { channel, threadTs });
+        if (!('contract' in done)) {
+          await done.after();
+          if (done.confirmation) await surface.notifyUser(by, done.confirmation);
+          return;
+        }
+        await done.after?.(surface);
         if (view.callback_id !== ContractActions.submitRegistration) {
-          await surface.notifyUser(by, outcome.confirmation);
+          await surface.notifyUser(by, done.confirmation);
         } else if (threadTs) {
-          await surface.postInThread({ channel, id: threadTs }, outcome.confirmation);
+          await surface.postInThread({ channel, id: threadTs }, done.confirmation);
         } else {
-          await surface.postRoot(channel, outcome.confirmation);
+          await surface.postRoot(channel, done.confirmation);
         }
       } catch (error) {
         deps.logger.error({ err: error }, 'could not confirm a contract form');

@@ -7,7 +7,10 @@ import { slackActor, slackTenant } from '../tenant.js';
 
 type Args = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
-/** Replies typed in a triage thread answer the current free-text question; other chat is left alone. */
+/**
+ * Replies typed in a triage thread answer the current free-text question, or add a consequence to the thread's open
+ * consequence scan; other chat is left alone.
+ */
 export function registerThreadReplies(app: App, deps: SlackDeps) {
   app.event('message', async ({ event, body, client, context }: Args) => {
     if (event.subtype !== undefined || !('thread_ts' in event) || !event.thread_ts || !('user' in event)) return;
@@ -22,13 +25,10 @@ export function registerThreadReplies(app: App, deps: SlackDeps) {
     const surface = new SlackSurface(client, { channel: event.channel, threadTs });
     await onFirstDelivery(deps, tenant, body.event_id, async () => {
       try {
-        await deps.triage.answerFromThread({
-          tenant,
-          by,
-          surface,
-          root: { channel: event.channel, id: threadTs },
-          text,
-        });
+        const root = { channel: event.channel, id: threadTs };
+        const answered = await deps.triage.answerFromThread({ tenant, by, surface, root, text });
+        // Not a triage question: in a procurement's thread with a scan open, the reply is a consequence.
+        if (!answered) await deps.scans.addFromThread({ tenant, by, surface, root, text });
       } catch (error) {
         await showFailure(error, deps.logger, (message) => surface.notifyUser(by, noticeView(message)));
       }

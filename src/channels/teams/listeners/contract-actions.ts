@@ -1,8 +1,15 @@
 import type { TurnContext } from 'botbuilder';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
-import { PICKED_USER } from '../../../core/contracts/form-values.js';
+import { PICKED_USER } from '../../../core/form-values.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { CONSEQUENCE_INPUT } from '../../../core/procurement/actions.js';
+import {
+  dispatchProcurementAction,
+  PROCUREMENT_FORMS,
+  submitProcurementForm,
+} from '../../../core/procurement/dispatch.js';
+import { noticeView } from '../../../core/triage/views.js';
 import { type FormValues, type Paragraph, plainText, type UserRef, type View } from '../../../core/view.js';
 import { shortId } from '../../../store/records.js';
 import { showFailure } from '../../failures.js';
@@ -16,6 +23,7 @@ const FORMS: string[] = [
   ContractActions.submitResult,
   ContractActions.submitSnooze,
   ContractActions.submitBreach,
+  ...PROCUREMENT_FORMS,
 ];
 
 type Reply = Record<string, unknown> | string;
@@ -34,6 +42,30 @@ export async function handleContractAction(
   const { tenant, by, surface, options } = bind(context, ctx);
   const conversation = ctx.activity.conversation.id;
   try {
+    if (PROCUREMENT_FORMS.includes(verb)) {
+      const values = formValues(data);
+      const outcome = await submitProcurementForm(context.deps, {
+        tenant,
+        by,
+        formId: verb,
+        payload: pick(data),
+        values,
+        surface,
+        timeZone: options.timeZone,
+        people: await pickedPeople(context, ctx, tenant, values),
+      });
+      if (!outcome) return 'That action is not supported.';
+      if (!outcome.ok) return renderFormCard(outcome.form, options);
+      const confirmation = outcome.confirmation ?? noticeView('Done: the checklist is in the thread.');
+      if (ctx.activity.replyToId) {
+        await surface.update({ channel: conversation, id: ctx.activity.replyToId }, confirmation);
+      }
+      // The thread's checklist is redrawn after the click is answered; a shutdown waits for it.
+      void context.deps.inFlight.track(
+        outcome.after().catch((error: unknown) => context.deps.logger.warn({ err: error }, 'checklist redraw failed')),
+      );
+      return renderCard(confirmation, options);
+    }
     if (FORMS.includes(verb)) {
       const values = formValues(data);
       const outcome = await submitContractForm(context.deps.contracts, {
@@ -53,6 +85,7 @@ export async function handleContractAction(
       if (ctx.activity.replyToId) {
         await surface.update({ channel: conversation, id: ctx.activity.replyToId }, outcome.confirmation);
       }
+      if (outcome.after) void context.deps.inFlight.track(outcome.after(surface).catch(() => undefined));
       return renderCard(outcome.confirmation, options);
     }
     const reply =
@@ -65,9 +98,25 @@ export async function handleContractAction(
         platform: 'teams',
         timeZone: options.timeZone,
         ocidPrefix: context.deps.ocdsPrefix,
+      })) ??
+      (await dispatchProcurementAction(context.deps, {
+        tenant,
+        by,
+        actionId: verb,
+        payload: pick(data),
+        surface,
+        timeZone: options.timeZone,
+        text: typeof data[CONSEQUENCE_INPUT] === 'string' ? String(data[CONSEQUENCE_INPUT]) : undefined,
       }));
     if (!reply) return 'That action is not supported.';
     switch (reply.kind) {
+      case 'none':
+        return 'Done.';
+      case 'files':
+        for (const file of reply.files) {
+          await surface.uploadFile({ channel: conversation, id: ctx.activity.replyToId ?? '' }, file);
+        }
+        return 'Posted below.';
       case 'form':
         await surface.postCard(conversation, renderFormCard(reply.form, options), reply.form.title);
         return 'The form is in the conversation below.';
@@ -132,6 +181,6 @@ async function pickedPeople(
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['c', 'k', 'd', 'r']) if (key in data) out[key] = data[key];
+  for (const key of ['c', 'k', 'd', 'r', 'p', 'i', 'set']) if (key in data) out[key] = data[key];
   return out;
 }

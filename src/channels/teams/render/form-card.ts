@@ -1,4 +1,4 @@
-import { PICKED_USER } from '../../../core/contracts/form-values.js';
+import { PICKED_USER } from '../../../core/form-values.js';
 import type { FormField, FormValues, FormView } from '../../../core/view.js';
 import { type Card, type CardOptions, plain, renderCard } from './cards.js';
 

@@ -3,7 +3,7 @@
  * a person picked in its user picker as `user:<id>`; a Teams card sends a multi-select as one comma-separated
  * string and a person as a typed name. These helpers accept both.
  */
-import type { FormField, FormValues, FormView, UserRef } from '../view.js';
+import type { FormField, FormValues, FormView, UserRef } from './view.js';
 
 export type FieldErrors = Record<string, string>;
 
