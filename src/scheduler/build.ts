@@ -13,7 +13,10 @@ export function digestBuilder(
   /** How the kpi command is typed where each platform's digests are read, e.g. Slack '/aiprocure kpi'. */
   kpiCommands: Record<DigestOccurrence['platform'], string>,
   /** The channel's procurements: their checklist items due within a week or overdue join the digest. */
-  checklists?: { digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> },
+  checklists?: {
+    digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]>;
+    openItemsOf(tenant: string, dialogueId: string): Promise<{ id: string; text: string }[]>;
+  },
 ): (occurrence: DigestOccurrence) => Promise<View | undefined> {
   return async (occurrence) => {
     // The planner's zone; settings are read only for a job queued before occurrences carried it.
@@ -25,6 +28,13 @@ export function digestBuilder(
       timeZone,
       kpiCommand: kpiCommands[occurrence.platform],
       extra: await checklists?.digestRows(occurrence.tenant, occurrence.channel, occurrence.date),
+      preReads: await contracts.preReadsFor({
+        tenant: occurrence.tenant,
+        channel: occurrence.channel,
+        date: occurrence.date,
+        openChecklist: async (contract) =>
+          contract.triage && checklists ? checklists.openItemsOf(occurrence.tenant, contract.triage.dialogueId) : [],
+      }),
     });
     return digest?.view;
   };

@@ -348,6 +348,8 @@ describe('Slack: reminders', () => {
     );
     expect(slackButtons(details).map((b) => b.label)).toEqual([
       `Record: ${MONTHLY[2]} (1 May 2026)`,
+      'Schedule joint reviews…',
+      'Log supplier change',
       'Log breach',
       'Export OCDS',
       'History',

@@ -17,6 +17,7 @@ import {
   TEAMS_TENANT,
   TeamsContracts,
 } from '../helpers/contracts-driver.js';
+import { errorsOf, personal, viaForm } from '../helpers/teams-forms.js';
 import { cardActions } from '../helpers/teams-harness.js';
 import { cardText, loadCardValidator, validateCard } from '../support/adaptive-cards.js';
 import type { ConnectorMessage } from '../support/fake-connector.js';
@@ -49,54 +50,6 @@ const checklist = (teams: TeamsContracts, thread: string) => {
   if (!found) throw new Error('no checklist card');
   return found;
 };
-
-/** Opens the card form behind `verb` on `message` as `user`, submits it with `values`; the invoke's answer. */
-async function viaForm(
-  teams: TeamsContracts,
-  message: ConnectorMessage,
-  verb: string,
-  values: Record<string, string>,
-  user: TeamsUser = ALICE,
-) {
-  const before = teams.connector.calls.length;
-  await teams.execute(message, cardAction(message.cards[0], verb), undefined, user);
-  await teams.connector.waitFor(
-    (calls) => calls.slice(before).some((c) => ['send', 'reply'].includes(c.method) && c.status < 300),
-    5000,
-    `the form behind ${verb}`,
-  );
-  const id = teams.connector.calls.slice(before).find((c) => ['send', 'reply'].includes(c.method))?.activityId;
-  const form = teams.connector.state().find((m) => m.activityId === id)!;
-  const submit = cardActions(form.cards[0]).find((a) => a.verb.endsWith('_submit'))!;
-  const result = await teams.execute(form, submit, { ...cardInputs(form.cards[0]), ...values }, user);
-  expect(result.status).toBe(200);
-  return { form, result };
-}
-
-/** The errors a form card came back with (the lines beside its fields), or [] when it was accepted. */
-function errorsOf(result: Awaited<ReturnType<typeof viaForm>>['result']): string[] {
-  type Run = { text?: string; color?: string };
-  const card = invokeCard(result) as { body?: { type?: string; inlines?: Run[] }[] } | undefined;
-  return (card?.body ?? [])
-    .filter((b) => b.type === 'RichTextBlock')
-    .flatMap((b) => b.inlines ?? [])
-    .filter((run) => run.color === 'Attention')
-    .map((run) => run.text ?? '');
-}
-
-/** A message in the person's personal chat with the bot; the card it answered with. */
-async function personal(teams: TeamsContracts, text: string, user: TeamsUser): Promise<ConnectorMessage> {
-  const before = teams.connector.calls.length;
-  const result = await teams.harness.say(text, { type: 'personal', user });
-  expect(result.status).toBe(200);
-  const sent = (calls: typeof teams.connector.calls) =>
-    calls.slice(before).find((c) => ['send', 'reply'].includes(c.method));
-  await teams.connector.waitFor((calls) => sent(calls) !== undefined, 5000, `the answer to ${text}`);
-  const id = sent(teams.connector.calls)?.activityId;
-  const found = teams.connector.state().find((m) => m.activityId === id);
-  if (!found) throw new Error('no answer card');
-  return found;
-}
 
 async function started() {
   const teams = await TeamsContracts.start();

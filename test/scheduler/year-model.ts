@@ -174,7 +174,7 @@ export function escalatedTo(open: OpenItem): Array<{ role: 'owner' | 'SRO'; pers
  * The order a digest lists items in: overdue first (oldest first), then due today, then upcoming by date; on one
  * date by contract title and id, then KPI reviews in KPI order before notices, refreshes and re-triage.
  */
-const KIND_ORDER = { kpi: 0, cpn: 1, 'breach-cpn': 2, docs: 3, retriage: 4 } as const;
+const KIND_ORDER = { kpi: 0, cpn: 1, 'breach-cpn': 2, docs: 3, retriage: 4, review: 5 } as const;
 export function byDigestOrder(date: LocalDate) {
   const rank = (e: OpenItem) => (e.obligation.due < date ? 0 : e.obligation.due === date ? 1 : 2);
   const kpiNumber = (e: OpenItem) => Number(e.obligation.kpiId?.slice(1) ?? 0);

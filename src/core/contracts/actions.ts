@@ -20,6 +20,12 @@ export const ContractActions = {
   breach: 'contract_breach',
   submitBreach: 'contract_breach_submit',
   exportOcds: 'contract_export',
+  /** "Joint reviews…": schedule the reviews with the supplier (the tier's cadence or a custom one). */
+  reviews: 'contract_reviews',
+  submitReviews: 'contract_reviews_submit',
+  /** "Log supplier change": a change the supplier notified, for the next review's pre-read. */
+  change: 'contract_change',
+  submitChange: 'contract_change_submit',
 } as const;
 
 export type ContractActionId = (typeof ContractActions)[keyof typeof ContractActions];

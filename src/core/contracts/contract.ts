@@ -89,6 +89,19 @@ export const ContractKpiSchema = z
   })
   .strict();
 
+/**
+ * The relationship pulse recorded at a joint review: three questions, each answered 1 to 5 by both sides
+ * (formal-relational contracting: shared goals, openness, commitments kept).
+ */
+export const PULSE_QUESTIONS = [
+  'We are working towards the same goals for this service',
+  'Problems are raised early and dealt with openly',
+  'What was agreed at the last review was done',
+] as const;
+const Score = z.number().int().min(1).max(5);
+export const PulseSchema = z.object({ buyer: z.array(Score).length(3), supplier: z.array(Score).length(3) }).strict();
+export type Pulse = z.infer<typeof PulseSchema>;
+
 export const ResultSchema = z
   .object({
     id: z.string().min(1).max(16),
@@ -98,6 +111,8 @@ export const ResultSchema = z
     value: z.string().min(1).max(500),
     /** KPI reviews and Contract Performance Notices are rated; a refresh, re-triage or breach follow-up is not. */
     rating: z.enum(CPN_RATINGS).optional(),
+    /** A joint review's relationship pulse. */
+    pulse: PulseSchema.optional(),
     note: z.string().max(2000).optional(),
     by: UserRefSchema,
     at: z.string().datetime(),
@@ -128,6 +143,32 @@ export function currentBreaches<T extends { id: string; replaces?: string }>(bre
   const replaced = new Set(breaches.flatMap((b) => (b.replaces ? [b.replaces] : [])));
   return breaches.filter((b) => !replaced.has(b.id));
 }
+
+/** Joint reviews with the supplier: every `months` from `first`, the tier's cadence from the pack or a custom one. */
+export const ReviewsSchema = z
+  .object({
+    months: z.number().int().min(1).max(24),
+    first: LocalDateSchema,
+    /** The pack's cadence id, or 'custom'. */
+    cadence: z.string().min(1).max(40),
+    by: UserRefSchema,
+    at: z.string().datetime(),
+  })
+  .strict();
+export type Reviews = z.infer<typeof ReviewsSchema>;
+
+/** A change the supplier has notified (model, data, subcontractor): the next joint review's pre-read lists it. */
+export const SupplierChangeSchema = z
+  .object({
+    id: z.string().regex(/^N\d{1,4}$/),
+    on: LocalDateSchema,
+    note: z.string().min(1).max(1000),
+    by: UserRefSchema,
+    at: z.string().datetime(),
+    submission: z.string().max(200).optional(),
+  })
+  .strict();
+export type SupplierChange = z.infer<typeof SupplierChangeSchema>;
 
 /** One snooze: who, why, until when. At most MAX_SNOOZES per obligation; see snooze-form.ts. */
 export const SnoozeSchema = z
@@ -190,6 +231,10 @@ export const ContractSchema = z
     snoozes: z.record(LocalDateSchema),
     /** Every snooze, with who and why (contracts registered before snoozes had reasons have none). */
     snoozeLog: z.array(SnoozeSchema).max(2000).default([]),
+    /** Joint reviews with the supplier, once scheduled. */
+    reviews: ReviewsSchema.optional(),
+    /** Changes the supplier has notified (contracts registered before there was a log have none). */
+    changes: z.array(SupplierChangeSchema).max(500).optional(),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),
@@ -219,8 +264,8 @@ export const newContractId = (random?: (max: number) => number): string => newSh
 /** Contract ids are typed by people (the open command): accept lower case and the letters Crockford confuses. */
 export const normaliseContractId = (raw: string): string => normaliseShortId('C', raw);
 
-/** The next id in a record's own sequence: R1, R2… for results, B1, B2… for breaches. */
-export function nextSequenceId(prefix: 'R' | 'B', existing: { id: string }[]): string {
+/** The next id in a record's own sequence: R1, R2… for results, B1, B2… for breaches, N1, N2… for changes. */
+export function nextSequenceId(prefix: 'R' | 'B' | 'N', existing: { id: string }[]): string {
   let max = 0;
   for (const item of existing) {
     const n = item.id.startsWith(prefix) ? Number(item.id.slice(prefix.length)) : Number.NaN;

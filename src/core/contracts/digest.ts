@@ -186,6 +186,8 @@ export function digestView(
     kpiCommand?: string;
     /** Checklist items of the channel's procurements, due within the week or overdue. */
     extra?: DigestRow[];
+    /** Pre-reads of the joint reviews three days away: first, so the 50-block cap never cuts them. */
+    preReads?: ViewBlock[];
   },
 ): View {
   const rows = rowsOf(items, options.extra);
@@ -198,7 +200,7 @@ export function digestView(
       ' · Record a result, or snooze an item (with a reason, at most 3 times). Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
-  return itemsView(heading, [intro], rows, options, (more) => [
+  return itemsView(heading, [intro, ...(options.preReads ?? [])], rows, options, (more) => [
     `and ${more} more: use the `,
     { code: options.kpiCommand ?? 'kpi' },
     ' command to see them all.',

@@ -65,6 +65,14 @@ export async function dispatchContractAction(
       const { c } = parse(ContractPayloadSchema, call.payload);
       return { kind: 'view', view: await service.open(call.tenant, call.by, c) };
     }
+    case ContractActions.reviews: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return { kind: 'form', form: await service.reviewsFormFor(call.tenant, call.by, c) };
+    }
+    case ContractActions.change: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return { kind: 'form', form: await service.changeFormFor(call.tenant, call.by, c) };
+    }
     case ContractActions.exportOcds: {
       const { c } = parse(ContractPayloadSchema, call.payload);
       const file = await service.exportOcds(call.tenant, call.by, c, { ocidPrefix: call.ocidPrefix });
@@ -108,6 +116,20 @@ export async function submitContractForm(service: ContractService, call: SubmitC
       return service.recordResult(obligationSubmission(call));
     case ContractActions.submitSnooze:
       return service.snooze(obligationSubmission(call));
+    case ContractActions.submitReviews: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return service.scheduleReviews({ tenant: call.tenant, contractId: c, values: call.values, by: call.by });
+    }
+    case ContractActions.submitChange: {
+      const { c } = parse(ContractPayloadSchema, call.payload);
+      return service.logChange({
+        tenant: call.tenant,
+        contractId: c,
+        values: call.values,
+        by: call.by,
+        submission: call.submission,
+      });
+    }
     case ContractActions.submitBreach: {
       const { c } = parse(ContractPayloadSchema, call.payload);
       return service.logBreach({

@@ -7,7 +7,7 @@ import { addDays, addMonths, compareDates, daysBetween, type LocalDate, monthSte
 import { LEGACY_FIRST_MONTHS } from '../triage/pack-schema.js';
 import { type Contract, type ContractKpi, type ContractResult, currentBreaches } from './contract.js';
 
-export type ObligationKind = 'kpi' | 'cpn' | 'breach-cpn' | 'docs' | 'retriage';
+export type ObligationKind = 'kpi' | 'cpn' | 'breach-cpn' | 'docs' | 'retriage' | 'review';
 
 export interface Obligation {
   /** Stable across recomputation: 'kpi:K1:2026-05-01', 'cpn:2027-04-01', 'cpn-end:2029-03-31', 'breach-cpn:B1'… */
@@ -21,7 +21,7 @@ export interface Obligation {
 }
 
 /** The fields the schedule depends on. */
-export type ScheduleSource = Pick<Contract, 'start' | 'end' | 'kpis' | 'cpnDuty' | 'breaches'>;
+export type ScheduleSource = Pick<Contract, 'start' | 'end' | 'kpis' | 'cpnDuty' | 'breaches' | 'reviews'>;
 
 /** A Contract Performance Notice at least every 12 months (Procurement Act 2023 s.71(2)). */
 export const CPN_EVERY_MONTHS = 12;
@@ -45,6 +45,7 @@ export const OBLIGATION_TITLES = {
   breachReview: 'Breach: review within 30 days',
   docs: 'Documentation refresh (AIA, ATRS, FactSheet, DPIA)',
   retriage: 'Re-triage before renewal',
+  review: 'Joint review with the supplier',
 } as const;
 
 /** Whether a result for this obligation carries a rating on the Contract Performance Notice scale. */
@@ -65,7 +66,7 @@ function* kpiOffsets(cadence: ContractKpi['cadence']): Generator<number> {
   }
 }
 
-const KIND_ORDER: Record<ObligationKind, number> = { kpi: 0, cpn: 1, 'breach-cpn': 2, docs: 3, retriage: 4 };
+const KIND_ORDER: Record<ObligationKind, number> = { kpi: 0, cpn: 1, 'breach-cpn': 2, docs: 3, retriage: 4, review: 5 };
 const kpiNumber = (o: Obligation) => (o.kpiId ? Number(o.kpiId.slice(1)) : 0);
 
 /** By due date; on one day, KPI reviews first in KPI order (K1, K3, K12), then notices, refreshes, re-triage. */
@@ -128,6 +129,17 @@ function visitObligations(
     if (due >= end || due > last) break;
     visit({ key: `docs:${due}`, kind: 'docs', due, from, title: OBLIGATION_TITLES.docs });
     from = due;
+  }
+
+  if (contract.reviews) {
+    const every = monthStepper(contract.reviews.first);
+    let from = start;
+    for (let k = 0; ; k += 1) {
+      const due = every(k * contract.reviews.months);
+      if (due > end || due > last) break;
+      visit({ key: `review:${due}`, kind: 'review', due, from, title: OBLIGATION_TITLES.review });
+      from = due;
+    }
   }
 
   const retriage = addMonths(end, -RETRIAGE_MONTHS_BEFORE_END);

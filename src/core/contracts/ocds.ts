@@ -45,7 +45,7 @@ export type OcdsMilestoneStatus = 'scheduled' | 'met' | 'notMet';
 export interface OcdsMilestone {
   id: string;
   title: string;
-  type: 'reporting' | 'assessment';
+  type: 'reporting' | 'assessment' | 'engagement';
   dueDate: string;
   status: OcdsMilestoneStatus;
   dateMet?: string;
@@ -98,6 +98,8 @@ const MILESTONE_TYPE: Record<ObligationKind, OcdsMilestone['type']> = {
   'breach-cpn': 'reporting',
   docs: 'assessment',
   retriage: 'assessment',
+  // OCDS milestoneType: a point where the buyer engages with others, here the supplier at a joint review.
+  review: 'engagement',
 };
 
 /** The overall supplier rating of a Contract Performance Notice, beside the per-KPI metrics. */

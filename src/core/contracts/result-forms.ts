@@ -14,6 +14,7 @@ import {
   currentBreaches,
   nextSequenceId,
 } from './contract.js';
+import { parsePulse, pulseFields } from './governance.js';
 import { isRated, latestResults, type Obligation } from './obligations.js';
 
 export const ResultFields = { value: 'value', rating: 'rating', note: 'note', reason: 'reason' } as const;
@@ -38,6 +39,7 @@ export function resultForm(
 ): FormView {
   const kpi = contract.kpis.find((k) => k.id === obligation.kpiId);
   const rated = isRated(obligation);
+  const review = obligation.kind === 'review';
   const intro: Paragraph = [
     { strong: contract.title },
     ` · ${obligation.title} · due ${formatLocalDate(obligation.due)} · covers ${formatLocalDate(obligation.from)} to ${formatLocalDate(obligation.due)}`,
@@ -52,10 +54,12 @@ export function resultForm(
     title: 'Record result',
     intro,
     fields: [
+      // A joint review records the relationship pulse, both sides, and what was agreed.
+      ...(review ? pulseFields(values) : []),
       {
         kind: 'text',
         id: ResultFields.value,
-        label: kpi ? 'Result for the period' : rated ? 'Result' : 'What was done',
+        label: kpi ? 'Result for the period' : rated ? 'Result' : review ? 'What was agreed' : 'What was done',
         initial: initialOf(values, ResultFields.value),
         placeholder: kpi
           ? kpi.measure.slice(0, 150)
@@ -115,9 +119,14 @@ export function parseResult(
   ctx: { contract: Contract; obligation: Obligation; by: UserRef; now: Date },
 ): ParsedResult {
   const errors: FieldErrors = {};
+  const review = ctx.obligation.kind === 'review';
+  const pulse = review ? parsePulse(values, errors) : undefined;
   const value = textValue(values, ResultFields.value);
-  if (!value) errors[ResultFields.value] = 'Enter the result, e.g. 99.7 % uptime.';
-  else {
+  if (!value) {
+    errors[ResultFields.value] = review
+      ? 'Say what was agreed, e.g. a fairness re-test by June.'
+      : 'Enter the result, e.g. 99.7 % uptime.';
+  } else {
     const long = tooLong(value, RESULT_VALUE_MAX, 'the result');
     if (long) errors[ResultFields.value] = long;
   }
@@ -144,6 +153,7 @@ export function parseResult(
       ...(ctx.obligation.kpiId ? { kpiId: ctx.obligation.kpiId } : {}),
       value,
       ...(rated ? { rating: rating as CpnRating } : {}),
+      ...(pulse ? { pulse } : {}),
       ...(note ? { note } : {}),
       by: ctx.by,
       at: ctx.now.toISOString(),

@@ -8,8 +8,9 @@ import { freeShortId } from '../ids.js';
 import type { ConversationSurface } from '../ports.js';
 import { procurementChannelOf } from '../settings.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
+import type { Pack } from '../triage/pack-schema.js';
 import { noticeView } from '../triage/views.js';
-import type { FormValues, FormView, UserRef, View } from '../view.js';
+import type { FormValues, FormView, UserRef, View, ViewBlock } from '../view.js';
 import { type Contract, type ContractResult, newContractId } from './contract.js';
 import {
   type DigestItem,
@@ -20,6 +21,7 @@ import {
   dueListView,
   sortDigestItems,
 } from './digest.js';
+import { changeForm, parseChange, parseReviews, preReadBlocks, reviewsForm, reviewsForPreRead } from './governance.js';
 import { findObligation, latestResults, type Obligation } from './obligations.js';
 import { type OcdsRelease, ocdsRelease, releasePackage } from './ocds.js';
 import type {
@@ -38,10 +40,12 @@ import { breachForm, parseBreach, parseResult, resultForm } from './result-forms
 import { parseSnooze, snoozeForm, snoozeLimit, snoozeRefusal } from './snooze-form.js';
 import {
   breachLoggedView,
+  changeLoggedView,
   contractsListView,
   contractView,
   registeredView,
   resultRecordedView,
+  reviewsScheduledView,
   snoozedView,
 } from './views.js';
 
@@ -197,11 +201,13 @@ export class ContractService {
     kpiCommand?: string;
     /** Other items for the same digest (the channel's procurements' checklist items). */
     extra?: DigestRow[];
+    /** The pre-reads of joint reviews three days away, shown first. */
+    preReads?: ViewBlock[];
   }): Promise<{ items: DigestItem[]; view: View } | undefined> {
     const items = digestItems(await this.deps.contracts.listByChannel(input.tenant, input.channel), input.date);
-    if (items.length === 0 && !input.extra?.length) return undefined;
-    const { date, timeZone, channelName, kpiCommand, extra } = input;
-    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra }) };
+    if (items.length === 0 && !input.extra?.length && !input.preReads?.length) return undefined;
+    const { date, timeZone, channelName, kpiCommand, extra, preReads } = input;
+    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads }) };
   }
 
   async open(tenant: string, by: Actor, id: string): Promise<View> {
@@ -366,6 +372,93 @@ export class ContractService {
         confirmation: breachLoggedView(contract, parsed.breach, obligation),
       };
     });
+  }
+
+  async reviewsFormFor(tenant: string, by: Actor, contractId: string): Promise<FormView> {
+    await this.deps.access.require(tenant, by, 'register');
+    const contract = await this.get(tenant, contractId);
+    return reviewsForm(contract, await this.packOf(contract), this.today(contract));
+  }
+
+  /** Schedules (or reschedules) joint reviews with the supplier; each becomes a reminder with its pre-read. */
+  async scheduleReviews(input: {
+    tenant: string;
+    contractId: string;
+    values: FormValues;
+    by: Actor;
+  }): Promise<Submitted<object>> {
+    await this.deps.access.require(input.tenant, input.by, 'register');
+    return this.mutate(input.tenant, input.contractId, async (contract) => {
+      const pack = await this.packOf(contract);
+      const today = this.today(contract);
+      const parsed = parseReviews(input.values, {
+        contract,
+        pack,
+        today,
+        by: person(input.by),
+        now: this.deps.clock.now(),
+      });
+      if (!parsed.ok) return { ok: false, form: reviewsForm(contract, pack, today, parsed.errors, input.values) };
+      const { months, first, cadence } = parsed.reviews;
+      await this.event(input, contract, 'contract.reviews', { months, first, cadence });
+      contract.reviews = parsed.reviews;
+      await this.save(contract);
+      return { ok: true, contract, confirmation: reviewsScheduledView(contract, parsed.reviews) };
+    });
+  }
+
+  async changeFormFor(tenant: string, by: Actor, contractId: string): Promise<FormView> {
+    await this.deps.access.require(tenant, by, 'breach');
+    const contract = await this.get(tenant, contractId);
+    return changeForm(contract, this.today(contract));
+  }
+
+  /** A change the supplier notified: kept on the contract, listed in the next joint review's pre-read. */
+  async logChange(input: {
+    tenant: string;
+    contractId: string;
+    values: FormValues;
+    by: Actor;
+    submission?: string;
+  }): Promise<Submitted<object>> {
+    await this.deps.access.require(input.tenant, input.by, 'breach');
+    return this.mutate(input.tenant, input.contractId, async (contract) => {
+      const earlier = input.submission && contract.changes?.find((c) => c.submission === input.submission);
+      if (earlier) return { ok: true, contract, confirmation: changeLoggedView(contract, earlier) };
+      const today = this.today(contract);
+      const parsed = parseChange(input.values, { contract, today, by: person(input.by), now: this.deps.clock.now() });
+      if (!parsed.ok) return { ok: false, form: changeForm(contract, today, parsed.errors, input.values) };
+      const change = input.submission ? { ...parsed.change, submission: input.submission } : parsed.change;
+      await this.event(input, contract, 'contract.change', {
+        change: { id: change.id, on: change.on, note: change.note },
+      });
+      contract.changes = [...(contract.changes ?? []), change];
+      await this.save(contract);
+      return { ok: true, contract, confirmation: changeLoggedView(contract, change) };
+    });
+  }
+
+  /** The pre-reads the channel's digest carries on `date`: each joint review due three days later. */
+  async preReadsFor(input: {
+    tenant: string;
+    channel: string;
+    date: LocalDate;
+    openChecklist: (contract: Contract) => Promise<{ id: string; text: string }[]>;
+  }): Promise<ViewBlock[]> {
+    const contracts = await this.deps.contracts.listByChannel(input.tenant, input.channel);
+    const blocks: ViewBlock[] = [];
+    for (const contract of contracts) {
+      for (const review of reviewsForPreRead(contract, input.date)) {
+        blocks.push(...preReadBlocks(contract, review, await input.openChecklist(contract)));
+      }
+    }
+    return blocks;
+  }
+
+  /** The pack of the contract's triage (by hash), else the current one. */
+  private async packOf(contract: Contract): Promise<Pack> {
+    const hash = contract.triage?.packHash;
+    return (hash ? await this.deps.packs.byHash(hash) : undefined) ?? this.deps.packs.current();
   }
 
   /** An OCDS release package with the contract's implementation release, as a file to post. */

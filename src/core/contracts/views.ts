@@ -12,8 +12,11 @@ import {
   CPN_RATING,
   currentBreaches,
   JURISDICTION_LABEL,
+  type Reviews,
+  type SupplierChange,
 } from './contract.js';
 import { dueDate, formatMoney, kpiLine, statusPhrase } from './format.js';
+import { pulseText } from './governance.js';
 import { DEFAULT_HORIZON_DAYS, type Obligation, obligationsOf, openItems } from './obligations.js';
 
 /** How far ahead "next" looks on a contract. */
@@ -38,6 +41,7 @@ function resultLine(result: ContractResult, titles: Map<string, string>): Paragr
   return [
     `${titles.get(result.obligation) ?? result.obligation}: ${result.value} · `,
     ...(result.rating ? [{ strong: CPN_RATING[result.rating].label }, ' · '] : []),
+    ...(result.pulse ? [`${pulseText(result.pulse)} · `] : []),
     { user: result.by },
     ' · ',
     { date: { at: Date.parse(result.at), style: 'date' } },
@@ -120,6 +124,12 @@ export function contractView(contract: Contract, today: LocalDate): View {
       label: `Record: ${item.obligation.title} (${formatLocalDate(item.obligation.due)})`,
       value: value(item.obligation.key),
     }));
+  actions.push({
+    id: ContractActions.reviews,
+    label: contract.reviews ? 'Joint reviews…' : 'Schedule joint reviews…',
+    value: value(),
+  });
+  actions.push({ id: ContractActions.change, label: 'Log supplier change', value: value() });
   actions.push({ id: ContractActions.breach, label: 'Log breach', value: value(), style: 'danger' });
   actions.push({ id: ContractActions.exportOcds, label: 'Export OCDS', value: value() });
   actions.push(historyAction(recordIds.contract(contract.id)));
@@ -252,4 +262,20 @@ export function breachLoggedView(contract: Contract, breach: Breach, obligation:
     ],
     [open(contract)],
   );
+}
+
+export function reviewsScheduledView(contract: Contract, reviews: Reviews): View {
+  const text = `Joint reviews of ${contract.title} with ${contract.supplier}: every ${reviews.months === 1 ? 'month' : `${reviews.months} months`} from ${formatLocalDate(reviews.first)}. A pre-read comes with the digest three days before each.`;
+  return {
+    fallback: text,
+    blocks: [
+      { type: 'text', content: [text] },
+      { type: 'context', content: ['Set by ', { user: reviews.by }] },
+    ],
+  };
+}
+
+export function changeLoggedView(contract: Contract, change: SupplierChange): View {
+  const text = `Supplier change ${change.id} logged on ${contract.title} (${formatLocalDate(change.on)}): the next joint review’s pre-read lists it.`;
+  return { fallback: text, blocks: [{ type: 'text', content: [text] }] };
 }

@@ -9,7 +9,13 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'triage.back': (d) => `went back to ${text(d.questionId)}`,
   'triage.completed': (d) => `completed it: ${text(d.tier)} (${text(d.score)}/${text(d.max)})`,
   'contract.registered': (d) => `registered the contract with ${text(d.supplier)}`,
-  'contract.result': (d) => `recorded a result for ${text(d.obligation)}`,
+  'contract.result': (d) => {
+    const pulse = (d.result as { pulse?: { buyer?: unknown[]; supplier?: unknown[] } } | undefined)?.pulse;
+    const scores = pulse
+      ? ` (pulse: us ${(pulse.buyer ?? []).map(text).join('·')}, supplier ${(pulse.supplier ?? []).map(text).join('·')})`
+      : '';
+    return `recorded a result for ${text(d.obligation)}${scores}`;
+  },
   'contract.result.corrected': (d) =>
     `corrected the result for ${text(d.obligation)}: ${text((d.result as { reason?: unknown } | undefined)?.reason)}`,
   'contract.snoozed': (d) =>
@@ -20,6 +26,11 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
     return `corrected breach ${text(breach?.replaces)}: ${text(breach?.reason)}`;
   },
   'contract.deleted': () => 'deleted the contract',
+  'contract.reviews': (d) => `scheduled joint reviews every ${text(d.months)} months from ${text(d.first)}`,
+  'contract.change': (d) => {
+    const change = d.change as { id?: unknown; note?: unknown } | undefined;
+    return `logged supplier change ${text(change?.id)}: ${text(change?.note)}`;
+  },
   'triage.deleted': () => 'deleted the triage',
   'procurement.started': (d) => `started the checklist (planned award ${text(d.awardDate)})`,
   'procurement.item': (d) =>

@@ -26,6 +26,7 @@ import type {
 import {
   allSettled,
   type ChecklistItem,
+  isSettled,
   newProcurementId,
   type Procurement,
   progressOf,
@@ -399,6 +400,12 @@ export class ProcurementService implements AwardGate {
   /** The digest's rows for the channel's checklists. */
   async digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> {
     return checklistRows(await this.digestItemsFor(tenant, channel, date));
+  }
+
+  /** The triage's unsettled checklist items (a joint review's pre-read lists them). */
+  async openItemsOf(tenant: string, dialogueId: string): Promise<{ id: string; text: string }[]> {
+    const p = await this.byDialogue(tenant, dialogueId);
+    return (p?.items ?? []).filter((i) => !isSettled(i)).map(({ id, text }) => ({ id, text }));
   }
 
   async open(tenant: string, by: Actor, id: string): Promise<View> {

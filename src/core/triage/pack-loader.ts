@@ -133,6 +133,10 @@ function crossCheck(pack: PackFile): string[] {
     ['cadences'],
     'cadence',
   );
+  const cadenceNames = new Set(pack.cadences.map((c) => c.id));
+  for (const [tier, id] of Object.entries(pack.jointReviews ?? {})) {
+    if (!cadenceNames.has(id)) at(['jointReviews', tier], `unknown cadence "${id}"`);
+  }
   const clauseIds = new Set(pack.rules.clauses.map((c) => c.id));
   for (const [i, e] of pack.rules.evidence.entries()) {
     for (const [j, c] of (e.supports ?? []).entries()) {

@@ -335,6 +335,11 @@ export const PackFileSchema = z
       })
       .strict(),
     cadences: z.array(CadenceSchema).min(1),
+    /**
+     * How often a contract of each tier holds joint reviews with its supplier (cadence ids): the default offered when
+     * reviews are scheduled. Packs before 2026.12.1 have none; a custom cadence is always possible.
+     */
+    jointReviews: z.object({ low: snakeId, medium: snakeId, high: snakeId, critical: snakeId }).strict().optional(),
     /** Many "Don't know" answers raise the tier to at least `minTier`. */
     uncertainty: z
       .object({ id: snakeId, label: text, atLeast: z.number().int().positive(), minTier: z.enum(TIER_IDS) })

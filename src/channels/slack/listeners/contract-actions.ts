@@ -34,6 +34,8 @@ const FORMS = [
   ContractActions.submitResult,
   ContractActions.submitSnooze,
   ContractActions.submitBreach,
+  ContractActions.submitReviews,
+  ContractActions.submitChange,
   ...PROCUREMENT_FORMS,
 ];
 

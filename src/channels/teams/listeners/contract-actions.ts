@@ -23,6 +23,8 @@ const FORMS: string[] = [
   ContractActions.submitResult,
   ContractActions.submitSnooze,
   ContractActions.submitBreach,
+  ContractActions.submitReviews,
+  ContractActions.submitChange,
   ...PROCUREMENT_FORMS,
 ];
 
