@@ -228,6 +228,12 @@ describe('Slack: from triage to award', () => {
     expect(history).toContain(`<@UBEN> set ${evidence.at(-1)!.id} to done`);
     expect(history).toContain('<@UBEN> set it ready for award');
     expect(history).toContain(`moved it to awarded (${contract.id})`);
+
+    // Live from the contract's start, ended after its end: each recorded, by the scheduler, with the day's digest.
+    await slack.tickAt('2026-04-02T08:05:00Z');
+    expect((await stored(slack)).stage).toBe('live');
+    await slack.tickAt('2029-04-02T08:05:00Z');
+    expect((await stored(slack)).stage).toBe('ended');
   });
 
   it('lets a supplier guest attach evidence to its own items only, marked for review', async () => {

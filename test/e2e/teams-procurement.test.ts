@@ -11,7 +11,6 @@ import {
   cardInputs,
   cardItems,
   cardLines,
-  invokeCard,
   invokeMessage,
   PROCUREMENT_CHANNEL,
   TEAMS_TENANT,

@@ -25,7 +25,14 @@ export interface ContractRepository {
 export interface AwardGate {
   readiness(tenant: string, dialogueId: string): Promise<{ ready: true } | { ready: false; why: string }>;
   proposals(tenant: string, dialogueId: string): Promise<{ id: string; title: string }[]>;
-  awarded(input: { tenant: string; dialogueId: string; contractId: string; by: Actor; early?: string }): Promise<void>;
+  awarded(input: {
+    tenant: string;
+    dialogueId: string;
+    contractId: string;
+    term: { start: string; end: string };
+    by: Actor;
+    early?: string;
+  }): Promise<void>;
   /** The thread's checklist and the channel's summary, redrawn after the award (no lock held). */
   refresh(tenant: string, dialogueId: string, surface: ConversationSurface): Promise<void>;
 }

@@ -155,6 +155,7 @@ export class ContractService {
         tenant: input.tenant,
         dialogueId: input.dialogueId,
         contractId: contract.id,
+        term: { start: contract.start, end: contract.end },
         by: input.by,
         ...(early.reason ? { early: early.reason } : {}),
       });

@@ -143,6 +143,8 @@ export const ProcurementSchema = z
     items: z.array(ItemSchema).max(MAX_ITEMS),
     ready: z.object({ by: UserRefSchema, at: z.string().datetime() }).strict().optional(),
     contractId: z.string().max(16).optional(),
+    /** The contract's term: the procurement is live from its start and ended after its end. */
+    term: z.object({ start: LocalDateSchema, end: LocalDateSchema }).strict().optional(),
     /** Registered before every item was settled: the admin who did it, and why. */
     earlyAward: z
       .object({ by: UserRefSchema, reason: z.string().min(1).max(REASON_MAX) })

@@ -31,6 +31,8 @@ import {
   type Procurement,
   progressOf,
   progressText,
+  STAGES,
+  type Stage,
 } from './procurement.js';
 import { requestPack } from './request-pack.js';
 import {
@@ -356,6 +358,7 @@ export class ProcurementService implements AwardGate {
     tenant: string;
     dialogueId: string;
     contractId: string;
+    term: { start: string; end: string };
     by: Actor;
     early?: string;
   }): Promise<void> {
@@ -365,6 +368,7 @@ export class ProcurementService implements AwardGate {
       if (fresh.contractId) return fresh;
       fresh.stage = 'awarded';
       fresh.contractId = input.contractId;
+      fresh.term = input.term;
       if (input.early) fresh.earlyAward = { by: person(input.by), reason: input.early };
       await this.deps.history.record(input.tenant, recordIdOf(fresh), input.by, 'procurement.stage', {
         stage: 'awarded',
@@ -397,9 +401,37 @@ export class ProcurementService implements AwardGate {
       .flatMap((p) => dueItems(p.items, date).map((due) => ({ procurement: p, due })));
   }
 
-  /** The digest's rows for the channel's checklists. */
+  /** The digest's rows for the channel's checklists; the day's stage changes are recorded first. */
   async digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> {
+    await this.advanceStages(tenant, channel, date);
     return checklistRows(await this.digestItemsFor(tenant, channel, date));
+  }
+
+  /**
+   * Awarded procurements go live on their contract's start and end after its end: each change is recorded (by the
+   * scheduler) the first day the channel's digest is built on or after it.
+   */
+  async advanceStages(tenant: string, channel: string, date: LocalDate): Promise<void> {
+    for (const p of await this.deps.procurements.listByChannel(tenant, channel)) {
+      if (
+        !p.term ||
+        stageOn(p.term, date) === p.stage ||
+        STAGES.indexOf(stageOn(p.term, date)) < STAGES.indexOf(p.stage)
+      ) {
+        continue;
+      }
+      await this.mutate(tenant, p.id, async (fresh) => {
+        if (!fresh.term) return;
+        const next = stageOn(fresh.term, date);
+        if (STAGES.indexOf(next) <= STAGES.indexOf(fresh.stage)) return;
+        await this.deps.history.record(tenant, recordIdOf(fresh), { system: 'scheduler' }, 'procurement.stage', {
+          stage: next,
+          on: date,
+        });
+        fresh.stage = next;
+        await this.save(fresh);
+      });
+    }
   }
 
   /** The triage's unsettled checklist items (a joint review's pre-read lists them). */
@@ -462,6 +494,12 @@ export class ProcurementService implements AwardGate {
     const taken = async (id: string) => (await this.deps.procurements.get(tenant, id)) !== undefined;
     return freeShortId(this.deps.newId ?? (() => newProcurementId()), taken, 'procurement');
   }
+}
+
+/** Where an awarded procurement stands on `date`, by its contract's term. */
+function stageOn(term: { start: string; end: string }, date: LocalDate): Stage {
+  if (date > term.end) return 'ended';
+  return date >= term.start ? 'live' : 'awarded';
 }
 
 /** The items that can still change: all before award; after it, the actions later scans added. */

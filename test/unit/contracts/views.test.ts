@@ -289,7 +289,7 @@ describe('one contract', () => {
     expectNoMarkup(view);
   });
 
-  it('offers Record result for what is open now (at most 5), Log breach, Export OCDS and History', () => {
+  it('offers Record result for what is open now (at most 5), joint reviews, supplier changes, Log breach, Export OCDS and History', () => {
     const view = contractView(recorded, TODAY);
     expect(view.actions?.map((a) => [a.id, a.label, a.value])).toEqual([
       [
@@ -312,6 +312,8 @@ describe('one contract', () => {
         'Record: Breach: publish a CPN within 30 days (20 Jul 2026)',
         { c: 'C-7K2M9Q', k: 'breach-cpn:B1' },
       ],
+      [ContractActions.reviews, 'Schedule joint reviews…', { c: 'C-7K2M9Q' }],
+      [ContractActions.change, 'Log supplier change', { c: 'C-7K2M9Q' }],
       [ContractActions.breach, 'Log breach', { c: 'C-7K2M9Q' }],
       [ContractActions.exportOcds, 'Export OCDS', { c: 'C-7K2M9Q' }],
       [HistoryActions.show, 'History', { r: 'contract:C-7K2M9Q' }],
