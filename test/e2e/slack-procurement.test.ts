@@ -316,8 +316,10 @@ describe('Slack: from triage to award', () => {
   it('runs a consequence scan whose Act, Influence and Monitor items reach the checklist, the request pack and the contract form', async () => {
     const { slack, root, summary: triageSummary } = await started();
     const p0 = await stored(slack);
-    const checklist = checklistOf(slack, root);
-    await slack.click(checklist, slackButton(checklist, 'proc_scan'));
+    // "Run a consequence scan" on the summary in the procurement channel opens it in the triage's thread.
+    const channelSummary = () => slack.harness.messages().find((m) => m.channel === PROCUREMENT && !m.threadTs)!;
+    await waitUntil(() => slackButtons(channelSummary()).some((b) => b.actionId.startsWith('proc_scan')), 5000, 'scan');
+    await slack.click(channelSummary(), slackButton(channelSummary(), 'proc_scan'));
     await waitUntil(
       () => slack.harness.thread(root.ts).some((m) => m.text.startsWith('Consequence scan 1:')),
       5000,
@@ -388,6 +390,7 @@ describe('Slack: from triage to award', () => {
       5000,
       'the checklist with A1',
     );
+    expect(slackText(checklistOf(slack, root))).toContain('*C11* The supplier changes the model without telling us');
     // A reply after the scan closed is chat again: nothing is added.
     await slack.harness.reply(root.ts, 'Thanks all', CAROL);
     await slack.harness.settle(100);

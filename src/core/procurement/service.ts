@@ -44,6 +44,7 @@ import {
   readyView,
   recordIdOf,
   startForm,
+  summaryActions,
   updateForm,
 } from './views.js';
 
@@ -476,6 +477,7 @@ export class ProcurementService implements AwardGate {
       outcomeLabels(pack),
       link,
       progressLine(p),
+      summaryActions(p),
     );
   }
 

@@ -83,6 +83,13 @@ export function checklistView(p: Procurement): View {
   section('Gates to pass before award', group('gate'));
   section('Evidence from the supplier', group('evidence'));
   section('Actions from consequence scans', group('action'));
+  if (p.clauseAsks.length) {
+    blocks.push({ type: 'text', content: [{ strong: 'Clauses to ask for (from consequence scans)' }] });
+    blocks.push({
+      type: 'list',
+      items: p.clauseAsks.map((a) => [...(a.ref ? [{ strong: a.ref }, ' '] : []), a.text, { em: ` (${a.from})` }]),
+    });
+  }
   const value = procurementValue(p.id);
   const actions: ViewAction[] = [];
   if (p.stage === 'pre-award' || p.items.some((i) => i.kind === 'action')) {
@@ -107,6 +114,15 @@ export function checklistView(p: Procurement): View {
 function stageText(p: Procurement): string {
   if (p.stage !== 'pre-award') return `stage: ${p.stage}${p.contractId ? ` (${p.contractId})` : ''}`;
   return p.ready ? 'ready for award' : 'pre-award';
+}
+
+/** The buttons the procurement channel's summary gains: a consequence scan (posted in the thread), the checklist. */
+export function summaryActions(p: Procurement): ViewAction[] {
+  const value = procurementValue(p.id);
+  return [
+    { id: ProcurementActions.scan, label: 'Run a consequence scan', value },
+    { id: ProcurementActions.open, label: 'Open checklist', value },
+  ];
 }
 
 /** The line the procurement channel's summary gains, and keeps current. */

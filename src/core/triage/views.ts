@@ -250,6 +250,8 @@ export function procurementSummaryView(
   link?: string,
   /** The checklist's progress, once one is started (kept current as items are settled). */
   progress?: Paragraph,
+  /** Buttons the procurement adds once it exists (a consequence scan, the checklist). */
+  actions?: ViewAction[],
 ): View {
   const blocks: ViewBlock[] = [
     { type: 'text', content: [{ strong: dialogue.title }] },
@@ -275,6 +277,7 @@ export function procurementSummaryView(
     fallback: `AI procurement triage: ${dialogue.title} — ${labels.tier[outcome.tier]}`,
     heading: `AI procurement triage: ${labels.tier[outcome.tier]}`,
     blocks,
+    ...(actions?.length ? { actions } : {}),
   };
 }
 
