@@ -34,6 +34,8 @@ export class KeyvProcurementRepository implements ProcurementRepository {
 
   /** Indexes first and the record last, as contracts do: a failed first save is redone whole by a retry. */
   async save(p: Procurement): Promise<void> {
+    // Checked on the way in too: a record its own schema would refuse on read must never reach the store.
+    ProcurementSchema.parse(p);
     if ((await this.get(p.tenant, p.id)) === undefined) {
       await this.records.sets.add(tenantKey(p.tenant, 'procs'), [{ member: p.id, score: 0 }]);
       await this.records.sets.add(channelKey(p.tenant, p.channel), [{ member: p.id, score: 0 }]);

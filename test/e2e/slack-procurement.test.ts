@@ -207,6 +207,11 @@ describe('Slack: from triage to award', () => {
       'ready for award',
     );
     expect((await stored(slack)).ready?.by.id).toBe(BEN);
+    // A second click on the old message says so to the clicker, and posts nothing more in the thread.
+    const beforeAgain = slack.fake.calls.length;
+    await slack.click(full, ready, BEN);
+    expect((await slack.nextEphemeral(beforeAgain, BEN)).text).toContain('is ready for award');
+    expect(slack.harness.thread(root.ts).filter((m) => m.text.includes('is ready for award'))).toHaveLength(1);
 
     // Registering now needs no reason: the form has no early-award field, and the procurement is awarded.
     const { contract } = await slack.register(triageSummary, { owner: 'UOWNER1', sro: 'USRO1' });
@@ -350,7 +355,7 @@ describe('Slack: from triage to award', () => {
         const message = slack.harness.thread(root.ts).find((m) => m.text.startsWith(`Consequence S1-${i + 1}:`))!;
         const button = slackButtons(message).find((b) => b.payload.set === set)!;
         const before = slack.fake.calls.length;
-        await slack.click(message, button, CAROL);
+        await slack.click(message, button, BEN);
         await slack.fake.waitFor((calls) => calls.slice(before).some((c) => c.method === 'chat.update'), 5000, set);
       }
     }
@@ -361,6 +366,11 @@ describe('Slack: from triage to award', () => {
     expect((await slack.nextEphemeral(beforeSort, SUPPLIER)).text).toContain(
       'Sorting consequences is for the buying team',
     );
+    // Nor a member: what each becomes changes the checklist, the procurement team's call.
+    const beforeMember = slack.fake.calls.length;
+    await slack.click(sorted, slackButtons(sorted).find((b) => b.payload.set === 'monitor')!, CAROL);
+    expect((await slack.nextEphemeral(beforeMember, CAROL)).text).toContain('is for the procurement team or an admin');
+    expect((await stored(slack)).scans[0]!.consequences[0]!.sort).toBe('act');
     expect(slackText(sorted)).toContain('Act · negative, unintended');
     // Only the buying team closes a scan.
     const before = slack.fake.calls.length;

@@ -190,7 +190,7 @@ describe('Teams: from triage to award', () => {
       for (const set of clicks) {
         const card = inThread(teams, thread, `Consequence S1-${i + 1}:`)[0]!;
         const button = cardActions(card.cards[0]).find((a) => a.data.set === set)!;
-        expect((await teams.execute(card, button, undefined, DEV)).status).toBe(200);
+        expect((await teams.execute(card, button, undefined, CARA)).status).toBe(200);
       }
     }
     await waitUntil(
@@ -202,6 +202,9 @@ describe('Teams: from triage to award', () => {
     expect(
       invokeMessage(await teams.execute(scan, cardAction(scan.cards[0], 'proc_scan_close'), undefined, BOB)),
     ).toContain('is for the buying team');
+    expect(
+      invokeMessage(await teams.execute(scan, cardAction(scan.cards[0], 'proc_scan_close'), undefined, DEV)),
+    ).toContain('is for the procurement team or an admin');
     await teams.execute(scan, cardAction(scan.cards[0], 'proc_scan_close'), undefined, CARA);
     await waitUntil(() => inThread(teams, thread, 'Consequence scan 1 closed').length === 1, 5000, 'the log');
     const after = await stored(teams);

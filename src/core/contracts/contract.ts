@@ -157,6 +157,8 @@ export const ReviewsSchema = z
   .strict();
 export type Reviews = z.infer<typeof ReviewsSchema>;
 
+export const MAX_CHANGES = 500;
+
 /** A change the supplier has notified (model, data, subcontractor): the next joint review's pre-read lists it. */
 export const SupplierChangeSchema = z
   .object({
@@ -234,7 +236,7 @@ export const ContractSchema = z
     /** Joint reviews with the supplier, once scheduled. */
     reviews: ReviewsSchema.optional(),
     /** Changes the supplier has notified (contracts registered before there was a log have none). */
-    changes: z.array(SupplierChangeSchema).max(500).optional(),
+    changes: z.array(SupplierChangeSchema).max(MAX_CHANGES).optional(),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),

@@ -61,7 +61,7 @@ export function digestItems(contracts: Contract[], today: LocalDate, horizonDays
 export interface DigestRow {
   status: OpenItem['status'];
   due: LocalDate;
-  /** Ties on a date: by this, then contracts before other rows. */
+  /** Ties among other rows on a date; a contract item and another row due the same day: the contract's first. */
   title: string;
   line: (n: number) => Paragraph;
   actions: ViewAction[];
@@ -158,8 +158,9 @@ function itemsView(
   rows: DigestRow[],
   options: ListOptions,
   moreNote: MoreNote,
+  maxItems = DIGEST_MAX_ITEMS,
 ): View {
-  const shown = rows.slice(0, DIGEST_MAX_ITEMS);
+  const shown = rows.slice(0, maxItems);
   const more = rows.length - shown.length + (options.more ?? 0);
   const blocks: ViewBlock[] = [...intro];
   shown.forEach((row, i) => {
@@ -200,11 +201,17 @@ export function digestView(
       ' · Record a result, or snooze an item (with a reason, at most 3 times). Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
-  return itemsView(heading, [intro, ...(options.preReads ?? [])], rows, options, (more) => [
-    `and ${more} more: use the `,
-    { code: options.kpiCommand ?? 'kpi' },
-    ' command to see them all.',
-  ]);
+  // Each item is two blocks: pre-reads take the room of as many items, so the message stays inside Slack's 50.
+  const preReads = options.preReads ?? [];
+  const room = Math.max(5, DIGEST_MAX_ITEMS - Math.ceil(preReads.length / 2));
+  return itemsView(
+    heading,
+    [intro, ...preReads],
+    rows,
+    options,
+    (more) => [`and ${more} more: use the `, { code: options.kpiCommand ?? 'kpi' }, ' command to see them all.'],
+    room,
+  );
 }
 
 /** The same list for one person who asked (the kpi command); `items` sorted as digestItems returns them. */

@@ -11,7 +11,7 @@ import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import type { Pack } from '../triage/pack-schema.js';
 import { noticeView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View, ViewBlock } from '../view.js';
-import { type Contract, type ContractResult, newContractId } from './contract.js';
+import { type Contract, type ContractResult, MAX_CHANGES, newContractId } from './contract.js';
 import {
   type DigestItem,
   type DigestRow,
@@ -129,6 +129,14 @@ export class ContractService {
         now: this.deps.clock.now(),
       });
       const errors = { ...(parsed.ok ? {} : parsed.errors), ...early.errors };
+      // Asked again under the lock: an item reopened (or a scan closed) since the form opened needs the reason too.
+      const now =
+        prefill.early || !this.deps.award ? undefined : await this.deps.award.readiness(input.tenant, dialogue.id);
+      if (now && !now.ready) {
+        const reopened = { ...prefill, early: { why: now.why } };
+        const why = { [RegistrationFields.early]: `${now.why} Say why the contract is registered now.` };
+        return { ok: false, form: registrationForm(reopened, { ...errors, ...why }, input.values) };
+      }
       if (!parsed.ok || Object.keys(errors).length) {
         return { ok: false, form: registrationForm(prefill, errors, input.values) };
       }
@@ -426,6 +434,9 @@ export class ContractService {
     return this.mutate(input.tenant, input.contractId, async (contract) => {
       const earlier = input.submission && contract.changes?.find((c) => c.submission === input.submission);
       if (earlier) return { ok: true, contract, confirmation: changeLoggedView(contract, earlier) };
+      if ((contract.changes?.length ?? 0) >= MAX_CHANGES) {
+        throw new BadInputError(`${contract.id} has ${MAX_CHANGES} supplier changes logged, the most it keeps.`);
+      }
       const today = this.today(contract);
       const parsed = parseChange(input.values, { contract, today, by: person(input.by), now: this.deps.clock.now() });
       if (!parsed.ok) return { ok: false, form: changeForm(contract, today, parsed.errors, input.values) };

@@ -40,7 +40,7 @@ export const ProcurementPayloadSchema = z
     p: z.string().min(1).max(16),
     i: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,40}$/)
+      .regex(/^[A-Za-z0-9_-]{1,100}$/)
       .optional(),
   })
   .strict();

@@ -113,6 +113,8 @@ export function changeRefusal(
 ): string | undefined {
   const { standing } = who;
   if (standing.barred) return 'Guests may not use the bot in this workspace.';
+  // Someone the platform could not vouch for is not taken for the supplier either.
+  if (standing.unverified) return 'The platform could not say who you are just now; please try again in a minute.';
   if (standing.guest) {
     if (change.kind !== 'evidence') {
       return `${CHANGE_PHRASE[change.kind]} is for the buying team; as the supplier you can attach evidence to the items addressed to you.`;
@@ -172,6 +174,11 @@ export interface DueChecklistItem {
   overdueDays: number;
   /** The same escalation as a KPI review: the owner after 7 days overdue, and the SRO (here the lead) after 14. */
   escalate: Escalation;
+}
+
+/** The items still worked on: all of them before award; after it, the actions later scans added. */
+export function workingItems(p: { stage: string; items: readonly ChecklistItem[] }): ChecklistItem[] {
+  return p.stage === 'pre-award' ? [...p.items] : p.items.filter((i) => i.kind === 'action');
 }
 
 /** Unsettled items due within the horizon or overdue, oldest first. */

@@ -62,7 +62,9 @@ export async function dispatchProcurementAction(
     }
     case ProcurementActions.ready: {
       const { p } = parse(ProcurementPayloadSchema, call.payload);
-      const { procurement: saved, view } = await procurement.markReady(tenant, by, p);
+      const { procurement: saved, view, already } = await procurement.markReady(tenant, by, p);
+      // A second click (a stale message, a double click) posts nothing: the thread has the news already.
+      if (already) return { kind: 'notice', view };
       await procurement.publish(saved, surface);
       await surface.postInThread(saved.thread, view, { key: `ready:${saved.id}` });
       return { kind: 'none' };

@@ -12,7 +12,7 @@ export const PROCUREMENT_ID = /^P-[0-9A-HJKMNP-TV-Z]{6}$/;
 export const newProcurementId = (random?: (max: number) => number): string => newShortId('P', random);
 export const normaliseProcurementId = (raw: string): string => normaliseShortId('P', raw);
 
-/** Stages after the triage; `live` and `ended` follow the registered contract's dates (see stage.ts). */
+/** Stages after the triage; `live` and `ended` follow the registered contract's term (`stageOn` in service.ts). */
 export const STAGES = ['pre-award', 'awarded', 'live', 'ended'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -24,8 +24,11 @@ export const ITEM_STATUSES = ['open', 'received', 'done', 'waived', 'na'] as con
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 export const SETTLED: readonly ItemStatus[] = ['done', 'waived', 'na'];
 
-export const ITEM_ID = /^[A-Za-z0-9_-]{1,40}$/;
+export const ITEM_ID = /^[A-Za-z0-9_-]{1,100}$/;
 export const MAX_ITEMS = 80;
+export const MAX_SCANS = 20;
+export const MAX_CLAUSE_ASKS = 100;
+export const MAX_KPI_PROPOSALS = 50;
 export const TEXT_MAX = 500;
 export const REASON_MAX = 500;
 export const URL_MAX = 500;
@@ -150,9 +153,9 @@ export const ProcurementSchema = z
       .object({ by: UserRefSchema, reason: z.string().min(1).max(REASON_MAX) })
       .strict()
       .optional(),
-    scans: z.array(ScanSchema).max(20),
-    clauseAsks: z.array(ClauseAskSchema).max(100),
-    kpiProposals: z.array(KpiProposalSchema).max(50),
+    scans: z.array(ScanSchema).max(MAX_SCANS),
+    clauseAsks: z.array(ClauseAskSchema).max(MAX_CLAUSE_ASKS),
+    kpiProposals: z.array(KpiProposalSchema).max(MAX_KPI_PROPOSALS),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),

@@ -1,10 +1,10 @@
-import { type Actor, person } from '../access/roles.js';
+import { type Actor, atLeast, person } from '../access/roles.js';
 import { BadInputError, ForbiddenError } from '../errors.js';
 import type { ConversationSurface } from '../ports.js';
 import type { MessageRef } from '../triage/dialogue.js';
 import { packOf } from '../triage/dialogue.js';
 import { noticeView } from '../triage/views.js';
-import type { Consequence, Procurement, Scan } from './procurement.js';
+import { type Consequence, MAX_SCANS, type Procurement, type Scan } from './procurement.js';
 import { applyClick, closeOutcome, consequenceText, openScan, type SortClick } from './scan.js';
 import { consequenceView, scanLogView, scanView } from './scan-views.js';
 import type { ProcurementService } from './service.js';
@@ -31,6 +31,8 @@ export class ScanService {
     await this.requireBuyer(input, 'Opening a consequence scan');
     const { p, scan } = await this.procurement.mutate(input.tenant, input.id, async (p) => {
       if (openScan(p)) throw new BadInputError(`A consequence scan is open already in ${p.id}’s thread.`);
+      if (p.scans.length >= MAX_SCANS)
+        throw new BadInputError(`${p.id} has had ${MAX_SCANS} scans, the most it keeps.`);
       const scan: Scan = {
         n: p.scans.length + 1,
         occasion: p.stage === 'pre-award' ? 'pre-award' : 'renewal',
@@ -146,9 +148,12 @@ export class ScanService {
       await this.procurement.save(p);
       return { p, scan, closed };
     });
-    if (scan.message) await input.surface.update(scan.message, scanView(p, scan));
+    // The close is saved: each redraw failing alone is logged, and never stops the log or the checklist.
+    const quietly = (what: string, work: Promise<unknown>) =>
+      work.catch((error: unknown) => this.deps.onPublishError?.(error, what));
+    if (scan.message) await quietly('scan', input.surface.update(scan.message, scanView(p, scan)));
     for (const c of scan.consequences) {
-      if (c.message) await input.surface.update(c.message, consequenceView(p, c, false));
+      if (c.message) await quietly('consequence', input.surface.update(c.message, consequenceView(p, c, false)));
     }
     await input.surface.postInThread(p.thread, scanLogView(p, scan, closed), { key: `scanlog:${p.id}:${scan.n}` });
     await this.procurement.publish(p, input.surface);
@@ -159,14 +164,22 @@ export class ScanService {
    * supplier's people in the channel may add consequences.
    */
   private async requireBuyer(input: Call, what: string): Promise<void> {
-    await this.deps.access.require(input.tenant, input.by, 'scan');
     const standing = await this.deps.access.standing(input.tenant, input.by);
     if (standing.guest) {
       throw new ForbiddenError(`${what} is for the buying team; as the supplier you can add consequences.`, {
         tenant: input.tenant,
         user: input.by.id,
-        permission: 'scan',
+        permission: 'checklist',
         guest: true,
+      });
+    }
+    // What each consequence becomes changes the checklist: the procurement team's call, as the checklist is.
+    if (!atLeast(standing.role, 'procurement')) {
+      throw new ForbiddenError(`${what} is for the procurement team or an admin; anyone here can add consequences.`, {
+        tenant: input.tenant,
+        user: input.by.id,
+        permission: 'checklist',
+        role: standing.role,
       });
     }
   }

@@ -124,6 +124,10 @@ export function scanLogView(p: Procurement, scan: Scan, closed: Closed): View {
     }),
   );
   section(
+    'Over the limit (80 checklist items, 100 clause asks, 50 KPIs): not added',
+    closed.dropped.map((c) => line(c)),
+  );
+  section(
     'Not sorted (kept in the log only)',
     closed.unsorted.map((c) => line(c)),
   );

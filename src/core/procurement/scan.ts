@@ -6,9 +6,9 @@
  */
 import { addDays, compareDates, type LocalDate } from '../calendar.js';
 import type { UserRef } from '../view.js';
-import { GATE_LEAD_DAYS } from './checklist.js';
+import { defaultDue, GATE_LEAD_DAYS } from './checklist.js';
 import type { ChecklistItem, ClauseAsk, Consequence, KpiProposal, Procurement, Scan } from './procurement.js';
-import { MAX_ITEMS, TEXT_MAX } from './procurement.js';
+import { MAX_CLAUSE_ASKS, MAX_ITEMS, MAX_KPI_PROPOSALS, TEXT_MAX } from './procurement.js';
 
 export const CONSEQUENCE_MIN = 3;
 /** A renewal scan's actions are due this many days after it closes (there is no award date ahead). */
@@ -51,6 +51,8 @@ export interface Closed {
   asks: ClauseAsk[];
   kpis: KpiProposal[];
   unsorted: Consequence[];
+  /** Sorted, but past the most a procurement keeps (80 items, 100 clause asks, 50 KPI proposals). */
+  dropped: Consequence[];
 }
 
 /** What closing `scan` adds: checklist items, clause asks and KPI proposals, numbered after those there. */
@@ -62,9 +64,10 @@ export function closeOutcome(
   const nextA = 1 + Math.max(0, ...p.items.filter((i) => i.kind === 'action').map((i) => Number(i.id.slice(1)) || 0));
   const nextK = 1 + Math.max(PROPOSED_KPI_BASE, ...p.kpiProposals.map((k) => Number(k.id.slice(1)) || 0));
   const room = MAX_ITEMS - p.items.length;
+  // Before award, an action is due with the gates (never after the award); after it, a month on.
   const due =
-    p.stage === 'pre-award' && compareDates(addDays(p.awardDate, -GATE_LEAD_DAYS), input.today) >= 0
-      ? addDays(p.awardDate, -GATE_LEAD_DAYS)
+    p.stage === 'pre-award' && compareDates(p.awardDate, input.today) >= 0
+      ? defaultDue(p.awardDate, input.today, GATE_LEAD_DAYS)
       : addDays(input.today, RENEWAL_ACTION_DAYS);
   const sorted = (sort: Consequence['sort']) => scan.consequences.filter((c) => c.sort === sort);
   const actions = sorted('act')
@@ -83,14 +86,19 @@ export function closeOutcome(
         log: [],
       } satisfies ChecklistItem,
     }));
-  const asks = sorted('influence').map((c): ClauseAsk => {
-    const ref = clauseRef(c.text, input.clauses);
-    return { ...(ref ? { ref } : {}), text: c.text, from: c.id };
-  });
-  const kpis = sorted('monitor').map(
-    (c, i): KpiProposal => ({ id: `K${nextK + i}`, title: c.text.slice(0, 200), from: c.id }),
-  );
-  return { actions, asks, kpis, unsorted: scan.consequences.filter((c) => !c.sort) };
+  const asks = sorted('influence')
+    .slice(0, Math.max(0, MAX_CLAUSE_ASKS - p.clauseAsks.length))
+    .map((c): ClauseAsk => {
+      const ref = clauseRef(c.text, input.clauses);
+      return { ...(ref ? { ref } : {}), text: c.text, from: c.id };
+    });
+  const kpis = sorted('monitor')
+    .slice(0, Math.max(0, MAX_KPI_PROPOSALS - p.kpiProposals.length))
+    .map((c, i): KpiProposal => ({ id: `K${nextK + i}`, title: c.text.slice(0, 200), from: c.id }));
+  // Anything beyond what a procurement keeps is named in the log, not lost silently.
+  const taken = new Set([...actions.map((a) => a.from), ...asks.map((a) => a.from), ...kpis.map((k) => k.from)]);
+  const dropped = scan.consequences.filter((c) => c.sort && !taken.has(c.id));
+  return { actions, asks, kpis, unsorted: scan.consequences.filter((c) => !c.sort), dropped };
 }
 
 /** "negative, unintended", or "not marked". */

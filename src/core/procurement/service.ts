@@ -13,7 +13,14 @@ import { outcomeLabels } from '../triage/labels.js';
 import type { Pack } from '../triage/pack-schema.js';
 import { procurementSummaryView } from '../triage/views.js';
 import type { FormValues, FormView, UserRef, View } from '../view.js';
-import { applyChange, changeRefusal, type DueChecklistItem, dueItems, itemsFromOutcome } from './checklist.js';
+import {
+  applyChange,
+  changeRefusal,
+  type DueChecklistItem,
+  dueItems,
+  itemsFromOutcome,
+  workingItems,
+} from './checklist.js';
 import { parseEvidence, parseStart, parseUpdate } from './forms.js';
 import type {
   Clock,
@@ -312,11 +319,15 @@ export class ProcurementService implements AwardGate {
   }
 
   /** "Ready for award": the procurement role, once every item is done, waived or not applicable. */
-  async markReady(tenant: string, by: Actor, id: string): Promise<{ procurement: Procurement; view: View }> {
+  async markReady(
+    tenant: string,
+    by: Actor,
+    id: string,
+  ): Promise<{ procurement: Procurement; view: View; already: boolean }> {
     await this.deps.access.require(tenant, by, 'award');
     return this.mutate(tenant, id, async (p) => {
       this.requireOpen(p);
-      if (p.ready) return { procurement: p, view: readyView(p) };
+      if (p.ready) return { procurement: p, view: readyView(p), already: true };
       const progress = progressOf(p.items);
       if (!allSettled(progress)) {
         throw new BadInputError(
@@ -326,7 +337,7 @@ export class ProcurementService implements AwardGate {
       p.ready = { by: person(by), at: this.deps.clock.now().toISOString() };
       await this.deps.history.record(tenant, recordIdOf(p), by, 'procurement.ready', { progress });
       await this.save(p);
-      return { procurement: p, view: readyView(p) };
+      return { procurement: p, view: readyView(p), already: false };
     });
   }
 
@@ -397,9 +408,7 @@ export class ProcurementService implements AwardGate {
     date: LocalDate,
   ): Promise<{ procurement: Procurement; due: DueChecklistItem }[]> {
     const procurements = await this.deps.procurements.listByChannel(tenant, channel);
-    return procurements
-      .filter((p) => p.stage === 'pre-award')
-      .flatMap((p) => dueItems(p.items, date).map((due) => ({ procurement: p, due })));
+    return procurements.flatMap((p) => dueItems(workingItems(p), date).map((due) => ({ procurement: p, due })));
   }
 
   /** The digest's rows for the channel's checklists; the day's stage changes are recorded first. */
@@ -506,7 +515,7 @@ function stageOn(term: { start: string; end: string }, date: LocalDate): Stage {
 
 /** The items that can still change: all before award; after it, the actions later scans added. */
 function updatable(p: Procurement): Procurement {
-  return p.stage === 'pre-award' ? p : { ...p, items: p.items.filter((i) => i.kind === 'action') };
+  return { ...p, items: workingItems(p) };
 }
 
 /** The clauses each evidence item supports, as the triage's pack says. */

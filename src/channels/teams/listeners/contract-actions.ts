@@ -59,13 +59,17 @@ export async function handleContractAction(
       if (!outcome) return 'That action is not supported.';
       if (!outcome.ok) return renderFormCard(outcome.form, options);
       const confirmation = outcome.confirmation ?? noticeView('Done: the checklist is in the thread.');
-      if (ctx.activity.replyToId) {
-        await surface.update({ channel: conversation, id: ctx.activity.replyToId }, confirmation);
-      }
-      // The thread's checklist is redrawn after the click is answered; a shutdown waits for it.
+      // The change is saved: the thread's checklist is redrawn whatever happens to the form card (a shutdown waits).
       void context.deps.inFlight.track(
         outcome.after().catch((error: unknown) => context.deps.logger.warn({ err: error }, 'checklist redraw failed')),
       );
+      if (ctx.activity.replyToId) {
+        await surface
+          .update({ channel: conversation, id: ctx.activity.replyToId }, confirmation)
+          .catch((error: unknown) =>
+            context.deps.logger.warn({ err: error }, 'could not turn a form into its confirmation'),
+          );
+      }
       return renderCard(confirmation, options);
     }
     if (FORMS.includes(verb)) {
@@ -87,7 +91,15 @@ export async function handleContractAction(
       if (ctx.activity.replyToId) {
         await surface.update({ channel: conversation, id: ctx.activity.replyToId }, outcome.confirmation);
       }
-      if (outcome.after) void context.deps.inFlight.track(outcome.after(surface).catch(() => undefined));
+      if (outcome.after) {
+        void context.deps.inFlight.track(
+          outcome
+            .after(surface)
+            .catch((error: unknown) =>
+              context.deps.logger.warn({ err: error }, 'checklist redraw after an award failed'),
+            ),
+        );
+      }
       return renderCard(outcome.confirmation, options);
     }
     const reply =
