@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
   SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
   PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
+  CONFORMANCE_DIR: optionalText,
   OCDS_PREFIX: optionalText.pipe(
     z
       .string()
@@ -223,6 +224,8 @@ export interface Config {
   publicUrl?: string;
   /** OCDS ocid prefix for exports (register one with the Open Contracting Partnership for real publication). */
   ocdsPrefix: string;
+  /** Where the transparency registers' official field lists are (default ../shared/conformance/transparency). */
+  conformanceDir?: string;
   /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
   playground: { enabled: boolean; port: number };
 }
@@ -299,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     scheduler: e.SCHEDULER === 'auto' ? (/^rediss?:\/\//.test(e.STORE_URL) ? 'distributed' : 'embedded') : e.SCHEDULER,
     ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
+    ...(e.CONFORMANCE_DIR ? { conformanceDir: e.CONFORMANCE_DIR } : {}),
     publicUrl: e.PUBLIC_URL,
     playground: {
       enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !slackOn && !e.MICROSOFT_APP_ID),

@@ -20,6 +20,7 @@ import { type Clock, systemClock } from './core/ports.js';
 import { ScanService } from './core/procurement/scan-service.js';
 import { ProcurementService } from './core/procurement/service.js';
 import { SettingsService } from './core/settings.js';
+import { TransparencyService } from './core/transparency/service.js';
 import { parseOutboxMember, TriageOutbox } from './core/triage/effects.js';
 import { loadPack } from './core/triage/pack-loader.js';
 import { TriageService } from './core/triage/service.js';
@@ -46,6 +47,7 @@ import { KeyvProcurementRepository } from './store/procurement-repository.js';
 import { Records } from './store/records.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
+import { loadTransparencyValidator } from './transparency/conformance.js';
 
 export const DEFAULT_PACK = fileURLToPath(new URL('../prompts/triage/default.yaml', import.meta.url));
 
@@ -237,6 +239,17 @@ export async function startService(
   });
   const scans = new ScanService(procurement);
   const home = new HomeService({ procurements: procurementRepository, contracts: contractRepository, access, clock });
+  const conformance = loadTransparencyValidator(config.conformanceDir);
+  if ('absent' in conformance) logger.warn({ why: conformance.absent }, 'transparency drafts will not be validated');
+  const transparency = new TransparencyService({
+    procurements: procurementRepository,
+    dialogues,
+    packs,
+    contracts: contractRepository,
+    access,
+    clock,
+    ...('validate' in conformance ? { validate: conformance.validate } : { notValidated: conformance.absent }),
+  });
   const contracts = new ContractService({
     award: procurement,
     contracts: contractRepository,
@@ -303,6 +316,7 @@ export async function startService(
     procurement,
     scans,
     home,
+    transparency,
     settings,
     access,
     deduper,

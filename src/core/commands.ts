@@ -3,6 +3,7 @@ import { isValidTimeZone } from './calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
 import { BadInputError } from './errors.js';
 import { normaliseProcurementId, PROCUREMENT_ID } from './procurement/procurement.js';
+import { DRAFT_KINDS, type DraftKind } from './transparency/draft.js';
 import { TriageService } from './triage/service.js';
 
 /**
@@ -32,6 +33,8 @@ export type Command =
   | { kind: 'scan'; id: string }
   /** My items (checklist, KPIs), then my procurements and contracts, overdue first. */
   | { kind: 'home' }
+  /** A transparency record drafted from a procurement. */
+  | { kind: 'publish'; draft: DraftKind; id: string }
   /** `export all`: every record of the tenant, for an admin. */
   | { kind: 'export-all' }
   | { kind: 'usage'; problem: string };
@@ -95,6 +98,8 @@ export function parseCommand(raw: string): Command {
             problem: `Usage: ${verb} <procurement id>, e.g. ${verb} P-3F8R1A (the checklist shows its id)`,
           };
     }
+    case 'publish':
+      return parsePublish(arg(0).toLowerCase(), arg(1), rest.length);
     case 'home':
     case 'mine':
       return rest.length ? { kind: 'usage', problem: `Usage: ${verb}` } : { kind: 'home' };
@@ -139,6 +144,15 @@ function parseRoles(rest: string[]): Command {
   const who = more.slice(0, -1).join(' ');
   if (!who || !(GRANTABLE as readonly string[]).includes(role)) return { kind: 'usage', problem: ROLES_USAGE };
   return { kind: 'roles-change', change, who, role: role as GrantableRole };
+}
+
+const PUBLISH_USAGE = `Usage: publish ${DRAFT_KINDS.join('|')} <procurement id>, e.g. publish atrs P-3F8R1A`;
+
+function parsePublish(kind: string, raw: string, words: number): Command {
+  const id = normaliseProcurementId(raw.replace(/[\u200B-\u200D\u2060\uFEFF]/g, ''));
+  if (words !== 2 || !PROCUREMENT_ID.test(id)) return { kind: 'usage', problem: PUBLISH_USAGE };
+  if (!(DRAFT_KINDS as readonly string[]).includes(kind)) return { kind: 'usage', problem: PUBLISH_USAGE };
+  return { kind: 'publish', draft: kind as DraftKind, id };
 }
 
 const DELETE_USAGE = 'Usage: delete contract <id> (e.g. C-7K2M9Q), or delete triage <id> (its History shows the id)';

@@ -9,6 +9,7 @@ import type { ConversationSurface } from './ports.js';
 import type { ScanService } from './procurement/scan-service.js';
 import type { ProcurementService } from './procurement/service.js';
 import type { SettingsService } from './settings.js';
+import type { TransparencyService } from './transparency/service.js';
 import type { TriageService } from './triage/service.js';
 import { textView, type UserRef, type View } from './view.js';
 
@@ -28,6 +29,7 @@ export interface CommandServices {
   procurement: ProcurementService;
   scans: ScanService;
   home: HomeService;
+  transparency: TransparencyService;
   ocdsPrefix: string;
 }
 
@@ -114,6 +116,8 @@ export async function runCommand(
       return view(textView(`The consequence scan is open in the thread of ${command.id}’s triage.`));
     case 'home':
       return view(await services.home.view(tenant, by));
+    case 'publish':
+      return { kind: 'file', file: await services.transparency.file(tenant, by, command.draft, command.id) };
     case 'export-all':
       return { kind: 'file', file: await services.exporter.forAdmin(tenant, by) };
   }

@@ -41,9 +41,15 @@ export class KeyvProcurementRepository implements ProcurementRepository {
       await this.records.sets.add(channelKey(p.tenant, p.channel), [{ member: p.id, score: 0 }]);
       await this.records.set(tenantKey(p.tenant, 'proc-of', p.dialogueId), { id: p.id });
       await this.records.set(threadKey(p.tenant, p.thread.channel, p.thread.id), { id: p.id });
+      await this.records.set(`sys:proc:${p.id}`, { tenant: p.tenant });
       await this.onNew(p);
     }
     await this.records.set(tenantKey(p.tenant, 'proc', p.id), p);
+  }
+
+  /** The tenant a procurement id belongs to (for `npm run publish`, which is given only an id). */
+  async tenantOf(id: string): Promise<string | undefined> {
+    return (await this.records.get(`sys:proc:${id}`, z.object({ tenant: z.string() })))?.tenant;
   }
 
   listByTenant(tenant: string): Promise<Procurement[]> {
@@ -60,6 +66,7 @@ export class KeyvProcurementRepository implements ProcurementRepository {
     await this.records.sets.remove(channelKey(p.tenant, p.channel), [p.id]);
     await this.records.delete(tenantKey(p.tenant, 'proc-of', p.dialogueId));
     await this.records.delete(threadKey(p.tenant, p.thread.channel, p.thread.id));
+    await this.records.delete(`sys:proc:${p.id}`);
   }
 
   private async load(tenant: string, indexKey: string): Promise<Procurement[]> {

@@ -226,6 +226,24 @@ describe('Slack: from triage to award', () => {
     expect(findBroadcastMentions(slack.fake.calls.map((c) => c.args))).toEqual([]);
     expect(slack.fake.violations).toEqual([]);
 
+    // Transparency drafts, from chat: ATRS, the US inventory row, the Algoritmeregister entry and the EU database
+    // items (the triage found it high-risk), each with its to-do list.
+    for (const kind of ['atrs', 'us-inventory', 'nl-register', 'eu-db']) {
+      const before = slack.fake.files.length;
+      const ack = await slack.harness.command(`publish ${kind} ${p.id}`, BEN);
+      expect(ack.status).toBe(200);
+      await waitUntil(() => slack.fake.files.slice(before).some((f) => f.completed), 5000, `the ${kind} draft`);
+      const file = slack.fake.files.slice(before).find((f) => f.completed)!;
+      expect(file.filename).toBe(`${kind}-${p.id}-draft.md`);
+      expect(file.content).toContain('## To do (');
+      expect(file.content).toMatch(/Checked against the official field list|Not validated: /);
+    }
+    const atrs = slack.fake.files.find((f) => f.filename === `atrs-${p.id}-draft.md`)!;
+    expect(atrs.content).toContain('| Owner and Responsibility | Third party | Acme Analytics Ltd |');
+    // Members may not: drafting a public record is the procurement team's.
+    const refusedDraft = await slack.command(`publish atrs ${p.id}`, CAROL);
+    expect(refusedDraft.reply.text).toContain('Drafting a transparency record');
+
     // Every change is in the procurement's history, with who made it.
     const beforeHistory = slack.fake.calls.length;
     await slack.click(checklistOf(slack, root), slackButton(checklistOf(slack, root), 'history_show'));

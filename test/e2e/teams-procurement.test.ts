@@ -141,6 +141,15 @@ describe('Teams: from triage to award', () => {
     expect(Object.keys(cardInputs(form.cards[0]))).not.toContain('early');
     expect(errorsOf(result)).toEqual([]);
     await waitUntil(async () => (await stored(teams)).stage === 'awarded', 5000, 'awarded');
+    // The US inventory row, drafted in chat: posted in the conversation (a download link when long).
+    const before = teams.connector.calls.length;
+    const said = await teams.harness.say(`publish us-inventory ${p.id}`, { user: CARA });
+    expect(said.status).toBe(200);
+    await teams.connector.waitFor(
+      (calls) => calls.slice(before).some((c) => JSON.stringify(c.body).includes(`us-inventory-${p.id}-draft.md`)),
+      5000,
+      'the draft',
+    );
     for (const m of teams.connector.state()) for (const card of m.cards) expect(validateCard(card)).toEqual([]);
   });
 

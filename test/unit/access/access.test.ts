@@ -41,6 +41,7 @@ describe('who may do what', () => {
       'snooze',
       'breach',
       'export',
+      'publish',
     ]);
     expect(await allowed(admin)).toEqual(Object.keys(PERMISSIONS));
   });

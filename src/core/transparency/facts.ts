@@ -1,0 +1,51 @@
+/** What the bot knows about a procurement, gathered once for every draft. */
+import type { Contract } from '../contracts/contract.js';
+import type { Procurement } from '../procurement/procurement.js';
+import type { Dialogue } from '../triage/dialogue.js';
+import type { Pack } from '../triage/pack-schema.js';
+import type { Outcome } from '../triage/types.js';
+import { selectedIds } from '../triage/types.js';
+
+export interface Facts {
+  procurement: Procurement;
+  dialogue: Dialogue;
+  outcome: Outcome;
+  pack: Pack;
+  contract?: Contract;
+  /** The date the draft speaks for, in the procurement's zone. */
+  today: string;
+}
+
+/** The option ids a question's answer selected (none when unanswered, "Don't know" or text). */
+export function chosen(facts: Facts, questionId: string): string[] {
+  const value = facts.dialogue.answers[questionId]?.value;
+  return value ? selectedIds(value) : [];
+}
+
+export function textAnswer(facts: Facts, questionId: string): string | undefined {
+  const value = facts.dialogue.answers[questionId]?.value;
+  return value?.kind === 'text' && value.text.trim() ? value.text.trim() : undefined;
+}
+
+/** Whether the checklist item `id` (a gate or evidence item) is done, and whether it is on the checklist at all. */
+export function itemStatus(facts: Facts, id: string): 'done' | 'open' | 'absent' {
+  const item = facts.procurement.items.find((i) => i.id === id);
+  if (!item) return 'absent';
+  return item.status === 'done' ? 'done' : 'open';
+}
+
+/** The lifecycle the registers ask about, from the procurement's stage and the planned go-live. */
+export type Lifecycle = 'pre-deployment' | 'deployed' | 'retired';
+export function lifecycleOf(facts: Facts): Lifecycle {
+  const stage = facts.procurement.stage;
+  if (stage === 'ended') return 'retired';
+  const goLive = goLiveOf(facts);
+  if (stage === 'live' && (!goLive || goLive <= facts.today)) return 'deployed';
+  return 'pre-deployment';
+}
+
+/** The planned go-live date, from the pack's go-live question. */
+export function goLiveOf(facts: Facts): string | undefined {
+  const id = facts.pack.goLiveQuestion;
+  return id ? textAnswer(facts, id) : undefined;
+}
