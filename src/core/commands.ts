@@ -1,5 +1,5 @@
 import { GRANTABLE, type GrantableRole } from './access/roles.js';
-import { isValidTimeZone } from './calendar.js';
+import { isLocalDate, isValidTimeZone } from './calendar.js';
 import { normaliseContractId } from './contracts/contract.js';
 import { BadInputError } from './errors.js';
 import { normaliseProcurementId, PROCUREMENT_ID } from './procurement/procurement.js';
@@ -35,6 +35,8 @@ export type Command =
   | { kind: 'home' }
   /** A transparency record drafted from a procurement. */
   | { kind: 'publish'; draft: DraftKind; id: string }
+  /** A record published from its draft, and when it is next reviewed: a documentation refresh reminder. */
+  | { kind: 'published'; draft: DraftKind; id: string; review: string }
   /** `export all`: every record of the tenant, for an admin. */
   | { kind: 'export-all' }
   | { kind: 'usage'; problem: string };
@@ -100,6 +102,14 @@ export function parseCommand(raw: string): Command {
     }
     case 'publish':
       return parsePublish(arg(0).toLowerCase(), arg(1), rest.length);
+    case 'published': {
+      const draft = parsePublish(arg(0).toLowerCase(), arg(1), 2);
+      const review = arg(2);
+      if (draft.kind !== 'publish' || rest.length !== 3 || !isLocalDate(review)) {
+        return { kind: 'usage', problem: PUBLISHED_USAGE };
+      }
+      return { kind: 'published', draft: draft.draft, id: draft.id, review };
+    }
     case 'home':
     case 'mine':
       return rest.length ? { kind: 'usage', problem: `Usage: ${verb}` } : { kind: 'home' };
@@ -146,6 +156,7 @@ function parseRoles(rest: string[]): Command {
   return { kind: 'roles-change', change, who, role: role as GrantableRole };
 }
 
+const PUBLISHED_USAGE = `Usage: published ${DRAFT_KINDS.join('|')} <procurement id> <next review date>, e.g. published atrs P-3F8R1A 2027-12-01`;
 const PUBLISH_USAGE = `Usage: publish ${DRAFT_KINDS.join('|')} <procurement id>, e.g. publish atrs P-3F8R1A`;
 
 function parsePublish(kind: string, raw: string, words: number): Command {

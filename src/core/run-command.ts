@@ -118,6 +118,8 @@ export async function runCommand(
       return view(await services.home.view(tenant, by));
     case 'publish':
       return { kind: 'file', file: await services.transparency.file(tenant, by, command.draft, command.id) };
+    case 'published':
+      return view(await services.procurement.recordPublished(tenant, by, command.draft, command.id, command.review));
     case 'export-all':
       return { kind: 'file', file: await services.exporter.forAdmin(tenant, by) };
   }

@@ -252,8 +252,14 @@ describe('Slack: from triage to award', () => {
     expect(history).toContain('<@UBEN> set it ready for award');
     expect(history).toContain(`moved it to awarded (${contract.id})`);
 
+    // The ATRS record published, with its next review in three days: the next digest carries it, a documentation
+    // refresh, with nothing to update on the checklist (publishing again moves it).
+    await slack.command(`published atrs ${p.id} 2026-04-05`, BEN);
     // Live from the contract's start, ended after its end: each recorded, by the scheduler, with the day's digest.
-    await slack.tickAt('2026-04-02T08:05:00Z');
+    const [refresh] = await slack.tickAt('2026-04-02T08:05:00Z');
+    const review = slackText(refresh!);
+    expect(review).toContain('Review and republish the ATRS record (documentation refresh) · due');
+    expect(slackButtons(refresh!).map((b) => b.label)).toEqual(['Open checklist']);
     expect((await stored(slack)).stage).toBe('live');
     await slack.tickAt('2029-04-02T08:05:00Z');
     expect((await stored(slack)).stage).toBe('ended');
@@ -469,9 +475,16 @@ describe('Slack: from triage to award', () => {
     const text = slackText(digest!);
     expect(text).toContain(`checklist E1 Supplier FactSheet or model card · due`);
     expect(text).not.toContain('checklist G1');
+    // A published ATRS record's review joins the same digest, as a documentation refresh.
+    expect((await slack.command(`published atrs ${p.id} 2026-03-01`, BEN)).reply.text).toContain('after today');
+    expect((await slack.command(`published atrs ${p.id} someday`, BEN)).reply.text).toContain('Usage: published');
+    const published = await slack.command(`published atrs ${p.id} 2026-04-15`, BEN);
+    expect(published.reply.text).toContain('its review comes up in the digest on 15 Apr 2026');
     // Ten days later the evidence is 7 days overdue: its owner is mentioned.
     const [later] = await slack.tickAt('2026-04-13T08:05:00Z');
     expect(slackText(later!)).toMatch(/checklist E1 .* · overdue since .* \(7 days\) · owner <@UBEN>/);
+    // The record's review is there too, counted among the week's items (the first 20 shown are older).
+    expect(slackText(later!)).toContain('1 due this week');
     // Its Update button opens the buyer's form on that item.
     const update = slackButton(later!, 'proc_update');
     expect(update.payload).toEqual({ p: p.id, i: 'E1' });

@@ -35,3 +35,32 @@ describe('the commands both platforms understand', () => {
     expect(parsed.kind === 'usage' && parsed.problem).toContain(problem);
   });
 });
+
+describe('the procurement commands', () => {
+  it('reads checklist, scan, home, publish and published, with ids typed loosely', () => {
+    expect(parseCommand('checklist p-3f8r1a')).toEqual({ kind: 'checklist', id: 'P-3F8R1A' });
+    expect(parseCommand('scan P3F8RIA')).toEqual({ kind: 'scan', id: 'P-3F8R1A' });
+    expect(parseCommand('home')).toEqual({ kind: 'home' });
+    expect(parseCommand('publish nl-register P-3F8R1A')).toEqual({
+      kind: 'publish',
+      draft: 'nl-register',
+      id: 'P-3F8R1A',
+    });
+    expect(parseCommand('published eu-db P-3F8R1A 2027-12-01')).toEqual({
+      kind: 'published',
+      draft: 'eu-db',
+      id: 'P-3F8R1A',
+      review: '2027-12-01',
+    });
+  });
+
+  it.each([
+    ['publish atrs', 'Usage: publish atrs|us-inventory|nl-register|eu-db'],
+    ['publish dutch P-3F8R1A', 'Usage: publish'],
+    ['published atrs P-3F8R1A soon', 'Usage: published'],
+    ['scan C-7K2M9Q', 'Usage: scan <procurement id>'],
+  ])('%j is answered with usage', (text, problem) => {
+    const parsed = parseCommand(text);
+    expect(parsed.kind === 'usage' && parsed.problem).toContain(problem);
+  });
+});

@@ -4,7 +4,7 @@ import { localDateOf } from '../calendar.js';
 import { digestItemsOf } from '../contracts/digest.js';
 import type { ContractRepository } from '../contracts/ports.js';
 import type { Clock } from '../ports.js';
-import { dueItems, workingItems } from '../procurement/checklist.js';
+import { dueItems, reviewItems, workingItems } from '../procurement/checklist.js';
 import type { ProcurementRepository } from '../procurement/ports.js';
 import type { View } from '../view.js';
 import { type HomeData, homeView } from './views.js';
@@ -36,7 +36,7 @@ export class HomeService {
     const me = by.id;
     const checklist = procurements.flatMap((p) =>
       dueItems(
-        workingItems(p).filter((i) => i.owner?.id === me),
+        [...workingItems(p), ...reviewItems(p)].filter((i) => i.owner?.id === me),
         localDateOf(now, p.timeZone),
         HOME_HORIZON_DAYS,
       ).map((due) => ({ procurement: p, due })),

@@ -181,6 +181,33 @@ export function workingItems(p: { stage: string; items: readonly ChecklistItem[]
   return p.stage === 'pre-award' ? [...p.items] : p.items.filter((i) => i.kind === 'action');
 }
 
+export const RECORD_NAMES: Record<string, string> = {
+  atrs: 'ATRS record',
+  'us-inventory': 'US AI use case inventory entry',
+  'nl-register': 'Algoritmeregister entry',
+  'eu-db': 'EU database registration',
+};
+
+/**
+ * Each published transparency record's next review, as an item the digest treats like a checklist item (a
+ * documentation refresh, owned by the procurement's lead): publishing it again moves the date.
+ */
+export function reviewItems(p: {
+  published?: { kind: string; review: LocalDate }[];
+  createdBy: UserRef;
+}): ChecklistItem[] {
+  return (p.published ?? []).map((r) => ({
+    id: `R-${r.kind}`,
+    kind: 'action',
+    text: `Review and republish the ${RECORD_NAMES[r.kind] ?? r.kind} (documentation refresh)`,
+    addressee: 'buyer',
+    owner: p.createdBy,
+    due: r.review,
+    status: 'open',
+    log: [],
+  }));
+}
+
 /** Unsettled items due within the horizon or overdue, oldest first. */
 export function dueItems(
   items: readonly ChecklistItem[],

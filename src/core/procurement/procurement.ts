@@ -125,6 +125,18 @@ export const KpiProposalSchema = z
   .strict();
 export type KpiProposal = z.infer<typeof KpiProposalSchema>;
 
+/** A transparency record the team published (ATRS, the US inventory, the Algoritmeregister, the EU database). */
+export const PublishedSchema = z
+  .object({
+    kind: z.enum(['atrs', 'us-inventory', 'nl-register', 'eu-db']),
+    on: LocalDateSchema,
+    review: LocalDateSchema,
+    by: UserRefSchema,
+    at: z.string().datetime(),
+  })
+  .strict();
+export type Published = z.infer<typeof PublishedSchema>;
+
 export const ProcurementSchema = z
   .object({
     v: z.literal(1),
@@ -156,6 +168,8 @@ export const ProcurementSchema = z
     scans: z.array(ScanSchema).max(MAX_SCANS),
     clauseAsks: z.array(ClauseAskSchema).max(MAX_CLAUSE_ASKS),
     kpiProposals: z.array(KpiProposalSchema).max(MAX_KPI_PROPOSALS),
+    /** Transparency records published from the drafts: each one's review date is a documentation refresh. */
+    published: z.array(PublishedSchema).max(10).optional(),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),

@@ -19,6 +19,7 @@ import {
   type DueChecklistItem,
   dueItems,
   itemsFromOutcome,
+  reviewItems,
   workingItems,
 } from './checklist.js';
 import { parseEvidence, parseStart, parseUpdate } from './forms.js';
@@ -36,6 +37,7 @@ import {
   isSettled,
   newProcurementId,
   type Procurement,
+  type Published,
   progressOf,
   progressText,
   STAGES,
@@ -48,6 +50,7 @@ import {
   checklistView,
   evidenceForm,
   progressLine,
+  publishedView,
   readyView,
   recordIdOf,
   startForm,
@@ -408,7 +411,9 @@ export class ProcurementService implements AwardGate {
     date: LocalDate,
   ): Promise<{ procurement: Procurement; due: DueChecklistItem }[]> {
     const procurements = await this.deps.procurements.listByChannel(tenant, channel);
-    return procurements.flatMap((p) => dueItems(workingItems(p), date).map((due) => ({ procurement: p, due })));
+    return procurements.flatMap((p) =>
+      dueItems([...workingItems(p), ...reviewItems(p)], date).map((due) => ({ procurement: p, due })),
+    );
   }
 
   /** The digest's rows for the channel's checklists; the day's stage changes are recorded first. */
@@ -442,6 +447,30 @@ export class ProcurementService implements AwardGate {
         await this.save(fresh);
       });
     }
+  }
+
+  /**
+   * A transparency record published from its draft, and its next review: that date becomes a documentation refresh
+   * in the procurement channel's digest (and the lead's home). Publishing it again sets the next one.
+   */
+  async recordPublished(
+    tenant: string,
+    by: Actor,
+    kind: Published['kind'],
+    id: string,
+    review: LocalDate,
+  ): Promise<View> {
+    await this.deps.access.require(tenant, by, 'publish');
+    return this.mutate(tenant, id, async (p) => {
+      const today = this.today(p);
+      if (review <= today) throw new BadInputError('The next review date must be after today.');
+      if (review > addDays(today, 5 * 366)) throw new BadInputError('The next review is more than five years away.');
+      const entry: Published = { kind, on: today, review, by: person(by), at: this.deps.clock.now().toISOString() };
+      await this.deps.history.record(tenant, recordIdOf(p), by, 'procurement.published', { kind, review });
+      p.published = [...(p.published ?? []).filter((r) => r.kind !== kind), entry];
+      await this.save(p);
+      return publishedView(p, entry);
+    });
   }
 
   /** The triage's unsettled checklist items (a joint review's pre-read lists them). */

@@ -1,15 +1,16 @@
 /** Every checklist message and form as a neutral View. Text is data: renderers escape it. */
-import type { LocalDate } from '../calendar.js';
+import { formatLocalDate, type LocalDate } from '../calendar.js';
 import type { DigestRow } from '../contracts/digest.js';
 import { dueDate } from '../contracts/format.js';
 import { historyAction } from '../history/actions.js';
 import type { FormValues, FormView, Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
 import { ProcurementActions, procurementValue } from './actions.js';
-import type { DueChecklistItem } from './checklist.js';
+import { type DueChecklistItem, RECORD_NAMES } from './checklist.js';
 import {
   allSettled,
   type ChecklistItem,
   type Procurement,
+  type Published,
   progressOf,
   progressText,
   REASON_MAX,
@@ -252,6 +253,11 @@ export function changedView(p: Procurement, item: ChecklistItem): View {
   return { fallback: text, blocks: [{ type: 'text', content: itemLine(item, p.timeZone) }] };
 }
 
+export function publishedView(p: Procurement, r: Published): View {
+  const text = `${RECORD_NAMES[r.kind] ?? r.kind} of ${p.title} published on ${formatLocalDate(r.on)}: its review comes up in the digest on ${formatLocalDate(r.review)} (a documentation refresh).`;
+  return { fallback: text, blocks: [{ type: 'text', content: [text] }] };
+}
+
 export function readyView(p: Procurement): View {
   const text = `${p.title} is ready for award: every item is done, waived or not applicable.`;
   return {
@@ -290,11 +296,13 @@ export function digestItemLine(
   return [
     `${n}. `,
     { strong: p.title },
-    ` · checklist ${due.item.id} ${due.item.text.slice(0, 120)} · `,
+    isReview(due.item) ? ` · ${due.item.text} · ` : ` · checklist ${due.item.id} ${due.item.text.slice(0, 120)} · `,
     ...when,
     ...escalation,
   ];
 }
+
+const isReview = (item: Pick<ChecklistItem, 'id'>) => item.id.startsWith('R-');
 
 /** A procurement's due checklist items as rows of the daily digest, each with Update and Open buttons. */
 export function checklistRows(entries: { procurement: Procurement; due: DueChecklistItem }[]): DigestRow[] {
@@ -303,8 +311,18 @@ export function checklistRows(entries: { procurement: Procurement; due: DueCheck
     due: due.item.due,
     title: p.title,
     line: (n) => digestItemLine(p, due, n),
+    // A record's review is settled by publishing it again (the published command), not on the checklist form.
     actions: [
-      { id: ProcurementActions.update, label: 'Update…', value: { p: p.id, i: due.item.id }, style: 'primary' },
+      ...(isReview(due.item)
+        ? []
+        : [
+            {
+              id: ProcurementActions.update,
+              label: 'Update…',
+              value: { p: p.id, i: due.item.id },
+              style: 'primary' as const,
+            },
+          ]),
       { id: ProcurementActions.open, label: 'Open checklist', value: procurementValue(p.id) },
     ],
   }));

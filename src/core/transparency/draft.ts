@@ -31,6 +31,8 @@ export interface Draft {
   title: string;
   /** The procurement (and contract) it was drafted from, and when. */
   source: string;
+  /** The procurement's id, for the command that records it published. */
+  procurementId?: string;
   fields: DraftField[];
   /** Things to know before publishing (the language a register expects, a restricted section). */
   notes?: string[];
@@ -76,6 +78,8 @@ export function draftMarkdown(draft: Draft): string {
       (f) =>
         `| ${md(f.section)} | ${md(f.name)} | ${f.value !== undefined ? md(shown(f.value)) : '_to do_'} | ${md(f.from ?? '')} |`,
     ),
+    '',
+    `Once it is published, tell the bot, so its review comes up as a documentation refresh: \`published ${draft.kind} ${draft.procurementId ?? '<procurement id>'} <next review date>\`.`,
     '',
     '## As JSON',
     '',

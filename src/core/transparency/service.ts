@@ -56,7 +56,7 @@ export class TransparencyService {
       ...(contract ? { contract } : {}),
       today: localDateOf(this.deps.clock.now(), procurement.timeZone),
     };
-    const draft = BUILDERS[kind](facts);
+    const draft = { ...BUILDERS[kind](facts), procurementId: procurement.id };
     draft.validation = this.deps.validate
       ? this.deps.validate(draft)
       : { ok: false, problems: [], skipped: this.deps.notValidated ?? 'no official field list was loaded' };
