@@ -14,6 +14,7 @@ import { TenantExporter } from './core/export/tenant-export.js';
 import { History } from './core/history/recorder.js';
 import { HistoryService } from './core/history/service.js';
 import { HomeService } from './core/home/service.js';
+import { LessonService } from './core/lessons/service.js';
 import { LifecycleService } from './core/lifecycle/service.js';
 import { OutboxWorker } from './core/outbox-worker.js';
 import { type Clock, systemClock } from './core/ports.js';
@@ -39,6 +40,7 @@ import { KeyvDialogueRepository } from './store/dialogue-repository.js';
 import { KeyvDigestRepository } from './store/digest-repository.js';
 import { SetDueIndex } from './store/due-index.js';
 import { KeyvHistoryRepository } from './store/history-repository.js';
+import { KeyvLessonRepository } from './store/lesson-repository.js';
 import { StoreLocker } from './store/locks.js';
 import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
@@ -239,6 +241,16 @@ export async function startService(
   });
   const scans = new ScanService(procurement);
   const home = new HomeService({ procurements: procurementRepository, contracts: contractRepository, access, clock });
+  const lessonRepository = new KeyvLessonRepository(records);
+  const lessons = new LessonService({
+    lessons: lessonRepository,
+    procurements: procurementRepository,
+    dialogues,
+    packs,
+    history,
+    access,
+    clock,
+  });
   const conformance = loadTransparencyValidator(config.conformanceDir);
   if ('absent' in conformance) logger.warn({ why: conformance.absent }, 'transparency drafts will not be validated');
   const transparency = new TransparencyService({
@@ -317,6 +329,7 @@ export async function startService(
     scans,
     home,
     transparency,
+    lessons,
     settings,
     access,
     deduper,
@@ -327,6 +340,7 @@ export async function startService(
       roles: rolesRepository,
       contracts: contractRepository,
       procurements: procurementRepository,
+      lessons: lessonRepository,
       dialogues,
       history: historyRepository,
       access,

@@ -7,6 +7,7 @@ import { systemClock } from '../core/ports.js';
 import { KeyvContractRepository } from '../store/contract-repository.js';
 import { KeyvDialogueRepository } from '../store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../store/history-repository.js';
+import { KeyvLessonRepository } from '../store/lesson-repository.js';
 import { StoreLocker } from '../store/locks.js';
 import { KeyvProcurementRepository } from '../store/procurement-repository.js';
 import { KeyvRolesRepository } from '../store/roles-repository.js';
@@ -39,6 +40,7 @@ await withStore(storeUrl, async (records) => {
     contracts: new KeyvContractRepository(records),
     dialogues: new KeyvDialogueRepository(records),
     procurements: new KeyvProcurementRepository(records),
+    lessons: new KeyvLessonRepository(records),
     history,
     // The operator at the command line reads the store directly; no chat role applies.
     access: new AccessService({ roles, admins: [], history: new History(history, systemClock) }),

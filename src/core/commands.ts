@@ -35,6 +35,10 @@ export type Command =
   | { kind: 'home' }
   /** A transparency record drafted from a procurement. */
   | { kind: 'publish'; draft: DraftKind; id: string }
+  /** The lesson form (optionally about a procurement or contract). */
+  | { kind: 'lesson'; link?: string }
+  /** Lessons colleagues recorded, by words and `tag:value` filters. */
+  | { kind: 'lessons'; query: string }
   /** A record published from its draft, and when it is next reviewed: a documentation refresh reminder. */
   | { kind: 'published'; draft: DraftKind; id: string; review: string }
   /** `export all`: every record of the tenant, for an admin. */
@@ -102,6 +106,17 @@ export function parseCommand(raw: string): Command {
     }
     case 'publish':
       return parsePublish(arg(0).toLowerCase(), arg(1), rest.length);
+    case 'lesson': {
+      const link = arg(0).toUpperCase();
+      if (rest.length > 1 || (link && !/^[PC]-?[0-9A-Z]{6}$/.test(link))) {
+        return { kind: 'usage', problem: 'Usage: lesson, or lesson <procurement or contract id>' };
+      }
+      return link
+        ? { kind: 'lesson', link: link.includes('-') ? link : `${link[0]}-${link.slice(1)}` }
+        : { kind: 'lesson' };
+    }
+    case 'lessons':
+      return { kind: 'lessons', query: text.slice(head.length).trim() };
     case 'published': {
       const draft = parsePublish(arg(0).toLowerCase(), arg(1), 2);
       const review = arg(2);

@@ -4,6 +4,7 @@ import type { Command } from './commands.js';
 import type { ContractService } from './contracts/service.js';
 import type { TenantExporter } from './export/tenant-export.js';
 import type { HomeService } from './home/service.js';
+import type { LessonService } from './lessons/service.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import type { ConversationSurface } from './ports.js';
 import type { ScanService } from './procurement/scan-service.js';
@@ -11,7 +12,7 @@ import type { ProcurementService } from './procurement/service.js';
 import type { SettingsService } from './settings.js';
 import type { TransparencyService } from './transparency/service.js';
 import type { TriageService } from './triage/service.js';
-import { textView, type UserRef, type View } from './view.js';
+import { type FormView, textView, type UserRef, type View } from './view.js';
 
 /** A command with the platform's parts resolved: the channel meant, the person named. */
 export type RunnableCommand =
@@ -30,6 +31,7 @@ export interface CommandServices {
   scans: ScanService;
   home: HomeService;
   transparency: TransparencyService;
+  lessons: LessonService;
   ocdsPrefix: string;
 }
 
@@ -47,6 +49,8 @@ export interface CommandCall {
 /** What the person who typed the command sees: a private answer, a file where they typed, or nothing more. */
 export type CommandReply =
   | { kind: 'view'; view: View }
+  /** A form to open (a Slack modal; a Teams card in the conversation). */
+  | { kind: 'form'; form: FormView }
   | { kind: 'file'; file: { filename: string; title: string; content: string } }
   | { kind: 'none' };
 
@@ -118,6 +122,10 @@ export async function runCommand(
       return view(await services.home.view(tenant, by));
     case 'publish':
       return { kind: 'file', file: await services.transparency.file(tenant, by, command.draft, command.id) };
+    case 'lesson':
+      return { kind: 'form', form: await services.lessons.formFor(tenant, by, command.link) };
+    case 'lessons':
+      return view(await services.lessons.search(tenant, by, command.query));
     case 'published':
       return view(await services.procurement.recordPublished(tenant, by, command.draft, command.id, command.review));
     case 'export-all':

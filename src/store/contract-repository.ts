@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type Contract, ContractSchema } from '../core/contracts/contract.js';
 import type { ContractRepository } from '../core/contracts/ports.js';
-import { type Records, shortId, tenantKey } from './records.js';
+import { loadPaged, type Records, shortId, tenantKey } from './records.js';
 import { allMembers } from './sets.js';
 
 const IdsSchema = z.array(z.string());
@@ -63,16 +63,7 @@ export class KeyvContractRepository implements ContractRepository {
   private async load(tenant: string, indexKey: string): Promise<Contract[]> {
     await this.adoptLegacyList(indexKey);
     const ids = await allMembers(this.records.sets, indexKey);
-    const contracts: Contract[] = [];
-    // Pages of reads, so a tenant with 100,000 contracts is never one unbounded round trip.
-    for (let i = 0; i < ids.length; i += PAGE) {
-      const page = await this.records.getMany(
-        ids.slice(i, i + PAGE).map((id) => tenantKey(tenant, 'contract', id)),
-        ContractSchema,
-      );
-      for (const contract of page) if (contract) contracts.push(contract);
-    }
-    return contracts;
+    return loadPaged(this.records, ids, (id) => tenantKey(tenant, 'contract', id), ContractSchema);
   }
 
   private async addId(indexKey: string, id: string): Promise<void> {
@@ -96,7 +87,6 @@ export class KeyvContractRepository implements ContractRepository {
   private readonly adopted = new Set<string>();
 }
 
-const PAGE = 500;
 const ADOPTED_MAX = 10_000;
 
 function channelKey(tenant: string, channel: string): string {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { ProcurementRepository } from '../core/procurement/ports.js';
 import { type Procurement, ProcurementSchema } from '../core/procurement/procurement.js';
-import { type Records, shortId, tenantKey } from './records.js';
+import { loadPaged, type Records, shortId, tenantKey } from './records.js';
 import { allMembers } from './sets.js';
 
 const PointerSchema = z.object({ id: z.string() });
-const PAGE = 500;
 
 /**
  * Procurements, with the tenant's id set, the set per procurement channel (its digest reads only those), and two
@@ -71,15 +70,7 @@ export class KeyvProcurementRepository implements ProcurementRepository {
 
   private async load(tenant: string, indexKey: string): Promise<Procurement[]> {
     const ids = await allMembers(this.records.sets, indexKey);
-    const out: Procurement[] = [];
-    for (let i = 0; i < ids.length; i += PAGE) {
-      const page = await this.records.getMany(
-        ids.slice(i, i + PAGE).map((id) => tenantKey(tenant, 'proc', id)),
-        ProcurementSchema,
-      );
-      for (const p of page) if (p) out.push(p);
-    }
-    return out;
+    return loadPaged(this.records, ids, (id) => tenantKey(tenant, 'proc', id), ProcurementSchema);
   }
 }
 

@@ -102,6 +102,24 @@ export class Records {
   }
 }
 
+/**
+ * The records behind a list of ids, in pages of `page` keys per round trip (a tenant with 100,000 of them is never
+ * one unbounded read); ids whose record is gone are skipped.
+ */
+export async function loadPaged<T>(
+  records: Records,
+  ids: readonly string[],
+  keyOf: (id: string) => string,
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  page = 500,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += page) {
+    for (const found of await records.getMany(ids.slice(i, i + page).map(keyOf), schema)) if (found) out.push(found);
+  }
+  return out;
+}
+
 /** Keys are `t:<tenant>:<kind>:<id>`; every tenant's records live under its own prefix. */
 export function tenantKey(tenant: string, ...parts: string[]): string {
   return ['t', tenant, ...parts].join(':');

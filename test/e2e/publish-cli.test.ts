@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NAMESPACE } from '../../src/store/open-store.js';
 import { sqliteUrl } from '../helpers/backends.js';
-import { modalState, SLACK_TENANT, SlackContracts, slackButton } from '../helpers/contracts-driver.js';
+import { SLACK_TENANT, SlackContracts } from '../helpers/contracts-driver.js';
 import { waitUntil } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,12 +34,9 @@ describe('npm run publish', () => {
     const slack = await SlackContracts.start(undefined, {}, { storeUrl, namespace: NAMESPACE });
     s = slack;
     const { summary } = await slack.triage();
-    const start = await slack.openModal(summary, slackButton(summary, 'proc_start'));
-    expect((await slack.submit(start, modalState(start, { award: '2026-06-01' }))).body).toBe('');
+    const p = await slack.startChecklist(summary);
     const repository = slack.harness.service!.procurementRepository;
-    await waitUntil(async () => (await repository.listByTenant(SLACK_TENANT)).length === 1, 5000, 'procurement');
     const { contract } = await slack.register(summary);
-    const [p] = await repository.listByTenant(SLACK_TENANT);
     await waitUntil(async () => (await repository.get(SLACK_TENANT, p!.id))?.stage === 'awarded', 5000, 'awarded');
     await slack.close();
     s = undefined;

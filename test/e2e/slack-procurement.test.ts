@@ -413,6 +413,11 @@ describe('Slack: from triage to award', () => {
     expect(log).toContain('→ K101');
     expect(log).toContain('Not sorted');
     expect(log).toContain('@\u200bchannel');
+    // The log asks for a lesson: its button opens the lesson form, tagged with this procurement.
+    const logMessage = slack.harness.thread(root.ts).find((m) => m.text.startsWith('Consequence scan 1 closed'))!;
+    const lessonModal = await slack.openModal(logMessage, slackButton(logMessage, 'lesson_open'), BEN);
+    expect(lessonModal.callbackId).toBe('lesson_submit');
+    expect(modalInitial(lessonModal, 'link')).toBe(p0.id);
 
     const p = await stored(slack);
     expect(p.items).toHaveLength(p0.items.length + 1);

@@ -428,6 +428,19 @@ export class SlackContracts {
     return repository.listByTenant(SLACK_TENANT);
   }
 
+  /** "Start checklist" on the summary with a planned award date; resolves once the procurement is saved. */
+  async startChecklist(summary: SlackMessage, award = '2026-06-01', user = 'UANA') {
+    const modal = await this.openModal(summary, slackButton(summary, 'proc_start'), user);
+    const result = await this.submit(modal, modalState(modal, { award }), user);
+    if (result.body !== '') throw new Error(`checklist refused: ${result.body}`);
+    const repository = this.harness.service?.procurementRepository;
+    if (!repository) throw new Error('no service');
+    await waitUntil(async () => (await repository.listByTenant(SLACK_TENANT)).length > 0, 5000, 'the procurement');
+    const [procurement] = await repository.listByTenant(SLACK_TENANT);
+    if (!procurement) throw new Error('no procurement saved');
+    return procurement;
+  }
+
   /** Registers the triage's contract with the modal as it opens, plus `overrides`; returns the new contract. */
   async register(
     summary: SlackMessage,

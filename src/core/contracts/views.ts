@@ -1,6 +1,7 @@
 import { formatLocalDate, type LocalDate, localDateOf } from '../calendar.js';
 import { historyAction } from '../history/actions.js';
 import { recordIds } from '../history/recorder.js';
+import { recordLessonAction } from '../lessons/actions.js';
 /** Contract messages as neutral views: one contract, the list of contracts, and the confirmations. */
 import { storedTierLabel } from '../triage/labels.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
@@ -260,7 +261,8 @@ export function breachLoggedView(contract: Contract, breach: Breach, obligation:
       dueDate(obligation.due, contract.timeZone),
       '.',
     ],
-    [open(contract)],
+    // After a breach, what went wrong is worth a lesson colleagues can find.
+    [open(contract), recordLessonAction(contract.id)],
   );
 }
 

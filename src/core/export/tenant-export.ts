@@ -20,6 +20,8 @@ export interface TenantExport {
   contracts: unknown[];
   /** Procurements: each triage's checklist, consequence scans, clause asks and KPI proposals. */
   procurements?: unknown[];
+  /** Lessons colleagues recorded. */
+  lessons?: unknown[];
   /** Every triage the history knows of (triages from before the history began are not listed). */
   dialogues: Dialogue[];
   history: {
@@ -36,6 +38,7 @@ export interface TenantExportDeps {
   contracts: ContractRepository;
   dialogues: DialogueRepository;
   procurements?: ProcurementRepository;
+  lessons?: { listByTenant(tenant: string): Promise<unknown[]> };
   history: HistoryRepository;
   access: AccessService;
   clock: Clock;
@@ -59,11 +62,12 @@ export class TenantExporter {
   /** The document itself; callers check who may have it. */
   async collect(tenant: string): Promise<TenantExport> {
     const { deps } = this;
-    const [settings, roles, contracts, procurements, report] = await Promise.all([
+    const [settings, roles, contracts, procurements, lessons, report] = await Promise.all([
       deps.settings.get(tenant),
       deps.roles.get(tenant),
       deps.contracts.listByTenant(tenant),
       deps.procurements?.listByTenant(tenant) ?? [],
+      deps.lessons?.listByTenant(tenant) ?? [],
       verifyHistory(deps.history, tenant),
     ]);
     const records: Record<string, HistoryEvent[]> = {};
@@ -95,6 +99,7 @@ export class TenantExporter {
       roles,
       contracts,
       procurements,
+      lessons,
       dialogues,
       history: {
         verified: report.ok,

@@ -46,6 +46,7 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'procurement.scan.sorted': (d) => `marked ${text(d.consequence)} ${text(d.set)}`,
   'procurement.scan.closed': (d) => `closed consequence scan ${text(d.scan)}`,
   'procurement.deleted': () => 'deleted the procurement with its triage',
+  'lesson.recorded': () => 'recorded the lesson',
   'procurement.published': (d) => `recorded the ${text(d.kind)} record published, next review ${text(d.review)}`,
 };
 

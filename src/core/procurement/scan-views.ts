@@ -1,4 +1,5 @@
 /** The consequence scan's messages: the session with the kit's prompts, each consequence with its sort, the log. */
+import { recordLessonAction } from '../lessons/actions.js';
 import type { Paragraph, View, ViewAction, ViewBlock } from '../view.js';
 import { CONSEQUENCE_INPUT, ProcurementActions, procurementValue } from './actions.js';
 import type { Consequence, Procurement, Scan } from './procurement.js';
@@ -140,5 +141,7 @@ export function scanLogView(p: Procurement, scan: Scan, closed: Closed): View {
     fallback: `Consequence scan ${scan.n} closed: ${scan.consequences.length} consequences`,
     heading: `Consequence scan ${scan.n}: the log`,
     blocks,
+    // What the scan taught is worth keeping where colleagues can find it.
+    actions: [recordLessonAction(p.id)],
   };
 }

@@ -3,6 +3,7 @@ import { formatLocalDate, type LocalDate } from '../calendar.js';
 import type { DigestRow } from '../contracts/digest.js';
 import { dueDate } from '../contracts/format.js';
 import { historyAction } from '../history/actions.js';
+import { recordLessonAction } from '../lessons/actions.js';
 import type { FormValues, FormView, Paragraph, UserRef, View, ViewAction, ViewBlock } from '../view.js';
 import { ProcurementActions, procurementValue } from './actions.js';
 import { type DueChecklistItem, RECORD_NAMES } from './checklist.js';
@@ -250,7 +251,12 @@ export function evidenceForm(p: Procurement, errors?: Record<string, string>, va
 
 export function changedView(p: Procurement, item: ChecklistItem): View {
   const text = `${item.id} updated. ${progressText(progressOf(p.items))}.`;
-  return { fallback: text, blocks: [{ type: 'text', content: itemLine(item, p.timeZone) }] };
+  // A waiver is a judgement others will meet again: ask for the lesson.
+  return {
+    fallback: text,
+    blocks: [{ type: 'text', content: itemLine(item, p.timeZone) }],
+    ...(item.status === 'waived' ? { actions: [recordLessonAction(p.id)] } : {}),
+  };
 }
 
 export function publishedView(p: Procurement, r: Published): View {

@@ -7,6 +7,7 @@ import { showFailure } from '../../failures.js';
 import { parseSlackCommand } from '../command-parser.js';
 import { onFirstDelivery, type SlackDeps, slackCommandStyle } from '../deps.js';
 import { renderMessage } from '../render/blocks.js';
+import { renderModal } from '../render/modal.js';
 import { SlackSurface } from '../surface.js';
 import { slackActor, slackTenant } from '../tenant.js';
 
@@ -44,7 +45,14 @@ export function registerCommand(app: App, deps: SlackDeps) {
           timeZone,
         });
         if (answer.kind === 'view') await reply(answer.view);
-        else if (answer.kind === 'file') await surface.uploadFile({ channel: command.channel_id }, answer.file);
+        else if (answer.kind === 'form') {
+          // A form opens as a modal on the command's own trigger (within Slack's 3 s).
+          const metadata = JSON.stringify({ p: answer.form.submit.value, c: command.channel_id });
+          await client.views.open({
+            trigger_id: command.trigger_id,
+            view: renderModal(answer.form, metadata) as never,
+          });
+        } else if (answer.kind === 'file') await surface.uploadFile({ channel: command.channel_id }, answer.file);
       } catch (error) {
         await showFailure(error, deps.logger, (text) =>
           reply({ fallback: text, blocks: [{ type: 'text', content: [text] }] }),

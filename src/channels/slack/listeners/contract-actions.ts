@@ -7,9 +7,11 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import { z } from 'zod';
+import type { Actor } from '../../../core/access/roles.js';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { LESSON_SUBMIT } from '../../../core/lessons/views.js';
 import { ProcurementActions } from '../../../core/procurement/actions.js';
 import {
   dispatchProcurementAction,
@@ -28,7 +30,7 @@ import { slackActor, slackTenant } from '../tenant.js';
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-const CONTRACT_BUTTON = /^(contract_|reminder_|history_|proc_)/;
+const CONTRACT_BUTTON = /^(contract_|reminder_|history_|proc_|lesson_)/;
 const FORMS = [
   ContractActions.submitRegistration,
   ContractActions.submitResult,
@@ -37,6 +39,7 @@ const FORMS = [
   ContractActions.submitReviews,
   ContractActions.submitChange,
   ...PROCUREMENT_FORMS,
+  LESSON_SUBMIT,
 ];
 
 /** What a modal carries between opening and submit: the button's payload and where it was clicked. */
@@ -87,7 +90,8 @@ export function registerContractActions(app: App, deps: SlackDeps) {
             payload,
             surface,
             timeZone: await zone,
-          }));
+          })) ??
+          (await lessonForm(deps, tenant, by, actionId, payload));
         if (!reply || reply.kind === 'none') return;
         if (reply.kind === 'form') {
           const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });
@@ -141,7 +145,8 @@ export function registerContractActions(app: App, deps: SlackDeps) {
           payload: metadata.data.p,
           values,
           surface,
-        }));
+        })) ??
+        (view.callback_id === LESSON_SUBMIT ? withoutRedraw(await deps.lessons.save(tenant, by, values)) : undefined);
     } catch (error) {
       // Said on the modal itself: a known problem (the contract is gone, the store is down) in its own words,
       // anything else with the reference that was logged.
@@ -185,6 +190,17 @@ export function registerContractActions(app: App, deps: SlackDeps) {
       }
     });
   });
+}
+
+/** "Record a lesson": the form, as a modal. */
+async function lessonForm(deps: SlackDeps, tenant: string, by: Actor, actionId: string, payload: unknown) {
+  const form = await deps.lessons.dispatch(tenant, by, actionId, payload);
+  return form ? { kind: 'form' as const, form } : undefined;
+}
+
+/** A lesson has no message to redraw after it is saved. */
+function withoutRedraw(outcome: Awaited<ReturnType<SlackDeps['lessons']['save']>>): ProcurementOutcome {
+  return outcome.ok ? { ...outcome, after: async () => undefined } : outcome;
 }
 
 /** A one-field modal that only explains a failure, replacing the form. */

@@ -2,6 +2,7 @@ import type { AdaptiveCard } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { isContractAction } from '../../../core/contracts/dispatch.js';
 import { isHistoryAction } from '../../../core/history/actions.js';
+import { isLessonAction } from '../../../core/lessons/actions.js';
 import { isProcurementAction } from '../../../core/procurement/actions.js';
 import { ActionPayloadSchema, TriageActions } from '../../../core/triage/actions.js';
 import { dispatchTriageAction } from '../../../core/triage/dispatch.js';
@@ -27,7 +28,7 @@ export async function handleCardAction(
 ): Promise<AdaptiveCard | string> {
   const value = ctx.activity.value as { action?: { verb?: unknown } } | undefined;
   const verb = typeof value?.action?.verb === 'string' ? value.action.verb : '';
-  if (isContractAction(verb) || isHistoryAction(verb) || isProcurementAction(verb))
+  if (isContractAction(verb) || isHistoryAction(verb) || isProcurementAction(verb) || isLessonAction(verb))
     return (await handleContractAction(context, ctx, verb, data)) as AdaptiveCard | string;
   const invoke = new InvokeReply(ctx.activity.replyToId);
   const { tenant, by, surface } = bind(context, ctx, invoke);

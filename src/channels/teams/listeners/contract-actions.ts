@@ -3,6 +3,7 @@ import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { PICKED_USER } from '../../../core/form-values.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { LESSON_SUBMIT } from '../../../core/lessons/views.js';
 import { CONSEQUENCE_INPUT } from '../../../core/procurement/actions.js';
 import {
   dispatchProcurementAction,
@@ -44,6 +45,18 @@ export async function handleContractAction(
   const { tenant, by, surface, options } = bind(context, ctx);
   const conversation = ctx.activity.conversation.id;
   try {
+    if (verb === LESSON_SUBMIT) {
+      const outcome = await context.deps.lessons.save(tenant, by, formValues(data));
+      if (!outcome.ok) return renderFormCard(outcome.form, options);
+      if (ctx.activity.replyToId) {
+        await surface
+          .update({ channel: conversation, id: ctx.activity.replyToId }, outcome.confirmation)
+          .catch((error: unknown) =>
+            context.deps.logger.warn({ err: error }, 'could not turn a form into its confirmation'),
+          );
+      }
+      return renderCard(outcome.confirmation, options);
+    }
     if (PROCUREMENT_FORMS.includes(verb)) {
       const values = formValues(data);
       const outcome = await submitProcurementForm(context.deps, {
@@ -121,7 +134,10 @@ export async function handleContractAction(
         surface,
         timeZone: options.timeZone,
         text: typeof data[CONSEQUENCE_INPUT] === 'string' ? String(data[CONSEQUENCE_INPUT]) : undefined,
-      }));
+      })) ??
+      (await context.deps.lessons
+        .dispatch(tenant, by, verb, pick(data))
+        .then((form) => (form ? { kind: 'form' as const, form } : undefined)));
     if (!reply) return 'That action is not supported.';
     switch (reply.kind) {
       case 'none':
@@ -195,6 +211,6 @@ async function pickedPeople(
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['c', 'k', 'd', 'r', 'p', 'i', 'set']) if (key in data) out[key] = data[key];
+  for (const key of ['c', 'k', 'd', 'r', 'p', 'i', 'set', 'l']) if (key in data) out[key] = data[key];
   return out;
 }

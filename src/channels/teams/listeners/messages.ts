@@ -8,6 +8,7 @@ import { showFailure } from '../../failures.js';
 import { mentionIndex, parseTeamsCommand } from '../command-parser.js';
 import type { MemberLookup } from '../people.js';
 import { renderCard } from '../render/cards.js';
+import { renderFormCard } from '../render/form-card.js';
 import { withinTime } from '../surface.js';
 import { splitThread } from '../tenant.js';
 import { bind, type TeamsContext } from './context.js';
@@ -82,7 +83,9 @@ export async function handleMessage(context: TeamsContext, ctx: TurnContext): Pr
       timeZone: options.timeZone,
     });
     if (result.kind === 'view') await answer(result.view, options.timeZone);
-    else if (result.kind === 'file') {
+    else if (result.kind === 'form') {
+      await surface.postCard(conversation.id, renderFormCard(result.form, options), result.form.title);
+    } else if (result.kind === 'file') {
       await surface.uploadFile({ channel: conversation.id, id: ctx.activity.id ?? '' }, result.file);
     }
   };

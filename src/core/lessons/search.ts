@@ -1,0 +1,46 @@
+/**
+ * Finding lessons: MiniSearch, a small full-text index with BM25-style relevance ranking, prefix matching and
+ * fuzzy (edit-distance) matching, in memory, no native code and no server, which suits one tenant's few thousand
+ * lessons on every backend the bot runs on (SQLite, Redis, PostgreSQL alike). SQLite FTS5 would tie search to one
+ * backend. The index is built per search from the tenant's lessons, so a lesson is findable the moment it is saved.
+ */
+import MiniSearch from 'minisearch';
+import type { Lesson } from './lesson.js';
+
+export interface LessonFilters {
+  supplier?: string;
+  domain?: string;
+  technique?: string;
+  tier?: string;
+  stage?: string;
+  outcome?: string;
+}
+
+/** The words people type, capped before anything reads them. */
+export const QUERY_MAX = 200;
+
+export function searchLessons(lessons: readonly Lesson[], query: string, filters: LessonFilters = {}): Lesson[] {
+  const matches = (l: Lesson) =>
+    (!filters.supplier || (l.tags.supplier ?? '').toLowerCase().includes(filters.supplier.toLowerCase())) &&
+    (!filters.domain || l.tags.domains.includes(filters.domain)) &&
+    (!filters.technique || l.tags.technique === filters.technique) &&
+    (!filters.tier || l.tags.tier === filters.tier) &&
+    (!filters.stage || l.tags.stage === filters.stage) &&
+    (!filters.outcome || l.tags.outcome === filters.outcome);
+  const pool = lessons.filter(matches);
+  const words = query.slice(0, QUERY_MAX).trim();
+  if (!words) return [...pool].sort((a, b) => b.at.localeCompare(a.at));
+  const index = new MiniSearch<{ id: string; happened: string; differently: string; supplier: string }>({
+    fields: ['happened', 'differently', 'supplier'],
+    storeFields: ['id'],
+    searchOptions: { boost: { differently: 1.2 }, prefix: true, fuzzy: 0.25, combineWith: 'OR' },
+  });
+  index.addAll(
+    pool.map((l) => ({ id: l.id, happened: l.happened, differently: l.differently, supplier: l.tags.supplier ?? '' })),
+  );
+  const byId = new Map(pool.map((l) => [l.id, l]));
+  return index.search(words).flatMap((hit) => {
+    const lesson = byId.get(String(hit.id));
+    return lesson ? [lesson] : [];
+  });
+}
