@@ -28,13 +28,8 @@ export function digestBuilder(
       timeZone,
       kpiCommand: kpiCommands[occurrence.platform],
       extra: await checklists?.digestRows(occurrence.tenant, occurrence.channel, occurrence.date),
-      preReads: await contracts.preReadsFor({
-        tenant: occurrence.tenant,
-        channel: occurrence.channel,
-        date: occurrence.date,
-        openChecklist: async (contract) =>
-          contract.triage && checklists ? checklists.openItemsOf(occurrence.tenant, contract.triage.dialogueId) : [],
-      }),
+      openChecklist: async (contract) =>
+        contract.triage && checklists ? checklists.openItemsOf(occurrence.tenant, contract.triage.dialogueId) : [],
     });
     return digest?.view;
   };

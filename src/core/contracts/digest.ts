@@ -25,7 +25,8 @@ export interface DigestItem extends OpenItem {
  */
 export const DIGEST_MAX_ITEMS = 20;
 
-const STATUS_RANK = { overdue: 0, today: 1, upcoming: 2 } as const;
+/** Overdue first, then due today, then upcoming: the order every list of due items keeps. */
+export const STATUS_RANK = { overdue: 0, today: 1, upcoming: 2 } as const;
 
 /** Overdue first (oldest first), then due today, then upcoming by date; ties by contract title. */
 export function sortDigestItems(items: DigestItem[]): DigestItem[] {

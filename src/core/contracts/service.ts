@@ -210,12 +210,15 @@ export class ContractService {
     kpiCommand?: string;
     /** Other items for the same digest (the channel's procurements' checklist items). */
     extra?: DigestRow[];
-    /** The pre-reads of joint reviews three days away, shown first. */
-    preReads?: ViewBlock[];
+    /** A contract's triage's open checklist items, for the pre-reads of joint reviews three days away. */
+    openChecklist?: (contract: Contract) => Promise<{ id: string; text: string }[]>;
   }): Promise<{ items: DigestItem[]; view: View } | undefined> {
-    const items = digestItems(await this.deps.contracts.listByChannel(input.tenant, input.channel), input.date);
-    if (items.length === 0 && !input.extra?.length && !input.preReads?.length) return undefined;
-    const { date, timeZone, channelName, kpiCommand, extra, preReads } = input;
+    // One read of the channel's contracts serves both the items and the pre-reads.
+    const contracts = await this.deps.contracts.listByChannel(input.tenant, input.channel);
+    const items = digestItems(contracts, input.date);
+    const preReads = await preReadsOf(contracts, input.date, input.openChecklist ?? (async () => []));
+    if (items.length === 0 && !input.extra?.length && !preReads.length) return undefined;
+    const { date, timeZone, channelName, kpiCommand, extra } = input;
     return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads }) };
   }
 
@@ -451,22 +454,6 @@ export class ContractService {
   }
 
   /** The pre-reads the channel's digest carries on `date`: each joint review due three days later. */
-  async preReadsFor(input: {
-    tenant: string;
-    channel: string;
-    date: LocalDate;
-    openChecklist: (contract: Contract) => Promise<{ id: string; text: string }[]>;
-  }): Promise<ViewBlock[]> {
-    const contracts = await this.deps.contracts.listByChannel(input.tenant, input.channel);
-    const blocks: ViewBlock[] = [];
-    for (const contract of contracts) {
-      for (const review of reviewsForPreRead(contract, input.date)) {
-        blocks.push(...preReadBlocks(contract, review, await input.openChecklist(contract)));
-      }
-    }
-    return blocks;
-  }
-
   /** The pack of the contract's triage (by hash), else the current one. */
   private async packOf(contract: Contract): Promise<Pack> {
     const hash = contract.triage?.packHash;
@@ -584,6 +571,21 @@ export class ContractService {
     const taken = async (id: string) => (await this.deps.contracts.get(tenant, id)) !== undefined;
     return freeShortId(this.deps.newId ?? (() => newContractId()), taken, 'contract');
   }
+}
+
+/** The pre-reads the digest carries on `date`: each joint review due three days later, with its open items. */
+async function preReadsOf(
+  contracts: Contract[],
+  date: LocalDate,
+  openChecklist: (contract: Contract) => Promise<{ id: string; text: string }[]>,
+): Promise<ViewBlock[]> {
+  const blocks: ViewBlock[] = [];
+  for (const contract of contracts) {
+    for (const review of reviewsForPreRead(contract, date)) {
+      blocks.push(...preReadBlocks(contract, review, await openChecklist(contract)));
+    }
+  }
+  return blocks;
 }
 
 function obligationOf(contract: Contract, key: string): Obligation {

@@ -1,7 +1,7 @@
 /** "My items" as a neutral View: the same on the Slack App Home and in a Teams personal chat. */
 
 import type { Contract } from '../contracts/contract.js';
-import { type DigestItem, sortDigestItems } from '../contracts/digest.js';
+import { type DigestItem, STATUS_RANK, sortDigestItems } from '../contracts/digest.js';
 import { dueDate, statusPhrase } from '../contracts/format.js';
 import type { DueChecklistItem } from '../procurement/checklist.js';
 import { type Procurement, progressOf, progressText } from '../procurement/procurement.js';
@@ -14,12 +14,11 @@ export interface HomeData {
   contracts: Contract[];
 }
 
-const RANK = { overdue: 0, today: 1, upcoming: 2 } as const;
 /** Rows shown per section; the rest are counted. */
 export const HOME_MAX_ROWS = 10;
 
 interface Row {
-  status: keyof typeof RANK;
+  status: keyof typeof STATUS_RANK;
   due: string;
   line: Paragraph;
 }
@@ -52,7 +51,7 @@ export function homeView(data: HomeData): View {
         ` · contract ${item.contractId}`,
       ] as Paragraph,
     })),
-  ].sort((a, b) => RANK[a.status] - RANK[b.status] || a.due.localeCompare(b.due));
+  ].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || a.due.localeCompare(b.due));
   const overdue = rows.filter((r) => r.status === 'overdue').length;
   const blocks: ViewBlock[] = [
     {

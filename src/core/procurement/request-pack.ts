@@ -4,6 +4,10 @@
  * Markdown markup, no spreadsheet formulas.
  */
 import { formatLocalDate } from '../calendar.js';
+import { mdText } from '../markdown.js';
+
+export { mdText };
+
 import type { Pack } from '../triage/pack-schema.js';
 import type { Procurement } from './procurement.js';
 
@@ -11,11 +15,6 @@ interface PackFile {
   filename: string;
   title: string;
   content: string;
-}
-
-/** Markdown text as data: table pipes, HTML and link brackets are escaped, line breaks become spaces. */
-export function mdText(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|#!])/g, '\\$1');
 }
 
 /** A CSV cell (RFC 4180); one a spreadsheet would run as a formula starts with an apostrophe. */

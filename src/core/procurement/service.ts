@@ -369,14 +369,7 @@ export class ProcurementService implements AwardGate {
   }
 
   /** A contract registered from the triage: the procurement is awarded. */
-  async awarded(input: {
-    tenant: string;
-    dialogueId: string;
-    contractId: string;
-    term: { start: string; end: string };
-    by: Actor;
-    early?: string;
-  }): Promise<void> {
+  async awarded(input: Parameters<AwardGate['awarded']>[0]): Promise<void> {
     const found = await this.byDialogue(input.tenant, input.dialogueId);
     if (!found) return;
     await this.mutate(input.tenant, found.id, async (fresh) => {
@@ -404,49 +397,47 @@ export class ProcurementService implements AwardGate {
     if (p) await this.publish(p, surface);
   }
 
-  /** The procurement channel's unsettled items due within a week or overdue, for its digest. */
+  /** The channel's unsettled items due within a week or overdue (a published record's review among them). */
   async digestItemsFor(
     tenant: string,
     channel: string,
     date: LocalDate,
   ): Promise<{ procurement: Procurement; due: DueChecklistItem }[]> {
-    const procurements = await this.deps.procurements.listByChannel(tenant, channel);
-    return procurements.flatMap((p) =>
-      dueItems([...workingItems(p), ...reviewItems(p)], date).map((due) => ({ procurement: p, due })),
-    );
+    return dueEntries(await this.deps.procurements.listByChannel(tenant, channel), date);
   }
 
-  /** The digest's rows for the channel's checklists; the day's stage changes are recorded first. */
+  /** The digest's rows for the channel's checklists; the day's stage changes are recorded first, on the same read. */
   async digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> {
-    await this.advanceStages(tenant, channel, date);
-    return checklistRows(await this.digestItemsFor(tenant, channel, date));
+    return checklistRows(dueEntries(await this.advanceStages(tenant, channel, date), date));
   }
 
   /**
    * Awarded procurements go live on their contract's start and end after its end: each change is recorded (by the
-   * scheduler) the first day the channel's digest is built on or after it.
+   * scheduler) the first day the channel's digest is built on or after it. Resolves with the channel's procurements
+   * as they now stand.
    */
-  async advanceStages(tenant: string, channel: string, date: LocalDate): Promise<void> {
+  async advanceStages(tenant: string, channel: string, date: LocalDate): Promise<Procurement[]> {
+    const out: Procurement[] = [];
     for (const p of await this.deps.procurements.listByChannel(tenant, channel)) {
-      if (
-        !p.term ||
-        stageOn(p.term, date) === p.stage ||
-        STAGES.indexOf(stageOn(p.term, date)) < STAGES.indexOf(p.stage)
-      ) {
+      if (!p.term || STAGES.indexOf(stageOn(p.term, date)) <= STAGES.indexOf(p.stage)) {
+        out.push(p);
         continue;
       }
-      await this.mutate(tenant, p.id, async (fresh) => {
-        if (!fresh.term) return;
-        const next = stageOn(fresh.term, date);
-        if (STAGES.indexOf(next) <= STAGES.indexOf(fresh.stage)) return;
-        await this.deps.history.record(tenant, recordIdOf(fresh), { system: 'scheduler' }, 'procurement.stage', {
-          stage: next,
-          on: date,
-        });
-        fresh.stage = next;
-        await this.save(fresh);
-      });
+      out.push(
+        await this.mutate(tenant, p.id, async (fresh) => {
+          const next = fresh.term ? stageOn(fresh.term, date) : fresh.stage;
+          if (STAGES.indexOf(next) <= STAGES.indexOf(fresh.stage)) return fresh;
+          await this.deps.history.record(tenant, recordIdOf(fresh), { system: 'scheduler' }, 'procurement.stage', {
+            stage: next,
+            on: date,
+          });
+          fresh.stage = next;
+          await this.save(fresh);
+          return fresh;
+        }),
+      );
     }
+    return out;
   }
 
   /**
@@ -534,6 +525,13 @@ export class ProcurementService implements AwardGate {
     const taken = async (id: string) => (await this.deps.procurements.get(tenant, id)) !== undefined;
     return freeShortId(this.deps.newId ?? (() => newProcurementId()), taken, 'procurement');
   }
+}
+
+/** Each procurement's unsettled items (and record reviews) due within a week of `date`, or overdue. */
+function dueEntries(procurements: Procurement[], date: LocalDate) {
+  return procurements.flatMap((p) =>
+    dueItems([...workingItems(p), ...reviewItems(p)], date).map((due) => ({ procurement: p, due })),
+  );
 }
 
 /** Where an awarded procurement stands on `date`, by its contract's term. */

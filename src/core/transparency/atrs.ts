@@ -3,7 +3,7 @@
  * checklist and the contract; everything else is a to-do. Question and option ids are the default pack's.
  */
 import { type Draft, type DraftField, known, todo } from './draft.js';
-import { chosen, type Facts, itemStatus, lifecycleOf } from './facts.js';
+import { answerField, type Facts, itemStatus, lifecycleOf } from './facts.js';
 import { CONTEST, DATA_KIND, OVERSIGHT, ROLE, SCALE, SUPPLIER_DATA, TECHNIQUE } from './wording.js';
 
 const T = 'Title and filter information';
@@ -17,20 +17,6 @@ const DATA = 'Development Data Specification';
 const RISK = 'Risks, Mitigations and Impact Assessments';
 
 const PHASE = { 'pre-deployment': 'Pre-deployment', deployed: 'Production', retired: 'Retired' } as const;
-
-function fromAnswer(
-  facts: Facts,
-  name: string,
-  section: string,
-  question: string,
-  map: Record<string, string>,
-  what: string,
-): DraftField {
-  const ids = chosen(facts, question).filter((id) => map[id]);
-  return ids.length
-    ? known(name, section, ids.map((id) => map[id]!).join(' '), `the triage’s ${question} answer`)
-    : todo(name, section, what);
-}
 
 export function atrsDraft(facts: Facts): Draft {
   const { procurement: p, outcome, contract } = facts;
@@ -67,7 +53,7 @@ export function atrsDraft(facts: Facts): Draft {
     todo('Companies House Number', OWNER, 'The supplier’s Companies House number.'),
     todo('Third party role', OWNER, 'What the supplier provides (scope and deliverables).'),
     todo('Procurement procedure type', OWNER, 'The procedure or framework used for the award.'),
-    fromAnswer(
+    answerField(
       facts,
       'Third party data access terms',
       OWNER,
@@ -86,7 +72,7 @@ export function atrsDraft(facts: Facts): Draft {
       : todo('Benefit', WHY, 'The benefits expected (the contract’s KPIs say how they are measured).'),
     todo('Previous process', WHY, 'How the work was done before.'),
     todo('Alternatives considered', WHY, 'The alternatives considered, and why this one.'),
-    fromAnswer(
+    answerField(
       facts,
       'Integration into broader operational process',
       CONTEXT,
@@ -94,7 +80,7 @@ export function atrsDraft(facts: Facts): Draft {
       ROLE,
       'Where the tool sits in the process.',
     ),
-    fromAnswer(
+    answerField(
       facts,
       'Frequency and scale of usage',
       CONTEXT,
@@ -102,7 +88,7 @@ export function atrsDraft(facts: Facts): Draft {
       SCALE,
       'How often and at what scale it is used.',
     ),
-    fromAnswer(facts, 'Human review', CONTEXT, 'oversight', OVERSIGHT, 'How people review what the tool does.'),
+    answerField(facts, 'Human review', CONTEXT, 'oversight', OVERSIGHT, 'How people review what the tool does.'),
     itemStatus(facts, 'E7') === 'absent'
       ? todo('Required training', CONTEXT, 'The training the people using it get.')
       : known(
@@ -113,30 +99,37 @@ export function atrsDraft(facts: Facts): Draft {
             : 'A human-oversight design and training plan is asked of the supplier (checklist E7, open).',
           'checklist E7',
         ),
-    fromAnswer(facts, 'Appeals and review', CONTEXT, 'contestability', CONTEST, 'How people can challenge an outcome.'),
+    answerField(
+      facts,
+      'Appeals and review',
+      CONTEXT,
+      'contestability',
+      CONTEST,
+      'How people can challenge an outcome.',
+    ),
     todo('System architecture', TOOL, 'The system’s architecture (ask the supplier for its FactSheet, E1).'),
     todo('System-level input', TOOL, 'What goes into the system.'),
-    fromAnswer(facts, 'System-level output', TOOL, 'role', ROLE, 'What comes out of the system.'),
+    answerField(facts, 'System-level output', TOOL, 'role', ROLE, 'What comes out of the system.'),
     todo('Maintenance', TOOL, 'How the system is maintained and changed (the contract’s change control, C11).'),
-    fromAnswer(facts, 'Models', TOOL, 'technique', TECHNIQUE, 'The models the system uses.'),
+    answerField(facts, 'Models', TOOL, 'technique', TECHNIQUE, 'The models the system uses.'),
     todo('Model name', MODEL, 'The model’s name (from the supplier’s model card, E1).'),
     todo('Model version', MODEL, 'The model’s version.'),
     todo('Model task', MODEL, 'The model’s task.'),
     todo('Model input', MODEL, 'The model’s input.'),
     todo('Model output', MODEL, 'The model’s output.'),
-    fromAnswer(facts, 'Model architecture', MODEL, 'technique', TECHNIQUE, 'The model’s architecture.'),
+    answerField(facts, 'Model architecture', MODEL, 'technique', TECHNIQUE, 'The model’s architecture.'),
     todo('Model performance', MODEL, 'Performance, including by subgroup (E3).'),
     todo('Datasets and their purposes', MODEL, 'The datasets used and what each is for.'),
     todo('Source data name', DATA, 'The source data’s name.'),
     todo('Data modality', DATA, 'The kind of data (text, images, tabular…).'),
     todo('Data description', DATA, 'A description of the data.'),
     todo('Data quantities', DATA, 'How much data.'),
-    fromAnswer(facts, 'Sensitive attributes', DATA, 'data', DATA_KIND, 'The sensitive attributes in the data.'),
+    answerField(facts, 'Sensitive attributes', DATA, 'data', DATA_KIND, 'The sensitive attributes in the data.'),
     todo('Data completeness and representativeness', DATA, 'How complete and representative the data is.'),
     todo('Source data URL', DATA, 'Where the data is published, if it is.'),
     todo('Data collection', DATA, 'How the data was collected.'),
     todo('Data cleaning', DATA, 'How the data was cleaned.'),
-    fromAnswer(facts, 'Data sharing agreements', DATA, 'supplier_data', SUPPLIER_DATA, 'The data sharing agreements.'),
+    answerField(facts, 'Data sharing agreements', DATA, 'supplier_data', SUPPLIER_DATA, 'The data sharing agreements.'),
     todo('Data access and storage', DATA, 'Who can access the data, and where it is stored.'),
     known('Impact assessment', RISK, impact, 'the triage and the checklist'),
     risks.length

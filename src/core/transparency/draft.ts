@@ -4,6 +4,8 @@
  * the draft field by field, and the same draft as JSON for the register's own tooling.
  */
 
+import { mdText as md } from '../markdown.js';
+
 export const DRAFT_KINDS = ['atrs', 'us-inventory', 'nl-register', 'eu-db'] as const;
 export type DraftKind = (typeof DRAFT_KINDS)[number];
 
@@ -48,8 +50,6 @@ export const known = (name: string, section: string, value: string | string[], f
 });
 export const todo = (name: string, section: string, what: string): DraftField => ({ name, section, todo: what });
 
-/** Markdown text as data: markup in typed text is escaped, line breaks become spaces. */
-const md = (text: string) => text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>|#!])/g, '\\$1');
 const shown = (v: string | string[]) => (Array.isArray(v) ? v.join('; ') : v);
 
 export function draftMarkdown(draft: Draft): string {

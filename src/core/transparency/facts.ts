@@ -5,6 +5,7 @@ import type { Dialogue } from '../triage/dialogue.js';
 import type { Pack } from '../triage/pack-schema.js';
 import type { Outcome } from '../triage/types.js';
 import { selectedIds } from '../triage/types.js';
+import { type DraftField, known, todo } from './draft.js';
 
 export interface Facts {
   procurement: Procurement;
@@ -48,4 +49,19 @@ export function lifecycleOf(facts: Facts): Lifecycle {
 export function goLiveOf(facts: Facts): string | undefined {
   const id = facts.pack.goLiveQuestion;
   return id ? textAnswer(facts, id) : undefined;
+}
+
+/** A field from a question's answer, worded by `map` (several options joined); a to-do saying `what` otherwise. */
+export function answerField(
+  facts: Facts,
+  name: string,
+  section: string,
+  question: string,
+  map: Record<string, string>,
+  what: string,
+): DraftField {
+  const ids = chosen(facts, question).filter((id) => map[id]);
+  return ids.length
+    ? known(name, section, ids.map((id) => map[id]!).join(' '), `the triage’s ${question} answer`)
+    : todo(name, section, what);
 }

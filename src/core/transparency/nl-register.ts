@@ -4,7 +4,7 @@
  * Dutch at language level B1. Question and option ids are the default pack's.
  */
 import { type Draft, type DraftField, known, todo } from './draft.js';
-import { chosen, type Facts, goLiveOf, itemStatus, lifecycleOf } from './facts.js';
+import { answerField, chosen, type Facts, goLiveOf, itemStatus, lifecycleOf } from './facts.js';
 import { DATA_KIND, OVERSIGHT, TECHNIQUE } from './wording.js';
 
 const S = { id: 'Identificatie', use: 'Inzet', law: 'Recht en toetsen', data: 'Data en techniek', meta: 'Metadata' };
@@ -33,19 +33,15 @@ function category(facts: Facts): string {
     : 'Overige algoritmes';
 }
 
-function english(
+/** Free text from an answer (English, flagged in the draft's note); to do, in Dutch, when unanswered. */
+const english = (
   facts: Facts,
   name: string,
   section: string,
   question: string,
   map: Record<string, string>,
   what: string,
-): DraftField {
-  const ids = chosen(facts, question).filter((id) => map[id]);
-  return ids.length
-    ? known(name, section, ids.map((id) => map[id]!).join(' '), `the triage’s ${question} answer`)
-    : todo(name, section, `${what}${DUTCH}`);
-}
+) => answerField(facts, name, section, question, map, `${what}${DUTCH}`);
 
 export function nlRegisterDraft(facts: Facts): Draft {
   const { procurement: p, contract, outcome } = facts;
