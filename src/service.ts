@@ -196,6 +196,16 @@ export async function startService(
   const defaultProcurementChannels = { slack: config.procurementChannel };
   const outboxIndex = new SetDueIndex(records, 'sys:outbox');
   metrics.watchOutbox(() => outboxIndex.depth());
+  const lessonRepository = new KeyvLessonRepository(records);
+  const lessons = new LessonService({
+    lessons: lessonRepository,
+    procurements: procurementRepository,
+    dialogues,
+    packs,
+    history,
+    access,
+    clock,
+  });
   const triageOutbox = new TriageOutbox({
     dialogues,
     packs,
@@ -207,6 +217,7 @@ export async function startService(
     leaseMs: 5 * config.platformTimeoutMs + 5000,
     token: randomUUID(),
     defaultProcurementChannels,
+    relatedLessons: lessons,
     onProblem: ({ dialogue, effect, error, gaveUp }) =>
       logger.warn(
         { dialogue, effect, err: error },
@@ -241,16 +252,6 @@ export async function startService(
   });
   const scans = new ScanService(procurement);
   const home = new HomeService({ procurements: procurementRepository, contracts: contractRepository, access, clock });
-  const lessonRepository = new KeyvLessonRepository(records);
-  const lessons = new LessonService({
-    lessons: lessonRepository,
-    procurements: procurementRepository,
-    dialogues,
-    packs,
-    history,
-    access,
-    clock,
-  });
   const conformance = loadTransparencyValidator(config.conformanceDir);
   if ('absent' in conformance) logger.warn({ why: conformance.absent }, 'transparency drafts will not be validated');
   const transparency = new TransparencyService({

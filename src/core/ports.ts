@@ -122,3 +122,8 @@ export interface ConversationSurface {
   /** Delivers a file (the Markdown report) into the thread. */
   uploadFile(root: MessageRef, file: { filename: string; title: string; content: string }): Promise<void>;
 }
+
+/** How many lessons colleagues recorded about the kind of system a finished triage describes. */
+export interface RelatedLessons {
+  count(dialogue: Dialogue): Promise<number>;
+}

@@ -11,10 +11,13 @@ import {
   modalState,
   SlackContracts,
   type SlackModal,
+  slackButton,
+  slackButtons,
   slackText,
   TeamsContracts,
 } from '../helpers/contracts-driver.js';
 import { errorsOf } from '../helpers/teams-forms.js';
+import { cardActions } from '../helpers/teams-harness.js';
 import { waitUntil } from '../support/wait.js';
 
 let s: SlackContracts | undefined;
@@ -34,6 +37,8 @@ describe('lessons', () => {
     const slack = await SlackContracts.start();
     s = slack;
     const { summary } = await slack.triage();
+    // Nothing recorded yet: the summary offers no lessons.
+    expect(slackButtons(summary).some((b) => b.actionId.startsWith('lesson_related'))).toBe(false);
     const p = await slack.startChecklist(summary);
 
     const opened = slack.fake.callsOf('views.open').length;
@@ -87,6 +92,18 @@ describe('lessons', () => {
     expect((await slack.command('lessons retrained stage:award', 'UBEN')).reply.text).toBe(
       'No lessons match “retrained stage:award”.',
     );
+
+    // The next triage about the same domain ends with the lesson offered; a click shows it to the clicker.
+    const next = await slack.triage('Council tax reduction fraud checks');
+    const offer = slackButton(next.summary, 'lesson_related');
+    expect(offer.label).toBe('1 lesson from colleagues');
+    expect(slackText(next.summary)).toContain('1 lesson from colleagues');
+    const since = slack.fake.calls.length;
+    await slack.click(next.summary, offer, 'UBEN');
+    const shown = await slack.nextEphemeral(since, 'UBEN');
+    expect(shown.text).toBe('1 lesson from colleagues');
+    expect(slackText(shown)).toContain('retrained the fraud model');
+    expect(slackText(shown)).toContain('Council tax reduction fraud checks');
   });
 
   it('Teams: records a lesson on a card and finds it', async () => {
@@ -104,5 +121,28 @@ describe('lessons', () => {
     expect(errorsOf(result)).toEqual([]);
     const [found] = await teams.say('lessons fraud modle');
     expect(cardLines(found!.cards[0]).join('\n')).toContain('retrained the fraud model');
+  });
+
+  it('Teams: a triage naming a supplier a lesson is about is offered that lesson', async () => {
+    const teams = await TeamsContracts.start();
+    t = teams;
+    const first = await teams.triage('Chatbot for council tax questions');
+    expect(cardActions(first.summary.cards[0]).some((a) => a.verb === 'lesson_related')).toBe(false);
+    const [form] = await teams.say('lesson');
+    const saved = await teams.execute(form!, cardAction(form!.cards[0], 'lesson_submit'), {
+      ...cardInputs(form!.cards[0]),
+      happened: 'Nimbus Speech changed its model mid-contract without notice',
+      differently: 'Ask for change notification in the contract',
+      supplier: 'Nimbus Speech',
+      stage: 'live',
+      outcome: 'near-miss',
+    });
+    expect(errorsOf(saved)).toEqual([]);
+
+    const { summary } = await teams.triage('Nimbus Speech transcription for social care');
+    const offer = cardActions(summary.cards[0]).find((a) => a.verb === 'lesson_related');
+    expect(offer?.title).toBe('1 lesson from colleagues');
+    const { posted } = await teams.executeForNewCard(summary, offer!);
+    expect(cardLines(posted.cards[0]).join('\n')).toContain('changed its model mid-contract');
   });
 });

@@ -240,8 +240,11 @@ export class SlackContracts {
     const h = this.harness;
     const ack = await h.command(`triage ${title}`);
     if (ack.status !== 200) throw new Error(`triage command answered ${ack.status}`);
-    await waitUntil(() => h.messages().some((m) => !m.threadTs && m.channel !== PROCUREMENT), 5000, 'root message');
-    const root = h.rootOf(title);
+    // The root of *this* triage: a test may run a second one after the first.
+    const rootFor = () =>
+      h.messages().find((m) => !m.threadTs && m.channel !== PROCUREMENT && JSON.stringify(m.blocks).includes(title));
+    await waitUntil(() => rootFor() !== undefined, 5000, 'root message');
+    const root = rootFor()!;
     const summaryOf = () =>
       h.thread(root.ts).find((m) => slackButtons(m).some((b) => b.actionId.startsWith('contract_register')));
     for (let i = 0; i < 30 && !summaryOf(); i++) {
@@ -267,7 +270,11 @@ export class SlackContracts {
     const summary = summaryOf();
     if (!summary) throw new Error('the triage did not finish');
     // The summary also goes to the procurement channel; let that finish before the test looks around.
-    await waitUntil(() => h.messages().some((m) => m.channel === PROCUREMENT), 5000, 'procurement summary');
+    await waitUntil(
+      () => h.messages().some((m) => m.channel === PROCUREMENT && JSON.stringify(m.blocks).includes(title)),
+      5000,
+      'procurement summary',
+    );
     await h.settle(50);
     return { root, summary };
   }

@@ -1,6 +1,7 @@
 /** Lesson search: relevance ranking, tolerance of typos, tag filters, and the query language. */
 import { describe, expect, it } from 'vitest';
 import type { Lesson } from '../../src/core/lessons/lesson.js';
+import { relatedLessons } from '../../src/core/lessons/related.js';
 import { searchLessons } from '../../src/core/lessons/search.js';
 import { parseQuery } from '../../src/core/lessons/service.js';
 
@@ -66,5 +67,25 @@ describe('searching lessons', () => {
     });
     expect(parseQuery('http://x: colour:red').words).toBe('http://x: colour:red');
     expect(parseQuery('a '.repeat(5000)).words.length).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('lessons offered at the end of a triage', () => {
+  const ids = (tags: Parameters<typeof relatedLessons>[1]) => relatedLessons(LESSONS, tags).map((l) => l.id);
+
+  it('offers lessons with a domain in common, the same technique, or a supplier the title names', () => {
+    expect(ids({ domains: ['benefits', 'housing'], title: 'Claims triage' })).toEqual(['L-000001']);
+    expect(ids({ domains: [], title: 'Talkly for the contact centre' })).toEqual(['L-000002']);
+    expect(ids({ domains: [], title: 'ACME ANALYTICS renewal' })).toEqual(['L-000003', 'L-000001']);
+    const technique = [lesson('L-000009', 'x', 'y', { technique: 'llm' })];
+    expect(relatedLessons(technique, { domains: [], technique: 'llm', title: '' }).map((l) => l.id)).toEqual([
+      'L-000009',
+    ]);
+  });
+
+  it('offers nothing about another kind of system, and no match on a two-letter supplier', () => {
+    expect(ids({ domains: ['health'], technique: 'rules', title: 'Clinic booking' })).toEqual([]);
+    const short = [lesson('L-000008', 'x', 'y', { supplier: 'AI' })];
+    expect(relatedLessons(short, { domains: [], title: 'AI chatbot' })).toEqual([]);
   });
 });

@@ -188,7 +188,8 @@ export function digestView(
     kpiCommand?: string;
     /** Checklist items of the channel's procurements, due within the week or overdue. */
     extra?: DigestRow[];
-    /** Pre-reads of the joint reviews three days away: first, so the 50-block cap never cuts them. */
+    /** Blocks that open the digest (pre-reads of joint reviews three days away, a lesson asked for): first, so the
+     * 50-block cap never cuts them. */
     preReads?: ViewBlock[];
   },
 ): View {

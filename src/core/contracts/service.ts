@@ -210,6 +210,8 @@ export class ContractService {
     kpiCommand?: string;
     /** Other items for the same digest (the channel's procurements' checklist items). */
     extra?: DigestRow[];
+    /** Blocks from other features that open the digest (a contract ended today asks for a lesson). */
+    first?: ViewBlock[];
     /** A contract's triage's open checklist items, for the pre-reads of joint reviews three days away. */
     openChecklist?: (contract: Contract) => Promise<{ id: string; text: string }[]>;
   }): Promise<{ items: DigestItem[]; view: View } | undefined> {
@@ -217,9 +219,10 @@ export class ContractService {
     const contracts = await this.deps.contracts.listByChannel(input.tenant, input.channel);
     const items = digestItems(contracts, input.date);
     const preReads = await preReadsOf(contracts, input.date, input.openChecklist ?? (async () => []));
-    if (items.length === 0 && !input.extra?.length && !preReads.length) return undefined;
+    const first = [...(input.first ?? []), ...preReads];
+    if (items.length === 0 && !input.extra?.length && !first.length) return undefined;
     const { date, timeZone, channelName, kpiCommand, extra } = input;
-    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads }) };
+    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads: first }) };
   }
 
   async open(tenant: string, by: Actor, id: string): Promise<View> {

@@ -4,13 +4,15 @@ import { BadInputError } from '../errors.js';
 import { type FieldErrors, listValue, textValue, tooLong } from '../form-values.js';
 import type { History } from '../history/recorder.js';
 import { freeShortId, newShortId } from '../ids.js';
-import type { Clock, DialogueRepository, PackRepository } from '../ports.js';
+import type { Clock, DialogueRepository, PackRepository, RelatedLessons } from '../ports.js';
 import type { ProcurementRepository } from '../procurement/ports.js';
-import { dialogueOutcome, packOf } from '../triage/dialogue.js';
-import { selectedIds, TIERS } from '../triage/types.js';
+import { systemTags } from '../triage/answers.js';
+import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
+import { TIERS } from '../triage/types.js';
 import type { FormValues, FormView, View } from '../view.js';
-import { LESSON_OPEN, LessonOpenSchema } from './actions.js';
+import { LESSON_OPEN, LESSON_RELATED, LessonOpenSchema, LessonRelatedSchema } from './actions.js';
 import { LESSON_OUTCOMES, LESSON_STAGES, LESSON_TEXT_MAX, type Lesson, TAG_MAX } from './lesson.js';
+import { relatedLessons } from './related.js';
 import { type LessonFilters, QUERY_MAX, searchLessons } from './search.js';
 import { type LessonPrefill, lessonForm, lessonSavedView, lessonsView, packOptions } from './views.js';
 
@@ -30,15 +32,28 @@ export interface LessonDeps {
   clock: Clock;
 }
 
+export type LessonReply = { kind: 'form'; form: FormView } | { kind: 'view'; view: View };
+
 export type LessonOutcome = { ok: true; confirmation: View } | { ok: false; form: FormView };
 
 /** Lessons colleagues can find: recorded by anyone who may triage, searched within the tenant. */
-export class LessonService {
+export class LessonService implements RelatedLessons {
   constructor(private readonly deps: LessonDeps) {}
 
-  async formFor(tenant: string, by: Actor, link?: string): Promise<FormView> {
+  /** For the triage's summary: how many lessons are about the same kind of system. */
+  async count(dialogue: Dialogue): Promise<number> {
+    return (await this.relatedTo(dialogue)).length;
+  }
+
+  private async relatedTo(dialogue: Dialogue): Promise<Lesson[]> {
+    const lessons = await this.deps.lessons.listByTenant(dialogue.tenant);
+    return relatedLessons(lessons, { ...systemTags(dialogue.answers), title: dialogue.title });
+  }
+
+  async formFor(tenant: string, by: Actor, link?: string, stage?: Lesson['tags']['stage']): Promise<FormView> {
     await this.deps.access.require(tenant, by, 'triage');
-    return lessonForm(this.deps.packs.current(), link ? await this.prefill(tenant, link) : {});
+    const prefill = link ? await this.prefill(tenant, link) : {};
+    return lessonForm(this.deps.packs.current(), { ...prefill, ...(stage ? { stage } : {}) });
   }
 
   async save(tenant: string, by: Actor, values: FormValues): Promise<LessonOutcome> {
@@ -97,12 +112,23 @@ export class LessonService {
     return { ok: true, confirmation: lessonSavedView(lesson) };
   }
 
-  /** "Record a lesson" on a message: the form, tagged from the procurement or contract it names. */
-  async dispatch(tenant: string, by: Actor, actionId: string, payload: unknown): Promise<FormView | undefined> {
-    if (actionId !== LESSON_OPEN) return undefined;
-    const parsed = LessonOpenSchema.safeParse(payload);
-    if (!parsed.success) throw new BadInputError('That button could not be read. Please use the latest message.');
-    return this.formFor(tenant, by, parsed.data.l);
+  /**
+   * "Record a lesson" on a message: the form, tagged from the procurement or contract it names. "N lessons from
+   * colleagues" on a triage's summary: those lessons, read within the clicker's tenant only.
+   */
+  async dispatch(tenant: string, by: Actor, actionId: string, payload: unknown): Promise<LessonReply | undefined> {
+    if (actionId === LESSON_OPEN) {
+      const parsed = LessonOpenSchema.safeParse(payload);
+      if (!parsed.success) throw unreadable();
+      return { kind: 'form', form: await this.formFor(tenant, by, parsed.data.l, parsed.data.s) };
+    }
+    if (actionId !== LESSON_RELATED) return undefined;
+    const parsed = LessonRelatedSchema.safeParse(payload);
+    if (!parsed.success) throw unreadable();
+    await this.deps.access.require(tenant, by, 'read');
+    const dialogue = await this.deps.dialogues.get(tenant, parsed.data.d);
+    if (!dialogue) throw new BadInputError('That triage is no longer here.');
+    return { kind: 'view', view: lessonsView(await this.relatedTo(dialogue), '', dialogue.title) };
   }
 
   /** `lessons <words> [tag:value …]`: ranked, typo-tolerant, within the tenant. */
@@ -120,18 +146,11 @@ export class LessonService {
     const dialogue = p ? await this.deps.dialogues.get(tenant, p.dialogueId) : undefined;
     if (!p || !dialogue) return { link };
     const pack = await packOf(this.deps.packs, dialogue);
-    const answer = (q: string) => {
-      const v = dialogue.answers[q]?.value;
-      return v ? selectedIds(v) : [];
-    };
-    return {
-      link,
-      domains: answer('domains').filter((d) => d !== 'none'),
-      ...(answer('technique')[0] ? { technique: answer('technique')[0] } : {}),
-      tier: dialogueOutcome(pack, dialogue).tier,
-    };
+    return { link, ...systemTags(dialogue.answers), tier: dialogueOutcome(pack, dialogue).tier };
   }
 }
+
+const unreadable = () => new BadInputError('That button could not be read. Please use the latest message.');
 
 const FILTER_KEYS = ['supplier', 'domain', 'technique', 'tier', 'stage', 'outcome'] as const;
 

@@ -30,6 +30,7 @@ export interface LessonPrefill {
   domains?: string[];
   technique?: string;
   tier?: string;
+  stage?: string;
   link?: string;
 }
 
@@ -101,7 +102,7 @@ export function lessonForm(
       id: 'stage',
       label: 'Stage',
       options: LESSON_STAGES.map((s) => ({ id: s, label: STAGE_LABEL[s] })),
-      initial: text('stage'),
+      initial: text('stage', prefill.stage),
     },
     {
       kind: 'select',
@@ -160,16 +161,25 @@ export function lessonSavedView(l: Lesson): View {
   };
 }
 
-export function lessonsView(found: Lesson[], query: string): View {
+/** Search results, or (with `about`) the lessons offered with a triage's summary. */
+export function lessonsView(found: Lesson[], query: string, about?: string): View {
+  if (!found.length && about) {
+    const text = 'No lessons from colleagues are about this kind of system any more.';
+    return { fallback: text, blocks: [{ type: 'text', content: [text] }] };
+  }
   if (!found.length) {
     const text = query ? `No lessons match “${query.slice(0, 80)}”.` : 'No lessons are recorded yet.';
     return { fallback: text, blocks: [{ type: 'text', content: [text] }] };
   }
   const shown = found.slice(0, SHOWN);
+  const title = `${found.length} lesson${found.length === 1 ? '' : 's'} from colleagues`;
   return {
-    fallback: `${found.length} lesson${found.length === 1 ? '' : 's'} from colleagues`,
-    heading: `${found.length} lesson${found.length === 1 ? '' : 's'} from colleagues`,
+    fallback: title,
+    heading: title,
     blocks: [
+      ...(about
+        ? [{ type: 'context' as const, content: [`Same domain, technique or supplier as “${about.slice(0, 80)}”.`] }]
+        : []),
       { type: 'list', items: shown.map(lessonLine) },
       ...(found.length > SHOWN
         ? [

@@ -1,10 +1,10 @@
 /** What the bot knows about a procurement, gathered once for every draft. */
 import type { Contract } from '../contracts/contract.js';
 import type { Procurement } from '../procurement/procurement.js';
+import { answerIds } from '../triage/answers.js';
 import type { Dialogue } from '../triage/dialogue.js';
 import type { Pack } from '../triage/pack-schema.js';
 import type { Outcome } from '../triage/types.js';
-import { selectedIds } from '../triage/types.js';
 import { type DraftField, known, todo } from './draft.js';
 
 export interface Facts {
@@ -19,8 +19,7 @@ export interface Facts {
 
 /** The option ids a question's answer selected (none when unanswered, "Don't know" or text). */
 export function chosen(facts: Facts, questionId: string): string[] {
-  const value = facts.dialogue.answers[questionId]?.value;
-  return value ? selectedIds(value) : [];
+  return answerIds(facts.dialogue.answers, questionId);
 }
 
 export function textAnswer(facts: Facts, questionId: string): string | undefined {

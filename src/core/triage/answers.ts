@@ -2,7 +2,7 @@
 import { parseDate } from './dates.js';
 import { parseMoney } from './money.js';
 import type { Pack, Question } from './pack-schema.js';
-import type { AnswerValue } from './types.js';
+import { type AnswerValue, selectedIds } from './types.js';
 
 export const DONT_KNOW_LABEL = "Don't know";
 
@@ -85,4 +85,25 @@ export function validateAnswer(pack: Pack, questionId: string, value: AnswerValu
   const question = findQuestion(pack, questionId);
   if (!question) return fail('That question is not part of this questionnaire.');
   return checkAnswer(question, value);
+}
+
+/** The option ids an answer selected: none when unanswered, "Don't know" or text. */
+export function answerIds(answers: Readonly<Record<string, { value: AnswerValue } | undefined>>, questionId: string) {
+  const value = answers[questionId]?.value;
+  return value ? selectedIds(value) : [];
+}
+
+/**
+ * What a triage says about the kind of system, in the words lessons are tagged with: the domains it touches (the
+ * default pack's `domains`, less "none") and its technique. One place names these question ids.
+ */
+export function systemTags(answers: Readonly<Record<string, { value: AnswerValue } | undefined>>): {
+  domains: string[];
+  technique?: string;
+} {
+  const technique = answerIds(answers, 'technique')[0];
+  return {
+    domains: answerIds(answers, 'domains').filter((d) => d !== 'none'),
+    ...(technique ? { technique } : {}),
+  };
 }

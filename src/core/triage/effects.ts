@@ -7,6 +7,7 @@ import type {
   DueIndex,
   Locker,
   PackRepository,
+  RelatedLessons,
   SettingsRepository,
 } from '../ports.js';
 import { procurementChannelOf } from '../settings.js';
@@ -72,6 +73,8 @@ export interface TriageOutboxDeps {
   /** This process's claims. */
   token: string;
   defaultProcurementChannels?: Partial<Record<Dialogue['platform'], string>>;
+  /** Lessons to offer with the summary; a failure to count them never holds the summary back. */
+  relatedLessons?: RelatedLessons;
   /** Hears of effects that failed and of those given up. */
   onProblem?: (problem: { dialogue: string; effect: Effect['kind']; error: unknown; gaveUp: boolean }) => void;
 }
@@ -336,7 +339,7 @@ export class TriageOutbox {
           ref: await this.post(
             surface,
             { root },
-            summaryView(dialogue, dialogueOutcome(pack, dialogue), outcomeLabels(pack)),
+            summaryView(dialogue, dialogueOutcome(pack, dialogue), outcomeLabels(pack), await this.related(dialogue)),
             effect,
           ),
         };
@@ -348,6 +351,14 @@ export class TriageOutbox {
       case 'note':
         if (root) await this.post(surface, { root }, noticeView(effect.text), effect);
         return { kind: 'none' };
+    }
+  }
+
+  private async related(dialogue: Dialogue): Promise<number> {
+    try {
+      return (await this.deps.relatedLessons?.count(dialogue)) ?? 0;
+    } catch {
+      return 0;
     }
   }
 

@@ -1,6 +1,7 @@
 import { registerContractAction } from '../contracts/actions.js';
 import { historyAction } from '../history/actions.js';
 import { recordIds } from '../history/recorder.js';
+import { relatedLessonsAction } from '../lessons/actions.js';
 import { startChecklistAction } from '../procurement/actions.js';
 import { type Paragraph, plainText, type UserRef, type View, type ViewAction, type ViewBlock } from '../view.js';
 import { type ActionPayload, TriageActions } from './actions.js';
@@ -185,8 +186,11 @@ function headline(outcome: Outcome, labels: OutcomeLabels): Paragraph {
   ];
 }
 
-/** The summary posted in the thread at the end: everything the buyer needs, with the Export button. */
-export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: OutcomeLabels): View {
+/**
+ * The summary posted in the thread at the end: everything the buyer needs, with the Export button, and the lessons
+ * colleagues recorded about the same kind of system (their number, counted when the summary is drawn).
+ */
+export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: OutcomeLabels, related = 0): View {
   const blocks: ViewBlock[] = [{ type: 'text', content: headline(outcome, labels) }];
   if (outcome.triggers.length > 0) {
     blocks.push({ type: 'text', content: [{ strong: 'Triggers' }] });
@@ -225,6 +229,15 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: Outcom
     blocks.push({ type: 'text', content: [{ strong: 'Evidence still to get from the supplier' }] });
     blocks.push({ type: 'list', items: outcome.evidence.map((e) => [e.text]) });
   }
+  if (related > 0) {
+    blocks.push({
+      type: 'text',
+      content: [
+        { strong: `${related} lesson${related === 1 ? '' : 's'} from colleagues` },
+        ' about the same domain, technique or supplier: read them before you go to market.',
+      ],
+    });
+  }
   blocks.push({
     type: 'context',
     content: [`Question pack ${outcome.pack.id} ${outcome.pack.version} (${outcome.pack.hash.slice(0, 12)})`],
@@ -237,6 +250,7 @@ export function summaryView(dialogue: Dialogue, outcome: Outcome, labels: Outcom
       { id: TriageActions.exportReport, label: 'Export report', value: { d: dialogue.id, s: dialogue.step } },
       // A STOP outcome is not a purchase: there is no contract to watch.
       ...(outcome.tier === 'stop' ? [] : [startChecklistAction(dialogue.id), registerContractAction(dialogue.id)]),
+      ...(related > 0 ? [relatedLessonsAction(dialogue.id, related)] : []),
       historyAction(recordIds.dialogue(dialogue.id)),
     ],
   };

@@ -7,7 +7,6 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import { z } from 'zod';
-import type { Actor } from '../../../core/access/roles.js';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
@@ -91,7 +90,7 @@ export function registerContractActions(app: App, deps: SlackDeps) {
             surface,
             timeZone: await zone,
           })) ??
-          (await lessonForm(deps, tenant, by, actionId, payload));
+          (await deps.lessons.dispatch(tenant, by, actionId, payload));
         if (!reply || reply.kind === 'none') return;
         if (reply.kind === 'form') {
           const metadata = JSON.stringify({ p: payload, c: channel, t: threadTs });
@@ -190,12 +189,6 @@ export function registerContractActions(app: App, deps: SlackDeps) {
       }
     });
   });
-}
-
-/** "Record a lesson": the form, as a modal. */
-async function lessonForm(deps: SlackDeps, tenant: string, by: Actor, actionId: string, payload: unknown) {
-  const form = await deps.lessons.dispatch(tenant, by, actionId, payload);
-  return form ? { kind: 'form' as const, form } : undefined;
 }
 
 /** A lesson has no message to redraw after it is saved. */

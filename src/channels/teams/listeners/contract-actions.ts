@@ -135,9 +135,7 @@ export async function handleContractAction(
         timeZone: options.timeZone,
         text: typeof data[CONSEQUENCE_INPUT] === 'string' ? String(data[CONSEQUENCE_INPUT]) : undefined,
       })) ??
-      (await context.deps.lessons
-        .dispatch(tenant, by, verb, pick(data))
-        .then((form) => (form ? { kind: 'form' as const, form } : undefined)));
+      (await context.deps.lessons.dispatch(tenant, by, verb, pick(data)));
     if (!reply) return 'That action is not supported.';
     switch (reply.kind) {
       case 'none':
