@@ -80,6 +80,12 @@ const EnvSchema = z.object({
   SCHEDULER: z.enum(['auto', 'embedded', 'distributed', 'off']).default('auto'),
   PUBLIC_URL: optionalText.pipe(z.string().url().optional()),
   CONFORMANCE_DIR: optionalText,
+  COMMONS_ORG: optionalText.pipe(z.string().max(120, 'must be at most 120 characters').optional()),
+  COMMONS_PRIVATE_KEY: optionalText.pipe(
+    z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)' }).optional(),
+  ),
+  COMMONS_PULL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  COMMONS_ALLOW_HTTP: optionalText.pipe(z.enum(['0', '1']).optional()),
   OCDS_PREFIX: optionalText.pipe(
     z
       .string()
@@ -226,6 +232,11 @@ export interface Config {
   ocdsPrefix: string;
   /** Where the transparency registers' official field lists are (default ../shared/conformance/transparency). */
   conformanceDir?: string;
+  /**
+   * The commons: the organisation's name (sharing is off without it), its signing key (else one is made and kept in
+   * the store), how often subscribed feeds are pulled, and whether plain http:// feeds may be read (local mode).
+   */
+  commons: { org?: string; privateKey?: string; pullMinutes: number; allowHttp: boolean };
   /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
   playground: { enabled: boolean; port: number };
 }
@@ -304,6 +315,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ocdsPrefix: e.OCDS_PREFIX ?? 'ocds-aiproc',
     ...(e.CONFORMANCE_DIR ? { conformanceDir: e.CONFORMANCE_DIR } : {}),
     publicUrl: e.PUBLIC_URL,
+    commons: {
+      org: e.COMMONS_ORG,
+      privateKey: e.COMMONS_PRIVATE_KEY?.replace(/\\n/g, '\n'),
+      pullMinutes: e.COMMONS_PULL_MINUTES,
+      allowHttp: e.COMMONS_ALLOW_HTTP ? e.COMMONS_ALLOW_HTTP === '1' : local,
+    },
     playground: {
       enabled: e.PLAYGROUND === '1' || (e.PLAYGROUND !== '0' && !slackOn && !e.MICROSOFT_APP_ID),
       port: e.PLAYGROUND_PORT,

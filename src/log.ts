@@ -118,9 +118,16 @@ export function createLogger(level: string, destination?: DestinationStream, opt
 
 /** Every secret value in the configuration, for `createLogger`'s exact-value masking. */
 export function configuredSecrets(
-  config: Pick<Config, 'storeUrl' | 'slack'> & { teams: Pick<Config['teams'], 'credentials'>; metricsToken?: string },
+  config: Pick<Config, 'storeUrl' | 'slack'> & {
+    teams: Pick<Config['teams'], 'credentials'>;
+    metricsToken?: string;
+    commons?: Pick<Config['commons'], 'privateKey'>;
+  },
 ): string[] {
   const secrets = [config.slack?.botToken, config.slack?.signingSecret, config.slack?.appToken, config.metricsToken];
+  // The PEM's base64 body, line by line: a logged key would show one line at a time.
+  for (const line of config.commons?.privateKey?.split('\n') ?? [])
+    if (line.length > 20 && !line.startsWith('-----')) secrets.push(line);
   secrets.push(config.slack?.oauth?.clientSecret, config.slack?.oauth?.stateSecret);
   secrets.push(config.teams.credentials?.password);
   try {

@@ -7,6 +7,10 @@ import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
 import { SlackPeople } from './channels/slack/people.js';
 import type { TeamsAuthOverrides, TeamsChannel } from './channels/teams/app.js';
 import { splitThread } from './channels/teams/tenant.js';
+import { commonsRoutes, FEED_PATH } from './commons/feed.js';
+import { type CommonsPuller, startCommonsPuller } from './commons/puller.js';
+import { HttpFeedReader } from './commons/reader.js';
+import { CommonsKeys } from './commons/signing.js';
 import type { Config } from './config.js';
 import { AccessService } from './core/access/access.js';
 import { ContractService } from './core/contracts/service.js';
@@ -14,6 +18,7 @@ import { TenantExporter } from './core/export/tenant-export.js';
 import { History } from './core/history/recorder.js';
 import { HistoryService } from './core/history/service.js';
 import { HomeService } from './core/home/service.js';
+import { CommonsService } from './core/lessons/commons-service.js';
 import { LessonService } from './core/lessons/service.js';
 import { LifecycleService } from './core/lifecycle/service.js';
 import { OutboxWorker } from './core/outbox-worker.js';
@@ -33,6 +38,7 @@ import { Metrics } from './ops/metrics.js';
 import { digestBuilder } from './scheduler/build.js';
 import { startScheduler } from './scheduler/start.js';
 import type { ChannelPoster, Scheduler } from './scheduler/types.js';
+import { KeyvCommonsRepository } from './store/commons-repository.js';
 import { KeyvContractRepository } from './store/contract-repository.js';
 import { KeyvConversationReferenceRepository } from './store/conversation-reference-repository.js';
 import { Deduper } from './store/dedupe.js';
@@ -46,7 +52,7 @@ import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { KeyvProcurementRepository } from './store/procurement-repository.js';
-import { Records } from './store/records.js';
+import { Records, shortId } from './store/records.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
 import { loadTransparencyValidator } from './transparency/conformance.js';
@@ -73,6 +79,9 @@ export interface RunningService {
   slack?: SlackChannel;
   teams?: TeamsChannel;
   metrics: Metrics;
+  commons: CommonsService;
+  /** Pulls the subscribed feeds on the schedule; `pullAll` runs a round now. */
+  commonsPuller: CommonsPuller;
   /**
    * Stops intake (503 for new requests, /readyz not ready), lets in-flight requests and the digest in hand finish
    * within `graceMs` (SHUTDOWN_GRACE_MS by default), then closes the scheduler and the store. Resolves whether
@@ -197,7 +206,34 @@ export async function startService(
   const outboxIndex = new SetDueIndex(records, 'sys:outbox');
   metrics.watchOutbox(() => outboxIndex.depth());
   const lessonRepository = new KeyvLessonRepository(records);
+  const commonsRepository = new KeyvCommonsRepository(records);
+  const commonsKeys = new CommonsKeys(records, locker, config.commons.privateKey);
+  // Filled in once the server listens (local mode's address has the port in it).
+  let baseUrl: () => string | undefined = () => config.publicUrl;
+  const commons = new CommonsService({
+    commons: commonsRepository,
+    lessons: lessonRepository,
+    reader: new HttpFeedReader({ timeoutMs: config.platformTimeoutMs }),
+    history,
+    access,
+    clock,
+    ...(config.commons.org
+      ? {
+          publishing: {
+            org: config.commons.org,
+            feedUrl: () => {
+              const base = baseUrl();
+              return base ? `${base.replace(/\/$/, '')}${FEED_PATH}` : undefined;
+            },
+            keyId: async () => (await commonsKeys.get()).keyId,
+          },
+        }
+      : {}),
+    allowHttp: config.commons.allowHttp,
+    idOf: (url) => shortId(url),
+  });
   const lessons = new LessonService({
+    subscribed: commons,
     lessons: lessonRepository,
     procurements: procurementRepository,
     dialogues,
@@ -314,11 +350,14 @@ export async function startService(
     },
   });
   let port = 0;
-  const downloads = new Downloads(
-    records,
-    () => config.publicUrl ?? (config.local ? `http://localhost:${port}` : undefined),
-  );
+  baseUrl = () => config.publicUrl ?? (config.local ? `http://localhost:${port}` : undefined);
+  const downloads = new Downloads(records, baseUrl);
   downloads.route(http);
+  commonsRoutes(
+    http,
+    { org: config.commons.org, baseUrl, newest: () => commonsRepository.newestShared(), keys: commonsKeys },
+    (error) => logger.warn({ err: error }, 'the commons feed could not be served'),
+  );
   const deduper = new Deduper(records);
   const pacer = new Pacer(records);
   const shared = {
@@ -331,6 +370,7 @@ export async function startService(
     home,
     transparency,
     lessons,
+    commons,
     settings,
     access,
     deduper,
@@ -342,6 +382,7 @@ export async function startService(
       contracts: contractRepository,
       procurements: procurementRepository,
       lessons: lessonRepository,
+      commons: commonsRepository,
       dialogues,
       history: historyRepository,
       access,
@@ -441,6 +482,13 @@ export async function startService(
     onError: (member, error) => logger.warn({ member, err: error }, 'outbox: effects still owed'),
   });
   if (!options.signal?.aborted) outboxWorker.start();
+  const commonsPuller = startCommonsPuller({
+    repository: commonsRepository,
+    commons,
+    records,
+    intervalMs: config.commons.pullMinutes * 60_000,
+    logger,
+  });
   // Keyv deletes an expired row only when it is read; the rest (digest occurrences, dedupe marks, downloads) are
   // swept every hour. Every replica may sweep: a delete is a delete.
   // Records past their retention go in the same round (a triage or contract, with its tombstone in the history).
@@ -475,6 +523,8 @@ export async function startService(
     slack,
     teams,
     metrics,
+    commons,
+    commonsPuller,
     // Once: a signal and a test's cleanup may both ask.
     close: (graceMs = config.shutdownGraceMs) => {
       closing ??= shutDown(graceMs);
@@ -487,9 +537,13 @@ export async function startService(
     // the platforms' retries go elsewhere, while the work in hand finishes.
     draining = true;
     const drained = await withinGrace(
-      Promise.all([scheduler?.stop(), outboxWorker.stop(), slack?.stop(), inFlight.drain(graceMs)]).then(
-        () => inFlight.size === 0,
-      ),
+      Promise.all([
+        scheduler?.stop(),
+        outboxWorker.stop(),
+        commonsPuller.stop(),
+        slack?.stop(),
+        inFlight.drain(graceMs),
+      ]).then(() => inFlight.size === 0),
       graceMs,
     );
     if (!drained) {

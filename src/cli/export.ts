@@ -4,6 +4,7 @@ import { NO_ROLES } from '../core/access/roles.js';
 import { TenantExporter } from '../core/export/tenant-export.js';
 import { History } from '../core/history/recorder.js';
 import { systemClock } from '../core/ports.js';
+import { KeyvCommonsRepository } from '../store/commons-repository.js';
 import { KeyvContractRepository } from '../store/contract-repository.js';
 import { KeyvDialogueRepository } from '../store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../store/history-repository.js';
@@ -41,6 +42,7 @@ await withStore(storeUrl, async (records) => {
     dialogues: new KeyvDialogueRepository(records),
     procurements: new KeyvProcurementRepository(records),
     lessons: new KeyvLessonRepository(records),
+    commons: new KeyvCommonsRepository(records),
     history,
     // The operator at the command line reads the store directly; no chat role applies.
     access: new AccessService({ roles, admins: [], history: new History(history, systemClock) }),

@@ -41,6 +41,12 @@ export type Command =
   | { kind: 'lessons'; query: string }
   /** A record published from its draft, and when it is next reviewed: a documentation refresh reminder. */
   | { kind: 'published'; draft: DraftKind; id: string; review: string }
+  /** A lesson to the organisation's commons feed, after the review form (admins). */
+  | { kind: 'share'; id: string }
+  | { kind: 'unshare'; id: string }
+  /** The commons: what this organisation publishes, and the feeds this workspace subscribes to. */
+  | { kind: 'config-commons' }
+  | { kind: 'config-commons-subscribe'; change: 'subscribe' | 'unsubscribe'; url: string }
   /** `export all`: every record of the tenant, for an admin. */
   | { kind: 'export-all' }
   | { kind: 'usage'; problem: string };
@@ -117,6 +123,11 @@ export function parseCommand(raw: string): Command {
     }
     case 'lessons':
       return { kind: 'lessons', query: text.slice(head.length).trim() };
+    case 'share':
+    case 'unshare':
+      return rest.length === 1
+        ? { kind: verb, id: arg(0) }
+        : { kind: 'usage', problem: `Usage: ${verb} <lesson id>, e.g. ${verb} L-3F8R1A (lessons shows the ids)` };
     case 'published': {
       const draft = parsePublish(arg(0).toLowerCase(), arg(1), 2);
       const review = arg(2);
@@ -192,7 +203,18 @@ function parseDelete(what: string, raw: string, words: number): Command {
   return { kind: 'usage', problem: DELETE_USAGE };
 }
 
+const COMMONS_USAGE =
+  'Usage: config commons, config commons subscribe <feed url>, config commons unsubscribe <feed url>';
+
 function parseConfig(setting: string, value: string): Command {
+  if (setting === 'commons') {
+    const [change = '', url = '', ...more] = value.trim().split(/\s+/);
+    if (!change) return { kind: 'config-commons' };
+    const verb = change.toLowerCase();
+    return (verb === 'subscribe' || verb === 'unsubscribe') && url && more.length === 0
+      ? { kind: 'config-commons-subscribe', change: verb, url }
+      : { kind: 'usage', problem: COMMONS_USAGE };
+  }
   if (setting === 'channel') return { kind: 'config-channel', arg: value.trim() };
   if (setting === 'timezone' || setting === 'tz') {
     return isValidTimeZone(value.trim())
@@ -218,6 +240,7 @@ function parseConfig(setting: string, value: string): Command {
   }
   return {
     kind: 'usage',
-    problem: 'Usage: config channel, config timezone <zone>, config hour <0-23> or config retention <years>',
+    problem:
+      'Usage: config channel, config timezone <zone>, config hour <0-23>, config retention <years> or config commons',
   };
 }

@@ -4,6 +4,7 @@ import type { Command } from './commands.js';
 import type { ContractService } from './contracts/service.js';
 import type { TenantExporter } from './export/tenant-export.js';
 import type { HomeService } from './home/service.js';
+import type { CommonsService } from './lessons/commons-service.js';
 import type { LessonService } from './lessons/service.js';
 import type { LifecycleService } from './lifecycle/service.js';
 import type { ConversationSurface } from './ports.js';
@@ -32,6 +33,7 @@ export interface CommandServices {
   home: HomeService;
   transparency: TransparencyService;
   lessons: LessonService;
+  commons: CommonsService;
   ocdsPrefix: string;
 }
 
@@ -128,6 +130,18 @@ export async function runCommand(
       return view(await services.lessons.search(tenant, by, command.query));
     case 'published':
       return view(await services.procurement.recordPublished(tenant, by, command.draft, command.id, command.review));
+    case 'share':
+      return { kind: 'form', form: await services.commons.shareFormFor(tenant, by, command.id) };
+    case 'unshare':
+      return view(await services.commons.unshare(tenant, by, command.id));
+    case 'config-commons':
+      return view(await services.commons.status(tenant, by));
+    case 'config-commons-subscribe':
+      return view(
+        command.change === 'subscribe'
+          ? await services.commons.subscribe(tenant, by, command.url)
+          : await services.commons.unsubscribe(tenant, by, command.url),
+      );
     case 'export-all':
       return { kind: 'file', file: await services.exporter.forAdmin(tenant, by) };
   }

@@ -10,7 +10,6 @@ import {
   modalInitial,
   modalState,
   SlackContracts,
-  type SlackModal,
   slackButton,
   slackButtons,
   slackText,
@@ -41,23 +40,7 @@ describe('lessons', () => {
     expect(slackButtons(summary).some((b) => b.actionId.startsWith('lesson_related'))).toBe(false);
     const p = await slack.startChecklist(summary);
 
-    const opened = slack.fake.callsOf('views.open').length;
-    const ack = await slack.harness.command(`lesson ${p!.id}`);
-    expect(ack.status).toBe(200);
-    const [call] = (await slack.fake.waitForCalls('views.open', opened + 1)).slice(opened);
-    const view = call!.args.view as {
-      callback_id: string;
-      private_metadata: string;
-      title: { text: string };
-      blocks: [];
-    };
-    const modal: SlackModal = {
-      callbackId: view.callback_id,
-      privateMetadata: view.private_metadata,
-      title: view.title.text,
-      blocks: view.blocks,
-      view,
-    };
+    const modal = await slack.commandModal(`lesson ${p!.id}`);
     expect(modal.callbackId).toBe('lesson_submit');
     // Tagged from the triage: its domains, technique and tier, and the link.
     expect(modalInitial(modal, 'domains')).toEqual(['benefits']);

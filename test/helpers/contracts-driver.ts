@@ -305,6 +305,27 @@ export class SlackContracts {
     return this.harness.click(message, button, user, stateValues);
   }
 
+  /** A command that opens a form (lesson, share): the modal Slack was asked to open on the command's trigger. */
+  async commandModal(text: string, user = 'UANA'): Promise<SlackModal> {
+    const opened = this.fake.callsOf('views.open').length;
+    const ack = await this.harness.command(text, user);
+    if (ack.status !== 200) throw new Error(`command answered ${ack.status}`);
+    const [call] = (await this.fake.waitForCalls('views.open', opened + 1)).slice(opened);
+    const view = call!.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      title: { text: string };
+      blocks: [];
+    };
+    return {
+      callbackId: view.callback_id,
+      privateMetadata: view.private_metadata,
+      title: view.title.text,
+      blocks: view.blocks,
+      view,
+    };
+  }
+
   /** Clicks a button that opens a form and returns the modal Slack was asked to open. */
   async openModal(message: SlackMessage, button: SlackButton, user = 'UANA'): Promise<SlackModal> {
     const before = this.fake.callsOf('views.open').length;
@@ -547,9 +568,9 @@ export class TeamsContracts {
     readonly clock: MutableClock,
   ) {}
 
-  static async start(at = START): Promise<TeamsContracts> {
+  static async start(at = START, env: Partial<Config> = {}): Promise<TeamsContracts> {
     const clock = new MutableClock(new Date(at));
-    const harness = await TeamsHarness.start({ env: { scheduler: 'embedded' }, clock });
+    const harness = await TeamsHarness.start({ env: { scheduler: 'embedded', ...env }, clock });
     await schedulerOf(harness.service).stopTimer();
     return new TeamsContracts(harness, clock);
   }

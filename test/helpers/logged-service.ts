@@ -55,6 +55,7 @@ export async function startLoggedService(
     production: false,
     ...channels,
     ...options.env,
+    commons: { pullMinutes: 60, allowHttp: true, ...options.env?.commons },
     teams,
   };
   const service = await startService(config, createLogger('debug', sink, { secrets: configuredSecrets(config) }), {

@@ -30,7 +30,10 @@ describe('/aiprocure text', () => {
   it.each([
     ['config channel #procurement', 'could not recognise that channel'],
     ['config channel', 'Which channel?'],
-    ['config', 'Usage: config channel, config timezone <zone>, config hour <0-23> or config retention <years>'],
+    [
+      'config',
+      'Usage: config channel, config timezone <zone>, config hour <0-23>, config retention <years> or config commons',
+    ],
     ['delete everything', 'Usage: delete contract <id>'],
     ['frobnicate everything', 'Unknown command “frobnicate”'],
     ['roles add @ana procurement', 'I could not recognise that person'],

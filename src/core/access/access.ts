@@ -72,6 +72,12 @@ export class AccessService {
     return people.filter((p) => !seen.has(p.id) && seen.add(p.id));
   }
 
+  /** Everyone the tenant's roles name (with the names the platform gave): whose names a shared lesson must not carry. */
+  async knownPeople(tenant: string): Promise<UserRef[]> {
+    const roles = await this.deps.roles.get(tenant);
+    return [...(roles.installer ? [roles.installer] : []), ...roles.admins, ...roles.procurement];
+  }
+
   /**
    * Throws ForbiddenError unless `actor` may do `permission` in `tenant`. Member actions ask the platform nothing
    * unless guests are barred; anything more always does (a guest is a member at most, whatever the lists say).

@@ -22,6 +22,8 @@ export interface TenantExport {
   procurements?: unknown[];
   /** Lessons colleagues recorded. */
   lessons?: unknown[];
+  /** The commons: lessons shared from here (as published), and the feeds subscribed to with what they brought. */
+  commons?: { shared: unknown[]; subscriptions: unknown[] };
   /** Every triage the history knows of (triages from before the history began are not listed). */
   dialogues: Dialogue[];
   history: {
@@ -39,6 +41,7 @@ export interface TenantExportDeps {
   dialogues: DialogueRepository;
   procurements?: ProcurementRepository;
   lessons?: { listByTenant(tenant: string): Promise<unknown[]> };
+  commons?: { sharedOf(tenant: string): Promise<unknown[]>; subscriptionsOf(tenant: string): Promise<unknown[]> };
   history: HistoryRepository;
   access: AccessService;
   clock: Clock;
@@ -62,12 +65,14 @@ export class TenantExporter {
   /** The document itself; callers check who may have it. */
   async collect(tenant: string): Promise<TenantExport> {
     const { deps } = this;
-    const [settings, roles, contracts, procurements, lessons, report] = await Promise.all([
+    const [settings, roles, contracts, procurements, lessons, shared, subscriptions, report] = await Promise.all([
       deps.settings.get(tenant),
       deps.roles.get(tenant),
       deps.contracts.listByTenant(tenant),
       deps.procurements?.listByTenant(tenant) ?? [],
       deps.lessons?.listByTenant(tenant) ?? [],
+      deps.commons?.sharedOf(tenant) ?? [],
+      deps.commons?.subscriptionsOf(tenant) ?? [],
       verifyHistory(deps.history, tenant),
     ]);
     const records: Record<string, HistoryEvent[]> = {};
@@ -100,6 +105,7 @@ export class TenantExporter {
       contracts,
       procurements,
       lessons,
+      commons: { shared, subscriptions },
       dialogues,
       history: {
         verified: report.ok,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { canonicalJson } from '../canonical-json.js';
 
 /**
  * One change to one record, as the history keeps it: when, who (as the platform named them then), what, and the
@@ -67,17 +68,7 @@ export type ChainEntry = z.infer<typeof ChainEntrySchema>;
 export const HeadSchema = z.object({ seq: z.number().int().min(0), hash: z.string() }).strict();
 export type Head = z.infer<typeof HeadSchema>;
 
-/** JSON with object keys sorted at every depth: the same value always hashes the same, whoever wrote it. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+export { canonicalJson };
 
 /** The hash of an event or chain entry: SHA-256 over its canonical JSON without the hash itself. */
 export function hashOf(fields: Record<string, unknown>): string {

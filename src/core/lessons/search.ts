@@ -5,7 +5,15 @@
  * backend. The index is built per search from the tenant's lessons, so a lesson is findable the moment it is saved.
  */
 import MiniSearch from 'minisearch';
+import type { UserRef } from '../view.js';
 import type { Lesson } from './lesson.js';
+
+/** What search reads: a lesson of the tenant's own, or one from a subscribed feed (`source`, its organisation). */
+export type Searchable = Pick<Lesson, 'id' | 'happened' | 'differently' | 'tags' | 'at'> & {
+  by?: UserRef;
+  link?: string;
+  source?: string;
+};
 
 export interface LessonFilters {
   supplier?: string;
@@ -19,8 +27,12 @@ export interface LessonFilters {
 /** The words people type, capped before anything reads them. */
 export const QUERY_MAX = 200;
 
-export function searchLessons(lessons: readonly Lesson[], query: string, filters: LessonFilters = {}): Lesson[] {
-  const matches = (l: Lesson) =>
+export function searchLessons<T extends Searchable>(
+  lessons: readonly T[],
+  query: string,
+  filters: LessonFilters = {},
+): T[] {
+  const matches = (l: T) =>
     (!filters.supplier || (l.tags.supplier ?? '').toLowerCase().includes(filters.supplier.toLowerCase())) &&
     (!filters.domain || l.tags.domains.includes(filters.domain)) &&
     (!filters.technique || l.tags.technique === filters.technique) &&
@@ -35,10 +47,17 @@ export function searchLessons(lessons: readonly Lesson[], query: string, filters
     storeFields: ['id'],
     searchOptions: { boost: { differently: 1.2 }, prefix: true, fuzzy: 0.25, combineWith: 'OR' },
   });
+  // A subscribed lesson may carry an id one of ours has: the index keys each by its source too.
+  const key = (l: T) => `${l.source ?? ''}|${l.id}`;
   index.addAll(
-    pool.map((l) => ({ id: l.id, happened: l.happened, differently: l.differently, supplier: l.tags.supplier ?? '' })),
+    pool.map((l) => ({
+      id: key(l),
+      happened: l.happened,
+      differently: l.differently,
+      supplier: l.tags.supplier ?? '',
+    })),
   );
-  const byId = new Map(pool.map((l) => [l.id, l]));
+  const byId = new Map(pool.map((l) => [key(l), l]));
   return index.search(words).flatMap((hit) => {
     const lesson = byId.get(String(hit.id));
     return lesson ? [lesson] : [];

@@ -3,6 +3,7 @@ import type { Pack } from '../triage/pack-schema.js';
 import { TIERS } from '../triage/types.js';
 import type { FormField, FormValues, FormView, Paragraph, View } from '../view.js';
 import { LESSON_OUTCOMES, LESSON_STAGES, LESSON_TEXT_MAX, type Lesson, TAG_MAX } from './lesson.js';
+import type { Searchable } from './search.js';
 
 export const LESSON_SUBMIT = 'lesson_submit';
 export const SHOWN = 10;
@@ -129,7 +130,7 @@ export function lessonForm(
   };
 }
 
-export function lessonLine(l: Lesson): Paragraph {
+export function lessonLine(l: Searchable): Paragraph {
   const tags = [
     OUTCOME_LABEL[l.tags.outcome],
     STAGE_LABEL[l.tags.stage],
@@ -146,7 +147,7 @@ export function lessonLine(l: Lesson): Paragraph {
     ' → ',
     { em: l.differently.slice(0, 300) },
     ' · ',
-    { user: l.by },
+    ...(l.source ? [`from ${l.source}`] : l.by ? [{ user: l.by }] : []),
   ];
 }
 
@@ -157,12 +158,16 @@ export function lessonSavedView(l: Lesson): View {
     blocks: [
       { type: 'text', content: [text] },
       { type: 'list', items: [lessonLine(l)] },
+      {
+        type: 'context',
+        content: ['An admin can share it with other organisations, after a review: ', { code: `share ${l.id}` }],
+      },
     ],
   };
 }
 
 /** Search results, or (with `about`) the lessons offered with a triage's summary. */
-export function lessonsView(found: Lesson[], query: string, about?: string): View {
+export function lessonsView(found: Searchable[], query: string, about?: string): View {
   if (!found.length && about) {
     const text = 'No lessons from colleagues are about this kind of system any more.';
     return { fallback: text, blocks: [{ type: 'text', content: [text] }] };

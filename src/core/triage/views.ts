@@ -375,6 +375,18 @@ export function helpView(style: CommandStyle): View {
             { code: spell(style, 'config retention 7') },
             ' how many years records are kept',
           ],
+          [
+            { code: spell(style, 'lesson') },
+            ' record a lesson; ',
+            { code: spell(style, 'lessons <words>') },
+            ' find colleagues’ lessons (and those of the feeds you subscribe to)',
+          ],
+          [
+            { code: spell(style, 'share <lesson id>') },
+            ' share a lesson with other organisations after a review (admins); ',
+            { code: spell(style, 'config commons') },
+            ' the feeds you publish and follow',
+          ],
           [{ code: spell(style, 'help') }, ' show this help'],
         ],
       },

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { COMMONS_SHARE_SUBMIT } from '../../../core/lessons/share-views.js';
 import { LESSON_SUBMIT } from '../../../core/lessons/views.js';
 import { ProcurementActions } from '../../../core/procurement/actions.js';
 import {
@@ -19,6 +20,7 @@ import {
   submitProcurementForm,
 } from '../../../core/procurement/dispatch.js';
 import { noticeView } from '../../../core/triage/views.js';
+import type { FormView, View } from '../../../core/view.js';
 import { showFailure } from '../../failures.js';
 import { onFirstDelivery, type SlackDeps } from '../deps.js';
 import { modalErrors, modalValues, renderModal } from '../render/modal.js';
@@ -39,6 +41,7 @@ const FORMS = [
   ContractActions.submitChange,
   ...PROCUREMENT_FORMS,
   LESSON_SUBMIT,
+  COMMONS_SHARE_SUBMIT,
 ];
 
 /** What a modal carries between opening and submit: the button's payload and where it was clicked. */
@@ -145,7 +148,10 @@ export function registerContractActions(app: App, deps: SlackDeps) {
           values,
           surface,
         })) ??
-        (view.callback_id === LESSON_SUBMIT ? withoutRedraw(await deps.lessons.save(tenant, by, values)) : undefined);
+        (view.callback_id === LESSON_SUBMIT ? withoutRedraw(await deps.lessons.save(tenant, by, values)) : undefined) ??
+        (view.callback_id === COMMONS_SHARE_SUBMIT
+          ? withoutRedraw(await deps.commons.submitShare(tenant, by, metadata.data.p, values))
+          : undefined);
     } catch (error) {
       // Said on the modal itself: a known problem (the contract is gone, the store is down) in its own words,
       // anything else with the reference that was logged.
@@ -192,7 +198,7 @@ export function registerContractActions(app: App, deps: SlackDeps) {
 }
 
 /** A lesson has no message to redraw after it is saved. */
-function withoutRedraw(outcome: Awaited<ReturnType<SlackDeps['lessons']['save']>>): ProcurementOutcome {
+function withoutRedraw(outcome: { ok: true; confirmation: View } | { ok: false; form: FormView }): ProcurementOutcome {
   return outcome.ok ? { ...outcome, after: async () => undefined } : outcome;
 }
 

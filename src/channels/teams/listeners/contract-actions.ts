@@ -3,6 +3,7 @@ import { ContractActions } from '../../../core/contracts/actions.js';
 import { dispatchContractAction, submitContractForm } from '../../../core/contracts/dispatch.js';
 import { PICKED_USER } from '../../../core/form-values.js';
 import { dispatchHistoryAction } from '../../../core/history/service.js';
+import { COMMONS_SHARE_SUBMIT } from '../../../core/lessons/share-views.js';
 import { LESSON_SUBMIT } from '../../../core/lessons/views.js';
 import { CONSEQUENCE_INPUT } from '../../../core/procurement/actions.js';
 import {
@@ -45,8 +46,11 @@ export async function handleContractAction(
   const { tenant, by, surface, options } = bind(context, ctx);
   const conversation = ctx.activity.conversation.id;
   try {
-    if (verb === LESSON_SUBMIT) {
-      const outcome = await context.deps.lessons.save(tenant, by, formValues(data));
+    if (verb === LESSON_SUBMIT || verb === COMMONS_SHARE_SUBMIT) {
+      const outcome =
+        verb === LESSON_SUBMIT
+          ? await context.deps.lessons.save(tenant, by, formValues(data))
+          : await context.deps.commons.submitShare(tenant, by, pick(data), formValues(data));
       if (!outcome.ok) return renderFormCard(outcome.form, options);
       if (ctx.activity.replyToId) {
         await surface

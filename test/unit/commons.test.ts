@@ -1,0 +1,123 @@
+/** The commons' parts: the review step's redaction, and the feed's signatures as a subscriber checks them. */
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildFeed } from '../../src/commons/feed.js';
+import { verifiedItem } from '../../src/commons/reader.js';
+import { CommonsKeys, keyIdOf } from '../../src/commons/signing.js';
+import { canonicalJson } from '../../src/core/canonical-json.js';
+import type { SharedLesson } from '../../src/core/lessons/commons.js';
+import { describeRemoved, REDACT_INPUT_MAX, redact } from '../../src/core/lessons/redact.js';
+import type { Records } from '../../src/store/records.js';
+
+describe('the review step takes personal data out', () => {
+  it('removes addresses, numbers, mentions and titled names, and says what it took', () => {
+    const { text, removed } = redact(
+      'Mrs Patel (jo.bloggs@council.gov.uk, 07700 900123) asked <@U123ABC> about case QQ 12 34 56 C at SW1A 1AA; ' +
+        'see https://docs.example.org/case?id=991&name=jo#top for the 2026-04-01 letter about £450,000.',
+    );
+    expect(text).toBe(
+      '[name removed] ([email removed], [phone removed]) asked [name removed] about case [ID removed] at ' +
+        '[postcode removed]; see https://docs.example.org/case for the 2026-04-01 letter about £450,000.',
+    );
+    expect(describeRemoved(removed)).toBe(
+      '1 email address, 1 phone number, 1 mention, 1 name, 1 National Insurance number, 1 postcode, 1 link query string',
+    );
+  });
+
+  it('removes the names the bot knows as whole words, in any case, and leaves other words alone', () => {
+    const { text, removed } = redact('ANA LOPEZ signed off; Lopez said Anastasia agreed, and so did ana.', [
+      'Ana Lopez',
+    ]);
+    expect(text).toBe('[name removed] signed off; [name removed] said Anastasia agreed, and so did [name removed].');
+    expect(removed.name).toBe(3);
+    expect(describeRemoved(redact('Nothing personal in here, K1 at 99.5%.').removed)).toBeUndefined();
+  });
+
+  it('reads a capped length of text, so a huge paste costs no more than the cap', () => {
+    const started = performance.now();
+    const { text } = redact(`${'1 '.repeat(500_000)}x@${'a.'.repeat(500_000)}`);
+    expect(text.length).toBeLessThanOrEqual(REDACT_INPUT_MAX);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+/** A store of one key, as Records would keep it. */
+function memoryRecords(): Records {
+  const data = new Map<string, unknown>();
+  return {
+    get: async (key: string, schema: { parse: (v: unknown) => unknown }) =>
+      data.has(key) ? schema.parse(data.get(key)) : undefined,
+    set: async (key: string, value: unknown) => {
+      data.set(key, value);
+    },
+  } as unknown as Records;
+}
+const noLock = { withLock: <T>(_key: string, work: () => Promise<T>) => work() };
+
+const SHARED: SharedLesson = {
+  v: 1,
+  id: 'L-0000A1',
+  tenant: 't',
+  happened: 'Drift went unnoticed',
+  differently: 'A monthly drift KPI',
+  tags: { domains: ['benefits'], stage: 'live', outcome: 'failed', supplier: 'Acme Analytics' },
+  sharedBy: { id: 'UANA', name: 'Ana Lopez' },
+  sharedAt: '2026-04-01T09:00:00.000Z',
+};
+
+describe('signed feed items', () => {
+  it('verifies with the pinned key, and refuses an edit, another key or another organisation', async () => {
+    const keys = new CommonsKeys(memoryRecords(), noLock);
+    const key = await keys.get();
+    expect(await keys.get()).toBe(key);
+    const feed = await buildFeed({ org: 'Northshire', shared: [SHARED], keys });
+    const item = feed.items[0]!;
+    expect(JSON.stringify(feed)).not.toContain('Ana Lopez');
+    const pinned = { publicKey: key.publicPem, keyId: key.keyId, org: 'Northshire' };
+
+    expect(verifiedItem(item.id, item._aiprocure, pinned)).toEqual({
+      lesson: {
+        id: 'L-0000A1',
+        happened: 'Drift went unnoticed',
+        differently: 'A monthly drift KPI',
+        tags: SHARED.tags,
+        at: SHARED.sharedAt,
+        source: 'Northshire',
+      },
+    });
+    const edited = { ...item._aiprocure, tags: { ...item._aiprocure.tags, outcome: 'worked' } };
+    expect(verifiedItem(item.id, edited, pinned)).toEqual({ refused: 'bad signature' });
+    expect(verifiedItem('L-0000B2', item._aiprocure, pinned)).toEqual({
+      refused: 'item id does not match its signed id',
+    });
+    expect(verifiedItem(item.id, item._aiprocure, { ...pinned, org: 'Southshire' })).toEqual({
+      refused: 'signed for another organisation',
+    });
+    const other = generateKeyPairSync('ed25519').publicKey;
+    const otherPem = other.export({ type: 'spki', format: 'pem' }).toString();
+    expect(verifiedItem(item.id, item._aiprocure, { ...pinned, publicKey: otherPem })).toEqual({
+      refused: 'bad signature',
+    });
+    expect(verifiedItem(item.id, item._aiprocure, { ...pinned, keyId: keyIdOf(other) })).toEqual({
+      refused: 'signed with another key',
+    });
+    expect(verifiedItem(item.id, { ...item._aiprocure, happened: 'x'.repeat(5000) }, pinned)).toEqual({
+      refused: 'unreadable item',
+    });
+  });
+
+  it('keeps one key across restarts, from the store or from COMMONS_PRIVATE_KEY', async () => {
+    const records = memoryRecords();
+    const first = await new CommonsKeys(records, noLock).get();
+    expect((await new CommonsKeys(records, noLock).get()).keyId).toBe(first.keyId);
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const configured = await new CommonsKeys(records, noLock, pem).get();
+    expect(configured.keyId).not.toBe(first.keyId);
+  });
+
+  it('signs canonical JSON: the same value in any key order gives the same bytes', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined } })).toBe(
+      '{"a":{"d":[2,{"e":0,"f":1}]},"b":1}',
+    );
+  });
+});
