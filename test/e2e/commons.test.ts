@@ -8,13 +8,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  cardAction,
+  cardInputs,
   cardLines,
+  invokeCard,
   modalInitial,
   modalState,
   SlackContracts,
   slackText,
   TeamsContracts,
 } from '../helpers/contracts-driver.js';
+import { errorsOf } from '../helpers/teams-forms.js';
 import { BOB } from '../support/teams-activities.js';
 
 const ORG = 'Northshire County Council';
@@ -91,7 +95,7 @@ describe('the commons across organisations', () => {
     const refused = await publisher.command(`share ${accuracy}`, 'UCAROL');
     expect(refused.reply.text).toContain('Sharing a lesson outside the organisation');
     const review = await publisher.commandModal(`share ${accuracy}`);
-    expect(review.callbackId).toBe('commons_share_submit');
+    expect(review.callbackId).toBe('lesson_share_submit');
     expect(JSON.stringify(review.blocks)).toContain('The bot took out 1 email address, 1 phone number, 1 name.');
     const proposed = String(modalInitial(review, 'happened'));
     expect(proposed).toContain('[name removed] in benefits spotted it. Ask [email removed] or ring [phone removed].');
@@ -171,6 +175,42 @@ describe('the commons across organisations', () => {
     const [status] = await subscriber.say('config commons');
     expect(teamsText(status!.cards[0])).toContain('Publishing: off');
     expect(teamsText(status!.cards[0])).toContain(`${ORG} · ${tamper.url} · 0 lessons`);
+  });
+
+  it('Teams: an admin shares a lesson on a card after the same review', async () => {
+    const teams = await TeamsContracts.start(undefined, { commons: { org: ORG, pullMinutes: 60, allowHttp: true } });
+    b = teams;
+    const [form] = await teams.say('lesson');
+    const saved = await teams.execute(form!, cardAction(form!.cards[0], 'lesson_submit'), {
+      ...cardInputs(form!.cards[0]),
+      ...ACCURACY,
+      stage: 'award',
+      outcome: 'near-miss',
+    });
+    expect(errorsOf(saved)).toEqual([]);
+    const id = /Lesson (L-[0-9A-Z]{6}) saved/.exec(JSON.stringify(invokeCard(saved)))![1]!;
+
+    const [review] = await teams.say(`share ${id}`);
+    const card = review!.cards[0];
+    expect(teamsText(card)).toContain('The bot took out 1 email address, 1 phone number, 1 name.');
+    const inputs = cardInputs(card);
+    expect(inputs.happened).toContain(
+      '[name removed] in benefits spotted it. Ask [email removed] or ring [phone removed].',
+    );
+    const submit = cardAction(card, 'lesson_share_submit');
+    expect(errorsOf(await teams.execute(review!, submit, inputs))).toEqual([
+      'Confirm you have read it as a stranger would.',
+    ]);
+    const shared = await teams.execute(review!, submit, { ...inputs, reviewed: 'checked' });
+    expect(errorsOf(shared)).toEqual([]);
+    expect(JSON.stringify(invokeCard(shared))).toContain(`Lesson ${id} is shared`);
+    const feed = (await (await fetch(`${teams.harness.baseUrl}/commons/feed.json`)).json()) as {
+      feed_url: string;
+      items: { id: string; content_text: string }[];
+    };
+    expect(feed.feed_url).toBe(`http://localhost:${new URL(teams.harness.baseUrl).port}/commons/feed.json`);
+    expect(feed.items.map((i) => i.id)).toEqual([id]);
+    expect(feed.items[0]!.content_text).not.toContain('Patel');
   });
 
   it('refuses to share where the operator has not named the organisation, and to read a feed it should not', async () => {

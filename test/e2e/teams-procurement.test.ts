@@ -150,6 +150,12 @@ describe('Teams: from triage to award', () => {
       5000,
       'the draft',
     );
+    // The day the contract is found ended, the digest asks the lead for a lesson, set to the exit stage.
+    const [ended] = await teams.tickAt('2029-04-02T08:05:00Z');
+    expect((await stored(teams)).stage).toBe('ended');
+    expect(cardLines(ended!.cards[0]).join('\n')).toContain('ended · what did it teach us?');
+    const { posted: lesson } = await teams.executeForNewCard(ended!, cardAction(ended!.cards[0], 'lesson_open'));
+    expect(cardInputs(lesson.cards[0])).toMatchObject({ stage: 'exit', link: p.id });
     for (const m of teams.connector.state()) for (const card of m.cards) expect(validateCard(card)).toEqual([]);
   });
 

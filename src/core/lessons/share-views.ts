@@ -5,7 +5,8 @@ import { LESSON_TEXT_MAX, type Lesson, TAG_MAX } from './lesson.js';
 import { describeRemoved, type Removed } from './redact.js';
 import { lessonLine } from './views.js';
 
-export const COMMONS_SHARE_SUBMIT = 'commons_share_submit';
+/** A lesson verb, so Teams routes the card's submit with the other lesson actions. */
+export const COMMONS_SHARE_SUBMIT = 'lesson_share_submit';
 export const CHECKED = 'checked';
 
 export function shareForm(input: {

@@ -213,6 +213,6 @@ async function pickedPeople(
 /** The button's own payload, without the form's inputs (Teams merges them into the same data). */
 function pick(data: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['c', 'k', 'd', 'r', 'p', 'i', 'set', 'l']) if (key in data) out[key] = data[key];
+  for (const key of ['c', 'k', 'd', 'r', 'p', 'i', 'set', 'l', 's']) if (key in data) out[key] = data[key];
   return out;
 }
