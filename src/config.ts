@@ -84,6 +84,13 @@ const EnvSchema = z.object({
   COMMONS_PRIVATE_KEY: optionalText.pipe(
     z.string().includes('PRIVATE KEY', { message: 'must be a PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)' }).optional(),
   ),
+  COMMONS_TENANTS: list.pipe(
+    z.array(
+      z
+        .string()
+        .regex(/^(?:slack|teams)_[A-Za-z0-9-]{1,64}$/, 'must be tenants: slack_<team id> or teams_<Entra tenant id>'),
+    ),
+  ),
   COMMONS_PULL_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   COMMONS_ALLOW_HTTP: optionalText.pipe(z.enum(['0', '1']).optional()),
   OCDS_PREFIX: optionalText.pipe(
@@ -147,6 +154,11 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   }
   if (set('ALLOWED_TENANTS') && value('ALLOWED_TENANTS').includes('*') && value('ALLOWED_TENANTS') !== '*') {
     problems.push('ALLOWED_TENANTS: * means every tenant and stands alone');
+  }
+  if (value('COMMONS_ALLOW_HTTP') === '1' && value('NODE_ENV') === 'production') {
+    problems.push(
+      'COMMONS_ALLOW_HTTP: plain http:// feeds are for local testing; production reads feeds over https only',
+    );
   }
   if (value('SCHEDULER') === 'distributed' && !/^rediss?:\/\//.test(value('STORE_URL'))) {
     problems.push('SCHEDULER: distributed needs STORE_URL=redis://… (BullMQ runs on the store’s Redis)');
@@ -234,9 +246,10 @@ export interface Config {
   conformanceDir?: string;
   /**
    * The commons: the organisation's name (sharing is off without it), its signing key (else one is made and kept in
-   * the store), how often subscribed feeds are pulled, and whether plain http:// feeds may be read (local mode).
+   * the store), how often subscribed feeds are pulled, whether plain http:// feeds may be read (local mode), and the
+   * tenants that publish as the organisation (required where the deployment serves several organisations).
    */
-  commons: { org?: string; privateKey?: string; pullMinutes: number; allowHttp: boolean };
+  commons: { org?: string; privateKey?: string; pullMinutes: number; allowHttp: boolean; tenants?: string[] };
   /** Start the Agents Playground beside the bot (local mode only, unless PLAYGROUND=0). */
   playground: { enabled: boolean; port: number };
 }
@@ -319,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       org: e.COMMONS_ORG,
       privateKey: e.COMMONS_PRIVATE_KEY?.replace(/\\n/g, '\n'),
       pullMinutes: e.COMMONS_PULL_MINUTES,
+      ...(e.COMMONS_TENANTS.length ? { tenants: e.COMMONS_TENANTS } : {}),
       allowHttp: e.COMMONS_ALLOW_HTTP ? e.COMMONS_ALLOW_HTTP === '1' : local,
     },
     playground: {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +52,7 @@ import { openStore, type StoreHandle } from './store/open-store.js';
 import { Pacer } from './store/pacer.js';
 import { KeyvPackRepository } from './store/pack-repository.js';
 import { KeyvProcurementRepository } from './store/procurement-repository.js';
-import { Records, shortId } from './store/records.js';
+import { Records } from './store/records.js';
 import { KeyvRolesRepository } from './store/roles-repository.js';
 import { KeyvSettingsRepository } from './store/settings-repository.js';
 import { loadTransparencyValidator } from './transparency/conformance.js';
@@ -124,6 +124,16 @@ async function withinGrace(work: Promise<boolean>, ms: number): Promise<boolean>
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Which tenants publish as the organisation: those COMMONS_TENANTS lists; without the list, any, but only where the
+ * deployment serves one organisation (one Slack workspace, one Entra tenant). A multi-tenant deployment must say.
+ */
+function mayPublish(config: Config, tenant: string): boolean {
+  if (config.commons.tenants) return config.commons.tenants.includes(tenant);
+  const teams = config.teams.allowedTenants;
+  return !config.slack?.oauth && teams !== '*' && teams.length <= 1;
 }
 
 /** What /healthz says of the deployment, so an operator can see at a glance how it authenticates. */
@@ -213,7 +223,7 @@ export async function startService(
   const commons = new CommonsService({
     commons: commonsRepository,
     lessons: lessonRepository,
-    reader: new HttpFeedReader({ timeoutMs: config.platformTimeoutMs }),
+    reader: new HttpFeedReader({ timeoutMs: config.platformTimeoutMs, publicOnly: !config.commons.allowHttp }),
     history,
     access,
     clock,
@@ -221,6 +231,7 @@ export async function startService(
       ? {
           publishing: {
             org: config.commons.org,
+            mayPublish: (tenant: string) => mayPublish(config, tenant),
             feedUrl: () => {
               const base = baseUrl();
               return base ? `${base.replace(/\/$/, '')}${FEED_PATH}` : undefined;
@@ -230,7 +241,8 @@ export async function startService(
         }
       : {}),
     allowHttp: config.commons.allowHttp,
-    idOf: (url) => shortId(url),
+    // Always a hash: an address is longer than an id may be.
+    idOf: (url) => createHash('sha256').update(url).digest('base64url').slice(0, 22),
   });
   const lessons = new LessonService({
     subscribed: commons,
@@ -355,7 +367,13 @@ export async function startService(
   downloads.route(http);
   commonsRoutes(
     http,
-    { org: config.commons.org, baseUrl, newest: () => commonsRepository.newestShared(), keys: commonsKeys },
+    {
+      org: config.commons.org,
+      baseUrl,
+      // Only what a publishing tenant shared: a tenant taken off COMMONS_TENANTS leaves the feed at once.
+      newest: async () => (await commonsRepository.newestShared()).filter((s) => mayPublish(config, s.tenant)),
+      keys: commonsKeys,
+    },
     (error) => logger.warn({ err: error }, 'the commons feed could not be served'),
   );
   const deduper = new Deduper(records);
@@ -487,6 +505,7 @@ export async function startService(
     commons,
     records,
     intervalMs: config.commons.pullMinutes * 60_000,
+    claimMs: 3 * config.platformTimeoutMs + 30_000,
     logger,
   });
   // Keyv deletes an expired row only when it is read; the rest (digest occurrences, dedupe marks, downloads) are

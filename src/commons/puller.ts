@@ -9,9 +9,6 @@ import type { Logger } from '../log.js';
 import type { KeyvCommonsRepository } from '../store/commons-repository.js';
 import type { Records } from '../store/records.js';
 
-/** Longer than a pull can take (its fetch times out well before). */
-const CLAIM_MS = 120_000;
-
 export interface CommonsPuller {
   /** One round now: every subscription not pulled by another replica this round. Resolves with how many it pulled. */
   pullAll(): Promise<number>;
@@ -23,6 +20,8 @@ export function startCommonsPuller(deps: {
   commons: CommonsService;
   records: Records;
   intervalMs: number;
+  /** Longer than a pull can take: the key's and the feed's fetches, each within its timeout. */
+  claimMs: number;
   logger: Logger;
 }): CommonsPuller {
   const token = randomUUID();
@@ -32,16 +31,25 @@ export function startCommonsPuller(deps: {
     for (const { tenant, id } of await deps.repository.allSubscriptions()) {
       // Held while it is pulled: a replica that comes to it meanwhile skips it (a later one gets a cheap 304).
       const key = `sys:commons:pull:${tenant}:${id}`;
-      if (!(await deps.records.claim(key, token, CLAIM_MS))) continue;
-      const after = await deps.commons.pull(tenant, id).finally(() => deps.records.release(key, token));
-      if (after.lastError)
-        deps.logger.warn({ tenant, feed: after.url, why: after.lastError }, 'a commons feed could not be pulled');
-      if (after.refused)
-        deps.logger.warn(
-          { tenant, feed: after.url, refused: after.refused, why: after.refusedWhy },
-          'commons items refused',
-        );
-      pulled += 1;
+      if (!(await deps.records.claim(key, token, deps.claimMs))) continue;
+      try {
+        const after = await deps.commons.pull(tenant, id);
+        if (after.lastError) {
+          deps.logger.warn({ tenant, feed: after.url, why: after.lastError }, 'a commons feed could not be pulled');
+        }
+        if (after.refused) {
+          deps.logger.warn(
+            { tenant, feed: after.url, refused: after.refused, why: after.refusedWhy },
+            'commons items refused',
+          );
+        }
+        pulled += 1;
+      } catch (error) {
+        // One subscription's trouble (gone meanwhile, an unreadable record) never stops the others'.
+        deps.logger.warn({ tenant, subscription: id, err: error }, 'a commons subscription could not be pulled');
+      } finally {
+        await deps.records.release(key, token).catch(() => undefined);
+      }
     }
     return pulled;
   };

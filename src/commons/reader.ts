@@ -4,11 +4,14 @@
  * and only what the signature covers is kept. An item that fails is refused and counted, never shown.
  */
 import { createPublicKey } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
 import {
   type CommonsLesson,
   FEED_MAX_ITEMS,
+  LESSON_ID,
   ORG_MAX,
   type Publisher,
   type PullResult,
@@ -33,7 +36,7 @@ const KeyDocSchema = z.object({
 
 const SignedSchema = z.object({
   v: z.literal(1),
-  id: z.string().min(1).max(100),
+  id: z.string().regex(LESSON_ID),
   org: z.string().min(1).max(ORG_MAX),
   published: z.string().datetime({ offset: true }),
   happened: z.string().min(1).max(LESSON_TEXT_MAX),
@@ -48,8 +51,47 @@ const FeedSchema = z.object({
   items: z.array(z.object({ id: z.string().max(200), _aiprocure: z.unknown() }).passthrough()).max(FEED_MAX_ITEMS * 2),
 });
 
+/**
+ * Addresses a feed may not be read from outside local testing: this machine, private networks, link-local (cloud
+ * metadata), carrier-grade NAT, unique-local IPv6 and the unspecified addresses.
+ */
+const INTERNAL = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  INTERNAL.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+] as const) {
+  INTERNAL.addSubnet(net, bits, 'ipv6');
+}
+
+export function isInternalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)?.[1];
+  if (mapped) return INTERNAL.check(mapped, 'ipv4');
+  return INTERNAL.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
 export class HttpFeedReader implements FeedReader {
-  constructor(private readonly options: { timeoutMs: number; fetch?: typeof fetch }) {}
+  constructor(
+    private readonly options: {
+      timeoutMs: number;
+      fetch?: typeof fetch;
+      /** Refuse hosts that resolve to internal addresses (off only for loopback tests and local mode). */
+      publicOnly: boolean;
+      lookup?: (host: string) => Promise<string[]>;
+    },
+  ) {}
 
   /** The publisher's key, from `key` beside `feed.json`: pinned by the subscription that asked. */
   async publisher(url: string): Promise<Publisher> {
@@ -80,14 +122,20 @@ export class HttpFeedReader implements FeedReader {
     const parsed = FeedSchema.safeParse(parseJson(await readCapped(response, FEED_BYTES_MAX)));
     if (!parsed.success) throw new BadInputError('the feed is not a JSON Feed');
     const lessons: CommonsLesson[] = [];
+    const seen = new Set<string>();
     const why = new Set<string>();
     let refused = 0;
     for (const item of parsed.data.items) {
-      const checked = verifiedItem(item.id, item._aiprocure, subscription);
+      const checked = seen.has(item.id)
+        ? { refused: 'an id the feed repeats' }
+        : verifiedItem(item.id, item._aiprocure, subscription);
       if ('refused' in checked) {
         refused += 1;
         why.add(checked.refused);
-      } else if (lessons.length < FEED_MAX_ITEMS) lessons.push(checked.lesson);
+      } else if (lessons.length < FEED_MAX_ITEMS) {
+        seen.add(item.id);
+        lessons.push(checked.lesson);
+      }
     }
     const etag = response.headers.get('etag')?.slice(0, 200);
     const lastModified = response.headers.get('last-modified')?.slice(0, 100);
@@ -102,6 +150,7 @@ export class HttpFeedReader implements FeedReader {
   }
 
   private async get(url: string, headers: Record<string, string>): Promise<Response> {
+    if (this.options.publicOnly) await this.refuseInternal(url);
     try {
       return await (this.options.fetch ?? fetch)(url, {
         headers: { Accept: 'application/feed+json, application/json', ...headers },
@@ -116,6 +165,24 @@ export class HttpFeedReader implements FeedReader {
       );
     }
   }
+
+  /** A host that resolves to an internal address is refused (checked before the request; see SECURITY.md). */
+  private async refuseInternal(url: string): Promise<void> {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    let addresses: string[];
+    try {
+      addresses = isIP(host) ? [host] : await (this.options.lookup ?? defaultLookup)(host);
+    } catch {
+      throw new BadInputError(`${new URL(url).host} could not be found`);
+    }
+    if (addresses.some(isInternalAddress)) {
+      throw new BadInputError(`${new URL(url).host} is an internal address: feeds are read from the internet only`);
+    }
+  }
+}
+
+async function defaultLookup(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true })).map((a) => a.address);
 }
 
 /** An item kept only when its signature holds with the pinned key, and only the part the signature covers. */

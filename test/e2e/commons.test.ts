@@ -51,7 +51,11 @@ async function recordLesson(slack: SlackContracts, lesson: { happened: string; d
   return /Lesson (L-[0-9A-Z]{6}) saved/.exec(confirmation.text)![1]!;
 }
 
-/** A relay between the deployments: it passes the conditional headers through, and edits the newest item's text. */
+/**
+ * A relay between the deployments, under a path of its own (so the feed's address is a long one): it passes the
+ * conditional headers through, and edits the newest item's text.
+ */
+const PREFIX = '/partners/northshire-county-council';
 async function tamperingRelay(upstream: string) {
   const seen: { path: string; ifNoneMatch?: string; status: number }[] = [];
   const server = createServer(async (req, res) => {
@@ -60,15 +64,16 @@ async function tamperingRelay(upstream: string) {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
-    const answer = await fetch(`${upstream}${req.url}`, { headers });
-    seen.push({ path: req.url ?? '', ifNoneMatch: headers['if-none-match'], status: answer.status });
+    const path = (req.url ?? '').replace(PREFIX, '');
+    const answer = await fetch(`${upstream}${path}`, { headers });
+    seen.push({ path, ifNoneMatch: headers['if-none-match'], status: answer.status });
     const out: Record<string, string> = {};
     for (const name of ['etag', 'last-modified', 'content-type']) {
       const value = answer.headers.get(name);
       if (value) out[name] = value;
     }
     let body = await answer.text();
-    if (req.url === '/commons/feed.json' && answer.status === 200) {
+    if (path === '/commons/feed.json' && answer.status === 200) {
       const feed = JSON.parse(body) as { items: { _aiprocure: { happened: string } }[] };
       const first = feed.items[0];
       if (first) first._aiprocure.happened += ' (it was all the supplier’s fault)';
@@ -77,7 +82,8 @@ async function tamperingRelay(upstream: string) {
     res.writeHead(answer.status, out).end(answer.status === 304 ? undefined : body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, seen, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/commons/feed.json` };
+  const port = (server.address() as AddressInfo).port;
+  return { server, seen, url: `http://127.0.0.1:${port}${PREFIX}/commons/feed.json` };
 }
 
 const teamsText = (card: unknown) => cardLines(card).join('\n');
@@ -220,8 +226,12 @@ describe('the commons across organisations', () => {
     expect((await slack.command(`share ${id}`)).reply.text).toContain('Sharing is off here');
     expect((await fetch(`${slack.harness.baseUrl}/commons/feed.json`)).status).toBe(404);
 
-    // Plain http, credentials in the address, and a redirect (which could point anywhere) are all refused.
-    const subscribe = async (url: string) => slackText((await slack.command(`config commons subscribe ${url}`)).reply);
+    // Plain http, credentials in the address, an internal address, and a redirect (which could point anywhere).
+    expect(await subscribeIn(slack, 'https://127.0.0.1/commons/feed.json')).toContain(
+      '127.0.0.1 is an internal address: feeds are read from the internet only',
+    );
+    expect(await subscribeIn(slack, 'https://localhost:8443/commons/feed.json')).toContain('is an internal address');
+    const subscribe = (url: string) => subscribeIn(slack, url);
     expect(await subscribe('http://127.0.0.1:9/commons/feed.json')).toContain('A feed is read over https:// only.');
     expect(await subscribe('<https://me:secret@feeds.example.org/commons/feed.json>')).toContain(
       'A feed address carries no user name or password.',
@@ -238,8 +248,23 @@ describe('the commons across organisations', () => {
     );
     expect(answer).toContain(`http://127.0.0.1:${port}/commons/key could not be reached`);
     expect(slackText((await lax.command('config commons')).reply)).toContain('None. Add one with');
+
+    // A deployment that names the tenants publishing as the organisation refuses the others.
+    await lax.close();
+    const other = await SlackContracts.start(undefined, {
+      commons: { org: ORG, pullMinutes: 60, allowHttp: false, tenants: ['slack_TELSEWHERE'] },
+    });
+    a = other;
+    const lesson = await recordLesson(other, DRIFT);
+    expect((await other.command(`share ${lesson}`)).reply.text).toContain(
+      `This deployment serves several organisations, and this one does not publish as ${ORG}`,
+    );
   });
 });
+
+async function subscribeIn(slack: SlackContracts, url: string): Promise<string> {
+  return slackText((await slack.command(`config commons subscribe ${url}`)).reply);
+}
 
 async function sayAs(teams: TeamsContracts, text: string, user: typeof BOB) {
   const before = teams.connector.calls.length;

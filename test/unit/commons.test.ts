@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildFeed } from '../../src/commons/feed.js';
-import { verifiedItem } from '../../src/commons/reader.js';
+import { HttpFeedReader, isInternalAddress, verifiedItem } from '../../src/commons/reader.js';
 import { CommonsKeys, keyIdOf } from '../../src/commons/signing.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
 import type { SharedLesson } from '../../src/core/lessons/commons.js';
@@ -24,12 +24,22 @@ describe('the review step takes personal data out', () => {
     );
   });
 
+  it('takes a whole titled name, any labelled mention, and lower-case postcodes and NI numbers', () => {
+    const { text } = redact(
+      "MR O'BRIEN and Dr Bowes-Lyon met <@U1|jo bloggs> at sw1a 1aa (ab 12 34 56 c); the MS Teams call was fine.",
+    );
+    expect(text).toBe(
+      '[name removed] and [name removed] met [name removed] at [postcode removed] ([ID removed]); the MS Teams call was fine.',
+    );
+  });
+
   it('removes the names the bot knows as whole words, in any case, and leaves other words alone', () => {
     const { text, removed } = redact('ANA LOPEZ signed off; Lopez said Anastasia agreed, and so did ana.', [
       'Ana Lopez',
     ]);
     expect(text).toBe('[name removed] signed off; [name removed] said Anastasia agreed, and so did [name removed].');
     expect(removed.name).toBe(3);
+    expect(redact('Bloggs said so', ['jo.bloggs']).text).toBe('[name removed] said so');
     expect(describeRemoved(redact('Nothing personal in here, K1 at 99.5%.').removed)).toBeUndefined();
   });
 
@@ -104,6 +114,53 @@ describe('signed feed items', () => {
     expect(verifiedItem(item.id, { ...item._aiprocure, happened: 'x'.repeat(5000) }, pinned)).toEqual({
       refused: 'unreadable item',
     });
+  });
+
+  it('keeps one copy of an item a feed repeats, and refuses the rest', async () => {
+    const keys = new CommonsKeys(memoryRecords(), noLock);
+    const key = await keys.get();
+    const feed = await buildFeed({ org: 'Northshire', shared: [SHARED], keys });
+    const doubled = { ...feed, items: [feed.items[0], feed.items[0], feed.items[0]] };
+    const reader = new HttpFeedReader({
+      timeoutMs: 1000,
+      publicOnly: false,
+      fetch: async () => new Response(JSON.stringify(doubled), { status: 200, headers: { ETag: '"v1"' } }),
+    });
+    const pulled = await reader.pull({
+      v: 1,
+      id: 's',
+      tenant: 't',
+      url: 'https://feeds.example.org/commons/feed.json',
+      org: 'Northshire',
+      publicKey: key.publicPem,
+      keyId: key.keyId,
+      lessons: [],
+      refused: 0,
+      addedBy: { id: 'U1' },
+      addedAt: SHARED.sharedAt,
+    });
+    expect(pulled).toMatchObject({ kind: 'changed', refused: 2, refusedWhy: 'an id the feed repeats', etag: '"v1"' });
+    expect(pulled.kind === 'changed' && pulled.lessons.map((l) => l.id)).toEqual(['L-0000A1']);
+  });
+
+  it('knows the internal addresses a feed may not be read from', () => {
+    for (const ip of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.20.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '0.0.0.0',
+    ]) {
+      expect(isInternalAddress(ip), ip).toBe(true);
+    }
+    for (const ip of ['81.2.69.160', '2a00:1450:4009:81d::200e', '8.8.8.8'])
+      expect(isInternalAddress(ip), ip).toBe(false);
   });
 
   it('keeps one key across restarts, from the store or from COMMONS_PRIVATE_KEY', async () => {

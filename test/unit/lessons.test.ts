@@ -60,6 +60,17 @@ describe('searching lessons', () => {
     expect(searchLessons(LESSONS, '', { domain: 'benefits' }).map((l) => l.id)).toEqual(['L-000001']);
   });
 
+  it('matches prefixes from three letters and typos from four, so a query of letters walks nothing', () => {
+    expect(
+      searchLessons(LESSONS, 'cha')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(['L-000002', 'L-000003']);
+    expect(searchLessons(LESSONS, 'ch')).toEqual([]);
+    expect(searchLessons(LESSONS, 'a b c d e f g h i j k l m n o p')).toEqual([]);
+    expect(searchLessons(LESSONS, 'modl').map((l) => l.id)).toEqual(['L-000001']);
+  });
+
   it('reads words and tag:value filters from what was typed, capped first', () => {
     expect(parseQuery('fraud scoring supplier:Acme stage:live')).toEqual({
       words: 'fraud scoring',

@@ -9,7 +9,6 @@ import type { Clock } from '../ports.js';
 import type { FormValues, FormView, View } from '../view.js';
 import { textView } from '../view.js';
 import {
-  type CommonsLesson,
   LESSON_ID,
   type Publisher,
   type PullResult,
@@ -21,6 +20,7 @@ import {
 } from './commons.js';
 import { LESSON_TEXT_MAX, TAG_MAX } from './lesson.js';
 import { anyRemoved, describeRemoved, emptyRemoved, redact } from './redact.js';
+import { LessonIndex, type Searchable } from './search.js';
 import type { LessonStore } from './service.js';
 import { CHECKED, commonsStatusView, sharedView, shareForm, subscribedView } from './share-views.js';
 
@@ -49,7 +49,13 @@ export interface CommonsDeps {
   access: AccessService;
   clock: Clock;
   /** Set when the operator names the organisation (COMMONS_ORG): sharing is off without it. */
-  publishing?: { org: string; feedUrl: () => string | undefined; keyId: () => Promise<string> };
+  publishing?: {
+    org: string;
+    /** Whether this tenant publishes as the organisation (a multi-tenant deployment names the one that does). */
+    mayPublish: (tenant: string) => boolean;
+    feedUrl: () => string | undefined;
+    keyId: () => Promise<string>;
+  };
   /** Plain http:// feeds (loopback tests, local mode); otherwise https only. */
   allowHttp: boolean;
   /** A subscription's id, from its URL (a short hash). */
@@ -63,6 +69,8 @@ export interface CommonsDeps {
  * search marked with their organisation until the tenant unsubscribes.
  */
 export class CommonsService {
+  private readonly indexes = new Map<string, { version: string; index: LessonIndex<Searchable> }>();
+
   constructor(private readonly deps: CommonsDeps) {}
 
   async shareFormFor(tenant: string, by: Actor, rawId: string): Promise<FormView> {
@@ -97,7 +105,9 @@ export class CommonsService {
       const max = id === 'supplier' ? TAG_MAX : LESSON_TEXT_MAX;
       const long = tooLong(raw, max, 'it');
       if (long) {
+        // Kept as typed, to shorten on the form.
         errors[id] = long;
+        cleaned[id] = raw;
         continue;
       }
       if (!raw && id !== 'supplier') errors[id] = 'This cannot be empty.';
@@ -159,8 +169,9 @@ export class CommonsService {
     return textView(`${id} is withdrawn from the commons feed. Subscribers drop it on their next pull.`);
   }
 
+  /** For admins: the pulls' errors say how other hosts answered, which is not for everyone to probe. */
   async status(tenant: string, by: Actor): Promise<View> {
-    await this.deps.access.require(tenant, by, 'read');
+    await this.deps.access.require(tenant, by, 'settings');
     const p = this.deps.publishing;
     return commonsStatusView({
       ...(p
@@ -253,9 +264,36 @@ export class CommonsService {
     return next;
   }
 
-  /** For search: every subscribed lesson, marked with its organisation. */
-  async lessonsFor(tenant: string): Promise<CommonsLesson[]> {
-    return (await this.deps.commons.subscriptionsOf(tenant)).flatMap((s) => s.lessons);
+  /**
+   * For search: the newest subscribed lessons (at most SUBSCRIBED_SEARCHED), each marked with its organisation and
+   * the host its feed is served from (the name is the publisher's own word; the host is where it was read), indexed
+   * once per change of the tenant's feeds.
+   */
+  async indexFor(tenant: string): Promise<LessonIndex<Searchable> | undefined> {
+    const subscriptions = await this.deps.commons.subscriptionsOf(tenant);
+    if (!subscriptions.length) {
+      this.indexes.delete(tenant);
+      return undefined;
+    }
+    const version = subscriptions.map((s) => `${s.id}:${s.lessons.map((l) => `${l.id}@${l.at}`).join(',')}`).join(';');
+    const cached = this.indexes.get(tenant);
+    if (cached?.version === version) return cached.index;
+    const lessons = subscriptions
+      .flatMap((s) => {
+        const source = `${s.org} (${new URL(s.url).host})`;
+        return s.lessons.map((l) => ({ ...l, source, key: `${s.id}|${l.id}` }));
+      })
+      .sort((x, y) => y.at.localeCompare(x.at))
+      .slice(0, SUBSCRIBED_SEARCHED);
+    const index = new LessonIndex<Searchable>(lessons, SUBSCRIBED_FIELD_INDEXED);
+    // One index per tenant in memory; the least recently built goes first past the cap.
+    this.indexes.delete(tenant);
+    this.indexes.set(tenant, { version, index });
+    for (const key of this.indexes.keys()) {
+      if (this.indexes.size <= INDEXES_KEPT) break;
+      this.indexes.delete(key);
+    }
+    return index;
   }
 
   /** An unsubscribe while a pull was under way wins: the pull does not bring the subscription back. */
@@ -269,6 +307,11 @@ export class CommonsService {
     if (!publishing) {
       throw new BadInputError(
         'Sharing is off here: the operator turns the commons on by naming the organisation (COMMONS_ORG, see the README).',
+      );
+    }
+    if (!publishing.mayPublish(tenant)) {
+      throw new BadInputError(
+        `This deployment serves several organisations, and this one does not publish as ${publishing.org}: the operator names the workspaces or tenants that do (COMMONS_TENANTS).`,
       );
     }
     const id = lessonId(rawId);
@@ -304,6 +347,12 @@ export class CommonsService {
     return url.href;
   }
 }
+
+/** Subscribed lessons a search reads, and how much of each field it indexes: one index stays bounded. */
+export const SUBSCRIBED_SEARCHED = 500;
+const SUBSCRIBED_FIELD_INDEXED = 500;
+/** Tenants whose subscribed index a process keeps. */
+const INDEXES_KEPT = 50;
 
 const SharePayloadSchema = z.object({ l: z.string().regex(LESSON_ID) }).strict();
 

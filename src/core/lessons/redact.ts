@@ -23,13 +23,18 @@ const MARK: Record<RemovedKind, string> = {
 
 const PATTERNS: [RemovedKind, RegExp][] = [
   // Slack's <@U…>, <!channel>, <#C…|name>; Teams' <at>…</at>.
-  ['mention', /<[@!#][^<>\s]{1,100}>|<at>[^<]{0,100}<\/at>/g],
+  ['mention', /<[@!#][^<>]{1,100}>|<at>[^<]{0,100}<\/at>/g],
   ['email', /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/g],
   // UK National Insurance numbers (any two letters: the placeholder QQ 12 34 56 C is caught too).
-  ['id', /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g],
-  // UK postcodes, upper case as written on letters.
-  ['postcode', /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/g],
-  ['name', /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame)\.? [A-Z][a-z'’-]{1,30}(?: [A-Z][a-z'’-]{1,30})?/g],
+  ['id', /\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/gi],
+  // UK postcodes, in either case.
+  ['postcode', /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b/gi],
+  // A title and one or two names ("Mrs Patel", "MR O'BRIEN", "Dr Bowes-Lyon"); the title as written, not any case
+  // ("MS Teams" stays: in capitals, only the titles that are not also words).
+  [
+    'name',
+    /\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Councillor|Sir|Dame|MR|MRS|MISS|DR|PROF|CLLR)\.? [A-Z][A-Za-z'’-]{1,30}(?: [A-Z][A-Za-z'’-]{1,30})?/g,
+  ],
 ];
 
 /** A run of digits with the separators phone numbers are written with; a number only if it has 9 digits or more. */
@@ -73,7 +78,8 @@ function namesToFind(people: readonly string[]): string[] {
     const name = raw.trim().slice(0, 100);
     if (name.length < 3) continue;
     names.add(name);
-    for (const part of name.split(/\s+/)) if (part.length >= 3) names.add(part);
+    // A handle ("jo.bloggs") names its person too.
+    for (const part of name.split(/[\s._-]+/)) if (part.length >= 3) names.add(part);
   }
   return [...names].sort((a, b) => b.length - a.length);
 }

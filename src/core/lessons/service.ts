@@ -13,7 +13,7 @@ import type { FormValues, FormView, View } from '../view.js';
 import { LESSON_OPEN, LESSON_RELATED, LessonOpenSchema, LessonRelatedSchema } from './actions.js';
 import { LESSON_OUTCOMES, LESSON_STAGES, LESSON_TEXT_MAX, type Lesson, TAG_MAX } from './lesson.js';
 import { relatedLessons } from './related.js';
-import { type LessonFilters, QUERY_MAX, type Searchable, searchLessons } from './search.js';
+import { type LessonFilters, type LessonIndex, QUERY_MAX, type Searchable, searchLessons } from './search.js';
 import { type LessonPrefill, lessonForm, lessonSavedView, lessonsView, packOptions } from './views.js';
 
 export interface LessonStore {
@@ -30,8 +30,8 @@ export interface LessonDeps {
   history: History;
   access: AccessService;
   clock: Clock;
-  /** Lessons from the feeds the tenant subscribes to, verified, shown in search marked with their organisation. */
-  subscribed?: { lessonsFor(tenant: string): Promise<Searchable[]> };
+  /** Lessons from the feeds the tenant subscribes to, verified, indexed, shown in search marked with their organisation. */
+  subscribed?: { indexFor(tenant: string): Promise<LessonIndex<Searchable> | undefined> };
 }
 
 export type LessonReply = { kind: 'form'; form: FormView } | { kind: 'view'; view: View };
@@ -140,9 +140,10 @@ export class LessonService implements RelatedLessons {
     const { words, filters } = parseQuery(raw);
     const [own, subscribed] = await Promise.all([
       this.deps.lessons.listByTenant(tenant),
-      this.deps.subscribed?.lessonsFor(tenant) ?? [],
+      this.deps.subscribed?.indexFor(tenant),
     ]);
-    return lessonsView(searchLessons<Searchable>([...own, ...subscribed], words, filters), raw.trim());
+    const found = searchLessons<Searchable>(own, words, filters, subscribed ? [subscribed] : []);
+    return lessonsView(found, raw.trim());
   }
 
   /** Tags from the procurement a lesson is about: its triage's domains, technique and tier. */
