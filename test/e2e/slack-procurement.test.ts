@@ -6,7 +6,10 @@
  * with checklist items, and the App Home.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { verifyHistory } from '../../src/core/history/verify.js';
 import type { Procurement } from '../../src/core/procurement/procurement.js';
+import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
+import { StoreLocker } from '../../src/store/locks.js';
 import {
   modalInitial,
   modalState,
@@ -349,6 +352,10 @@ describe('Slack: from triage to award', () => {
     expect(
       await slack.harness.service!.procurementRepository.byThread(SLACK_TENANT, root.channel, root.ts),
     ).toBeUndefined();
+    // The procurement's history is a tombstone too, and the whole history still verifies.
+    const records = slack.harness.service!.records;
+    const history = new KeyvHistoryRepository(records, new StoreLocker(records, { crossProcess: false }));
+    expect(await verifyHistory(history, SLACK_TENANT)).toMatchObject({ ok: true });
   });
 
   it('runs a consequence scan whose Act, Influence and Monitor items reach the checklist, the request pack and the contract form', async () => {

@@ -38,8 +38,8 @@ export const HistoryEventSchema = z
   .strict();
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 
-/** Event kinds that end a record (its tombstone). */
-export const DELETION_KINDS = new Set(['triage.deleted', 'contract.deleted']);
+/** Event kinds that end a record (its tombstone); a procurement's comes with its triage's. */
+export const DELETION_KINDS = new Set(['triage.deleted', 'contract.deleted', 'procurement.deleted']);
 
 /** What is left of an event of a deleted record: when, what kind, and its place in the chain. */
 export function redact(event: HistoryEvent): HistoryEvent {
