@@ -199,9 +199,19 @@ export async function startService(
     // Its checklist items join the procurement channel's digest, even before any contract reminds there.
     await digests.addTarget({ tenant: p.tenant, platform: p.platform, channel: p.channel });
   });
+  const lessonRepository = new KeyvLessonRepository(records);
+  const commonsRepository = new KeyvCommonsRepository(records);
   const lifecycle = new LifecycleService({
     dialogues,
     procurements: procurementRepository,
+    lessons: {
+      get: (tenant, id) => lessonRepository.get(tenant, id),
+      // A deleted lesson leaves the commons feed too.
+      remove: async (tenant, id) => {
+        await commonsRepository.deleteShared(tenant, id);
+        await lessonRepository.remove(tenant, id);
+      },
+    },
     contracts: contractRepository,
     settings: settingsRepository,
     history,
@@ -215,8 +225,6 @@ export async function startService(
   const defaultProcurementChannels = { slack: config.procurementChannel };
   const outboxIndex = new SetDueIndex(records, 'sys:outbox');
   metrics.watchOutbox(() => outboxIndex.depth());
-  const lessonRepository = new KeyvLessonRepository(records);
-  const commonsRepository = new KeyvCommonsRepository(records);
   const commonsKeys = new CommonsKeys(records, locker, config.commons.privateKey);
   // Filled in once the server listens (local mode's address has the port in it).
   let baseUrl: () => string | undefined = () => config.publicUrl;
@@ -246,6 +254,7 @@ export async function startService(
   });
   const lessons = new LessonService({
     subscribed: commons,
+    births: lifecycle,
     lessons: lessonRepository,
     procurements: procurementRepository,
     dialogues,

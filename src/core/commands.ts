@@ -18,7 +18,7 @@ export type Command =
   | { kind: 'config-timezone'; timeZone: string }
   | { kind: 'config-hour'; hour: number }
   | { kind: 'config-retention'; years: number }
-  | { kind: 'delete'; record: 'dialogue' | 'contract'; id: string }
+  | { kind: 'delete'; record: 'dialogue' | 'contract' | 'lesson'; id: string }
   | { kind: 'contracts' }
   | { kind: 'export'; contractId: string }
   | { kind: 'kpi' }
@@ -192,7 +192,8 @@ function parsePublish(kind: string, raw: string, words: number): Command {
   return { kind: 'publish', draft: kind as DraftKind, id };
 }
 
-const DELETE_USAGE = 'Usage: delete contract <id> (e.g. C-7K2M9Q), or delete triage <id> (its History shows the id)';
+const DELETE_USAGE =
+  'Usage: delete contract <id> (e.g. C-7K2M9Q), delete triage <id> (its History shows the id), or delete lesson <id>';
 
 function parseDelete(what: string, raw: string, words: number): Command {
   // An id copied from a chat message may carry zero-width characters (Slack's renderer puts them around "_").
@@ -200,6 +201,10 @@ function parseDelete(what: string, raw: string, words: number): Command {
   if (words !== 2 || !id) return { kind: 'usage', problem: DELETE_USAGE };
   if (what === 'contract') return { kind: 'delete', record: 'contract', id: normaliseContractId(id) };
   if (what === 'triage' && /^[A-Za-z0-9_-]{1,32}$/.test(id)) return { kind: 'delete', record: 'dialogue', id };
+  if (what === 'lesson' && /^L-?[0-9A-Z]{6}$/i.test(id)) {
+    const upper = id.toUpperCase();
+    return { kind: 'delete', record: 'lesson', id: upper.includes('-') ? upper : `L-${upper.slice(1)}` };
+  }
   return { kind: 'usage', problem: DELETE_USAGE };
 }
 

@@ -90,9 +90,9 @@ export interface DueIndex {
   depth(): Promise<{ count: number; oldestDueAt?: number }>;
 }
 
-/** A new triage or contract, told to the lifecycle so its retention is tracked from the start. */
+/** A new triage, contract or lesson, told to the lifecycle so its retention is tracked from the start. */
 export interface RecordBirths {
-  born(kind: 'dialogue' | 'contract', tenant: string, id: string): Promise<void>;
+  born(kind: 'dialogue' | 'contract' | 'lesson', tenant: string, id: string): Promise<void>;
 }
 
 /**

@@ -16,6 +16,11 @@ export class KeyvLessonRepository {
     await this.records.set(tenantKey(lesson.tenant, 'lesson', lesson.id), lesson);
   }
 
+  async remove(tenant: string, id: string): Promise<void> {
+    await this.records.sets.remove(tenantKey(tenant, 'lessons'), [id]);
+    await this.records.delete(tenantKey(tenant, 'lesson', id));
+  }
+
   async listByTenant(tenant: string): Promise<Lesson[]> {
     const ids = await allMembers(this.records.sets, tenantKey(tenant, 'lessons'));
     return loadPaged(this.records, ids, (id) => tenantKey(tenant, 'lesson', id), LessonSchema);

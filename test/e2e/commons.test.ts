@@ -15,11 +15,13 @@ import {
   modalInitial,
   modalState,
   SlackContracts,
+  slackButton,
   slackText,
   TeamsContracts,
 } from '../helpers/contracts-driver.js';
 import { errorsOf } from '../helpers/teams-forms.js';
 import { BOB } from '../support/teams-activities.js';
+import { waitUntil } from '../support/wait.js';
 
 const ORG = 'Northshire County Council';
 const ACCURACY = {
@@ -178,6 +180,17 @@ describe('the commons across organisations', () => {
     expect(await subscriber.harness.service.commonsPuller.pullAll()).toBe(1);
     expect(tamper.seen.at(-1)?.status).toBe(200);
     expect(teamsText((await subscriber.say('lessons validation'))[0]!.cards[0])).toContain('No lessons match');
+    // Deleting a lesson (an admin, after asking) takes it out of the feed as well.
+    const ask = await publisher.command(`delete lesson ${drift}`);
+    expect(slackText(ask.reply)).toContain('if it was shared, it leaves the commons feed');
+    await publisher.click(ask.reply, slackButton(ask.reply, 'history_delete_confirm'));
+    await waitUntil(
+      async () => !(await (await fetch(`${base}/commons/feed.json`)).text()).includes(drift),
+      5000,
+      'the lesson gone from the feed',
+    );
+    expect((await publisher.command('lessons parking drift')).reply.text).toBe('No lessons match “parking drift”.');
+
     const [status] = await subscriber.say('config commons');
     expect(teamsText(status!.cards[0])).toContain('Publishing: off');
     expect(teamsText(status!.cards[0])).toContain(`${ORG} · ${tamper.url} · 0 lessons`);

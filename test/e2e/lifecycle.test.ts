@@ -8,10 +8,12 @@ import { verifyHistory } from '../../src/core/history/verify.js';
 import { dialogueIdFor } from '../../src/core/triage/service.js';
 import { KeyvDialogueRepository } from '../../src/store/dialogue-repository.js';
 import { KeyvHistoryRepository } from '../../src/store/history-repository.js';
+import { KeyvLessonRepository } from '../../src/store/lesson-repository.js';
 import { StoreLocker } from '../../src/store/locks.js';
 import {
   cardAction,
   londonNine,
+  modalState,
   SLACK_TENANT,
   SlackContracts,
   slackButton,
@@ -101,6 +103,13 @@ describe('retention', () => {
 
     const { summary } = await slack.triage();
     const { contract } = await slack.register(summary);
+    // A lesson, kept the same year after it was recorded.
+    const form = await slack.commandModal('lesson');
+    const values = { happened: 'Nobody owned the data', differently: 'Name a data owner first', stage: 'triage' };
+    await slack.submit(form, modalState(form, { ...values, outcome: 'failed' }));
+    const lessons = new KeyvLessonRepository(slack.harness.service!.records);
+    await waitUntil(async () => (await lessons.listByTenant(SLACK_TENANT)).length === 1, 5000, 'the lesson saved');
+    const [lesson] = await lessons.listByTenant(SLACK_TENANT);
     // A second triage, left unfinished.
     await slack.harness.command('triage Abandoned chatbot');
     await slack.fake.waitFor(() => slack!.harness.messages().some((m) => m.text.includes('Abandoned chatbot')));
@@ -130,11 +139,14 @@ describe('retention', () => {
     }
     expect(await slack.stored()).toEqual([]);
     expect(await dialogues.get(SLACK_TENANT, contract.triage!.dialogueId)).toBeUndefined();
+    expect(await lessons.listByTenant(SLACK_TENANT)).toEqual([]);
 
     const history = historyOf(slack);
     const events = await history.events(SLACK_TENANT, `dialogue:${abandonedId}`, 1, 10);
     expect(events.at(-1)).toMatchObject({ kind: 'triage.deleted', by: { platform: 'system', id: 'retention' } });
     expect(JSON.stringify(events)).not.toContain('Abandoned chatbot');
+    const lessonEvents = await history.events(SLACK_TENANT, `lesson:${lesson!.id}`, 1, 10);
+    expect(lessonEvents.at(-1)).toMatchObject({ kind: 'lesson.deleted', by: { platform: 'system', id: 'retention' } });
     expect(await verifyHistory(history, SLACK_TENANT)).toMatchObject({ ok: true });
   });
 });

@@ -18,7 +18,9 @@ export const HistoryPayloadSchema = z
   .object({
     r: z
       .string()
-      .regex(/^(?:dialogue:[A-Za-z0-9_-]{1,32}|contract:C-[0-9A-HJKMNP-TV-Z]{6}|procurement:P-[0-9A-HJKMNP-TV-Z]{6})$/),
+      .regex(
+        /^(?:dialogue:[A-Za-z0-9_-]{1,32}|contract:C-[0-9A-HJKMNP-TV-Z]{6}|procurement:P-[0-9A-HJKMNP-TV-Z]{6}|lesson:L-[0-9A-HJKMNP-TV-Z]{6})$/,
+      ),
   })
   .strict();
 

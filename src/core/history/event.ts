@@ -39,7 +39,7 @@ export const HistoryEventSchema = z
 export type HistoryEvent = z.infer<typeof HistoryEventSchema>;
 
 /** Event kinds that end a record (its tombstone); a procurement's comes with its triage's. */
-export const DELETION_KINDS = new Set(['triage.deleted', 'contract.deleted', 'procurement.deleted']);
+export const DELETION_KINDS = new Set(['triage.deleted', 'contract.deleted', 'procurement.deleted', 'lesson.deleted']);
 
 /** What is left of an event of a deleted record: when, what kind, and its place in the chain. */
 export function redact(event: HistoryEvent): HistoryEvent {

@@ -21,8 +21,8 @@ export interface HistoryFile {
 /** A record's history in chat: its latest events for anyone who may read it, the whole of it for admins. */
 /** Deletes a record after asking (the lifecycle); the history buttons lead there. */
 export interface RecordDeleter {
-  askDelete(tenant: string, by: Actor, kind: 'dialogue' | 'contract', id: string): Promise<View>;
-  delete(tenant: string, by: Actor, kind: 'dialogue' | 'contract', id: string): Promise<View>;
+  askDelete(tenant: string, by: Actor, kind: 'dialogue' | 'contract' | 'lesson', id: string): Promise<View>;
+  delete(tenant: string, by: Actor, kind: 'dialogue' | 'contract' | 'lesson', id: string): Promise<View>;
 }
 
 export class HistoryService {
@@ -32,7 +32,7 @@ export class HistoryService {
 
   /** "Delete…" and "Delete for good" on a record's history. */
   async deleteRecord(tenant: string, by: Actor, record: string, confirmed: boolean): Promise<View> {
-    const [kind, id] = record.split(':') as ['dialogue' | 'contract' | 'procurement', string];
+    const [kind, id] = record.split(':') as ['dialogue' | 'contract' | 'lesson' | 'procurement', string];
     if (kind === 'procurement') {
       throw new BadInputError('A procurement goes with its triage: delete the triage, and its checklist goes too.');
     }

@@ -47,6 +47,11 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
   'procurement.scan.closed': (d) => `closed consequence scan ${text(d.scan)}`,
   'procurement.deleted': () => 'deleted the procurement with its triage',
   'lesson.recorded': () => 'recorded the lesson',
+  'lesson.shared': () => 'shared it to the commons feed',
+  'lesson.unshared': () => 'withdrew it from the commons feed',
+  'lesson.deleted': () => 'deleted the lesson',
+  'commons.subscribed': (d) => `subscribed to ${text(d.org)}’s commons feed`,
+  'commons.unsubscribed': (d) => `unsubscribed from ${text(d.org)}’s commons feed`,
   'procurement.published': (d) => `recorded the ${text(d.kind)} record published, next review ${text(d.review)}`,
 };
 

@@ -4,7 +4,7 @@ import { BadInputError } from '../errors.js';
 import { type FieldErrors, listValue, textValue, tooLong } from '../form-values.js';
 import type { History } from '../history/recorder.js';
 import { freeShortId, newShortId } from '../ids.js';
-import type { Clock, DialogueRepository, PackRepository, RelatedLessons } from '../ports.js';
+import type { Clock, DialogueRepository, PackRepository, RecordBirths, RelatedLessons } from '../ports.js';
 import type { ProcurementRepository } from '../procurement/ports.js';
 import { systemTags } from '../triage/answers.js';
 import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
@@ -30,6 +30,8 @@ export interface LessonDeps {
   history: History;
   access: AccessService;
   clock: Clock;
+  /** Tells the lifecycle of a new lesson, so its retention is tracked. */
+  births?: RecordBirths;
   /** Lessons from the feeds the tenant subscribes to, verified, indexed, shown in search marked with their organisation. */
   subscribed?: { indexFor(tenant: string): Promise<LessonIndex<Searchable> | undefined> };
 }
@@ -111,6 +113,7 @@ export class LessonService implements RelatedLessons {
     };
     await this.deps.history.record(tenant, `lesson:${id}`, by, 'lesson.recorded', { tags: lesson.tags, link });
     await this.deps.lessons.save(lesson);
+    await this.deps.births?.born('lesson', tenant, id);
     return { ok: true, confirmation: lessonSavedView(lesson) };
   }
 

@@ -4,12 +4,12 @@ import type { Actor } from '../access/roles.js';
 import type { ContractRepository } from '../contracts/ports.js';
 import { NotFoundError } from '../errors.js';
 import type { HistoryRepository } from '../history/ports.js';
-import { type History, recordIds, type SystemActor } from '../history/recorder.js';
+import type { History, SystemActor } from '../history/recorder.js';
 import type { Clock, DialogueRepository, DueIndex, Locker, RecordBirths, SettingsRepository } from '../ports.js';
 import type { ProcurementRepository } from '../procurement/ports.js';
 import type { Dialogue } from '../triage/dialogue.js';
 import type { View } from '../view.js';
-import { deletedView, deleteQuestionView } from './views.js';
+import { deletedView, deleteQuestionView, noun } from './views.js';
 
 /** Kept this long after a contract ends or a triage completes, unless the tenant says otherwise. */
 export const DEFAULT_RETENTION_YEARS = 7;
@@ -19,9 +19,9 @@ export const ABANDONED_MS = 90 * 24 * 3600 * 1000;
 export const CHECK_AT_LEAST_EVERY_MS = 30 * 24 * 3600 * 1000;
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
-export type RecordKind = 'dialogue' | 'contract';
+export type RecordKind = 'dialogue' | 'contract' | 'lesson';
 
-const MemberSchema = z.tuple([z.enum(['dialogue', 'contract']), z.string(), z.string()]);
+const MemberSchema = z.tuple([z.enum(['dialogue', 'contract', 'lesson']), z.string(), z.string()]);
 const memberOf = (kind: RecordKind, tenant: string, id: string) => JSON.stringify([kind, tenant, id]);
 
 export interface LifecycleDeps {
@@ -36,6 +36,11 @@ export interface LifecycleDeps {
   clock: Clock;
   /** A triage's procurement (its checklist and scans) goes with it, with a tombstone of its own. */
   procurements?: ProcurementRepository;
+  /** Lessons: kept for the retention period after they were recorded; removing one takes it out of the commons. */
+  lessons?: {
+    get(tenant: string, id: string): Promise<{ happened: string; at: string } | undefined>;
+    remove(tenant: string, id: string): Promise<void>;
+  };
 }
 
 /**
@@ -93,6 +98,10 @@ export class LifecycleService implements RecordBirths {
   /** When a record's retention ends under the tenant's setting now; undefined when the record is gone. */
   private async expiryOf(kind: RecordKind, tenant: string, id: string): Promise<number | undefined> {
     const years = (await this.deps.settings.get(tenant)).retentionYears ?? DEFAULT_RETENTION_YEARS;
+    if (kind === 'lesson') {
+      const lesson = await this.deps.lessons?.get(tenant, id);
+      return lesson && Date.parse(lesson.at) + years * YEAR_MS;
+    }
     if (kind === 'contract') {
       const contract = await this.deps.contracts.get(tenant, id);
       return contract && Date.parse(`${contract.end}T00:00:00Z`) + years * YEAR_MS;
@@ -114,20 +123,15 @@ export class LifecycleService implements RecordBirths {
     by: Actor | SystemActor,
     reason: string,
   ): Promise<string> {
-    const record = kind === 'contract' ? recordIds.contract(id) : recordIds.dialogue(id);
+    const record = `${kind}:${id}`;
     const title = await this.deps.locker.withLock(`t:${tenant}:${kind}:${id}`, async () => {
       const found = await this.find(tenant, kind, id);
       if (!found) throw notFound(kind, id);
-      const event = await this.deps.history.record(
-        tenant,
-        record,
-        by,
-        kind === 'contract' ? 'contract.deleted' : 'triage.deleted',
-        { reason },
-      );
+      const event = await this.deps.history.record(tenant, record, by, DELETED[kind], { reason });
       // The tombstone: everything before the deletion loses its actor and data, keeping its hash and link.
       await this.deps.historyRepository.redact(tenant, record, 1, event.seq - 1);
       if (kind === 'contract') await this.deps.contracts.remove({ tenant, id, channel: found.channel });
+      else if (kind === 'lesson') await this.deps.lessons?.remove(tenant, id);
       else {
         await this.removeProcurement(tenant, id, by, reason);
         await this.deps.dialogues.remove(tenant, id);
@@ -147,7 +151,15 @@ export class LifecycleService implements RecordBirths {
     await this.deps.procurements?.remove(p);
   }
 
-  private find(tenant: string, kind: RecordKind, id: string): Promise<{ title: string; channel: string } | undefined> {
+  private async find(
+    tenant: string,
+    kind: RecordKind,
+    id: string,
+  ): Promise<{ title: string; channel: string } | undefined> {
+    if (kind === 'lesson') {
+      const lesson = await this.deps.lessons?.get(tenant, id);
+      return lesson && { title: lesson.happened.slice(0, 60), channel: '' };
+    }
     return kind === 'contract' ? this.deps.contracts.get(tenant, id) : this.deps.dialogues.get(tenant, id);
   }
 
@@ -156,8 +168,14 @@ export class LifecycleService implements RecordBirths {
   }
 }
 
+const DELETED: Record<RecordKind, string> = {
+  dialogue: 'triage.deleted',
+  contract: 'contract.deleted',
+  lesson: 'lesson.deleted',
+};
+
 function notFound(kind: RecordKind, id: string): NotFoundError {
-  return new NotFoundError(`There is no ${kind === 'contract' ? 'contract' : 'triage'} ${id}.`);
+  return new NotFoundError(`There is no ${noun(kind)} ${id}.`);
 }
 
 function lastActivity(dialogue: Dialogue): number {

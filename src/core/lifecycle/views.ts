@@ -2,15 +2,16 @@ import { HistoryActions } from '../history/actions.js';
 import type { View } from '../view.js';
 import type { RecordKind } from './service.js';
 
-const noun = (kind: RecordKind) => (kind === 'contract' ? 'contract' : 'triage');
+export const noun = (kind: RecordKind) => ({ contract: 'contract', dialogue: 'triage', lesson: 'lesson' })[kind];
 const recordOf = (kind: RecordKind, id: string) => `${kind}:${id}`;
 
 /** The confirmation: what goes, what stays, and the one button that deletes. */
 export function deleteQuestionView(kind: RecordKind, id: string, title: string): View {
-  const what =
-    kind === 'contract'
-      ? 'its KPIs, results, breaches and snoozes go, and its reminders stop.'
-      : 'its answers and messages’ record go.';
+  const what = {
+    contract: 'its KPIs, results, breaches and snoozes go, and its reminders stop.',
+    dialogue: 'its answers and messages’ record go.',
+    lesson: 'its text and tags go, and if it was shared, it leaves the commons feed.',
+  }[kind];
   return {
     fallback: `Delete the ${noun(kind)} “${title}”?`,
     heading: `Delete the ${noun(kind)} “${title}”?`,
