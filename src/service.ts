@@ -235,6 +235,7 @@ export async function startService(
     history,
     access,
     clock,
+    locker,
     ...(config.commons.org
       ? {
           publishing: {

@@ -5,7 +5,7 @@ import { BadInputError } from '../errors.js';
 import { type FieldErrors, textValue, tooLong } from '../form-values.js';
 import type { History } from '../history/recorder.js';
 import { recordIds } from '../history/recorder.js';
-import type { Clock } from '../ports.js';
+import type { Clock, Locker } from '../ports.js';
 import type { FormValues, FormView, View } from '../view.js';
 import { textView } from '../view.js';
 import {
@@ -48,6 +48,7 @@ export interface CommonsDeps {
   history: History;
   access: AccessService;
   clock: Clock;
+  locker: Locker;
   /** Set when the operator names the organisation (COMMONS_ORG): sharing is off without it. */
   publishing?: {
     org: string;
@@ -224,7 +225,9 @@ export class CommonsService {
     const found = await this.deps.commons.getSubscription(tenant, this.deps.idOf(url));
     if (!found) throw new BadInputError('This workspace does not subscribe to that feed (config commons lists them).');
     await this.deps.history.record(tenant, recordIds.settings, by, 'commons.unsubscribed', { url, org: found.org });
-    await this.deps.commons.deleteSubscription(tenant, found.id);
+    await this.deps.locker.withLock(subscriptionLock(tenant, found.id), () =>
+      this.deps.commons.deleteSubscription(tenant, found.id),
+    );
     return textView(`Unsubscribed from ${found.org}: its ${found.lessons.length} lessons no longer show here.`);
   }
 
@@ -296,9 +299,14 @@ export class CommonsService {
     return index;
   }
 
-  /** An unsubscribe while a pull was under way wins: the pull does not bring the subscription back. */
+  /**
+   * An unsubscribe while a pull was under way wins: the pull does not bring the subscription back. The check and the
+   * write share the subscription's lock with the removal (the fetch itself ran before, outside any lock).
+   */
   private async saveIfStillThere(next: Subscription): Promise<void> {
-    if (await this.deps.commons.getSubscription(next.tenant, next.id)) await this.deps.commons.saveSubscription(next);
+    await this.deps.locker.withLock(subscriptionLock(next.tenant, next.id), async () => {
+      if (await this.deps.commons.getSubscription(next.tenant, next.id)) await this.deps.commons.saveSubscription(next);
+    });
   }
 
   private async shareable(tenant: string, by: Actor, rawId: string) {
@@ -353,6 +361,8 @@ export const SUBSCRIBED_SEARCHED = 500;
 const SUBSCRIBED_FIELD_INDEXED = 500;
 /** Tenants whose subscribed index a process keeps. */
 const INDEXES_KEPT = 50;
+
+const subscriptionLock = (tenant: string, id: string) => `t:${tenant}:commons-sub:${id}`;
 
 const SharePayloadSchema = z.object({ l: z.string().regex(LESSON_ID) }).strict();
 
