@@ -6,6 +6,7 @@ import { HttpFeedReader, isInternalAddress, verifiedItem } from '../../src/commo
 import { CommonsKeys, keyIdOf } from '../../src/commons/signing.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
 import type { SharedLesson } from '../../src/core/lessons/commons.js';
+import { CommonsService } from '../../src/core/lessons/commons-service.js';
 import { describeRemoved, REDACT_INPUT_MAX, redact } from '../../src/core/lessons/redact.js';
 import type { Records } from '../../src/store/records.js';
 
@@ -176,5 +177,45 @@ describe('signed feed items', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined } })).toBe(
       '{"a":{"d":[2,{"e":0,"f":1}]},"b":1}',
     );
+  });
+});
+
+describe('the share review form', () => {
+  const lesson = {
+    v: 1 as const,
+    id: 'L-0000C3',
+    tenant: 't',
+    happened: 'Mail a@b.co '.repeat(160).trim(),
+    differently: 'Ask first',
+    tags: { domains: [], stage: 'live' as const, outcome: 'failed' as const },
+    by: { id: 'U1' },
+    at: '2026-04-01T09:00:00.000Z',
+  };
+  const service = new CommonsService({
+    commons: {} as never,
+    lessons: { get: async () => lesson, save: async () => undefined, listByTenant: async () => [lesson] },
+    reader: {} as never,
+    history: { record: async () => ({}) } as never,
+    access: { require: async () => undefined, knownPeople: async () => [] } as never,
+    clock: { now: () => new Date('2026-04-02T00:00:00Z') },
+    locker: noLock,
+    publishing: { org: 'Northshire', mayPublish: () => true, feedUrl: () => undefined, keyId: async () => 'k' },
+    allowHttp: false,
+    idOf: (url) => url,
+  });
+
+  const admin = { id: 'UADMIN', facts: async () => ({ role: 'admin' as const, guest: false }) } as never;
+
+  it('never offers or accepts a text longer than the field once the marks are in', async () => {
+    const form = await service.shareFormFor('t', admin, lesson.id);
+    const field = form.fields.find((f) => f.id === 'happened');
+    expect(field?.kind === 'text' && (field.initial ?? '').length).toBe(2000);
+    const result = await service.share('t', admin, lesson.id, {
+      happened: lesson.happened,
+      differently: 'Ask first',
+      reviewed: 'checked',
+    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.form.errors?.happened).toMatch(/^Keep it under 2000 characters/);
   });
 });

@@ -78,8 +78,9 @@ export class CommonsService {
     const { lesson, org } = await this.shareable(tenant, by, rawId);
     const people = await this.people(tenant, lesson.by.name, by.name);
     const removed = emptyRemoved();
-    const happened = redact(lesson.happened, people, removed).text;
-    const differently = redact(lesson.differently, people, removed).text;
+    // Cut to the field's length: the marks are longer than what they replace, and a form refuses a longer value.
+    const happened = redact(lesson.happened, people, removed).text.slice(0, LESSON_TEXT_MAX);
+    const differently = redact(lesson.differently, people, removed).text.slice(0, LESSON_TEXT_MAX);
     return shareForm({ lesson, happened, differently, removed, org, feedUrl: this.deps.publishing?.feedUrl() });
   }
 
@@ -115,6 +116,9 @@ export class CommonsService {
       const removed = emptyRemoved();
       cleaned[id] = redact(raw, people, removed).text.trim();
       if (anyRemoved(removed)) errors[id] = `Took out ${describeRemoved(removed)}: read it again, then share.`;
+      // The marks are longer than what they replace: the text as published must still fit.
+      const longer = tooLong(cleaned[id], max, 'it');
+      if (longer) errors[id] = longer;
     }
     if (textValue(values, 'reviewed') !== CHECKED) errors.reviewed = 'Confirm you have read it as a stranger would.';
     const feedUrl = this.deps.publishing?.feedUrl();
