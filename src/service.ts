@@ -258,6 +258,7 @@ export async function startService(
     births: lifecycle,
     lessons: lessonRepository,
     procurements: procurementRepository,
+    contracts: contractRepository,
     dialogues,
     packs,
     history,

@@ -368,7 +368,7 @@ describe('Slack: reminders', () => {
   });
 
   it('mentions the owner from 7 days overdue and the SRO from 14', async () => {
-    const { slack } = await registered();
+    const { slack, contract } = await registered();
     const line = async (days: number) => {
       const [digest] = await slack.tickAt(londonNine(addDays(FIRST_DUE, days)));
       return itemFor(digest!, MONTHLY[0]!).text;
@@ -383,6 +383,15 @@ describe('Slack: reminders', () => {
     const [digest] = slack.digests().slice(-1);
     expect(slackText(digest!)).toContain('Overdue items mention the owner after 7 days, the SRO after 14.');
     expectClean(slack);
+
+    // Registered without a checklist, it still asks its owner for a lesson the day it is found ended, and once.
+    const [ended] = await slack.tickAt(londonNine(addDays(contract.end, 1)));
+    expect(slackText(ended!).split('\n')[2]).toBe(
+      `*${contract.title}* · contract ${contract.id} with ${contract.supplier} ended · what did it teach us? <@UOWNER1>, a lesson lets the next team find it.`,
+    );
+    expect(slackButtons(ended!)[0]).toMatchObject({ label: 'Record a lesson', payload: { l: contract.id, s: 'exit' } });
+    const [next] = await slack.tickAt(londonNine(addDays(contract.end, 2)));
+    expect(slackText(next!)).not.toContain('what did it teach us?');
   });
 });
 

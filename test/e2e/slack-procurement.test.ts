@@ -264,14 +264,19 @@ describe('Slack: from triage to award', () => {
     expect(review).toContain('Review and republish the ATRS record (documentation refresh) · due');
     expect(slackButtons(refresh!).map((b) => b.label)).toEqual(['Open checklist']);
     expect((await stored(slack)).stage).toBe('live');
-    // The day it is found ended, the digest asks the lead for a lesson, tagged from the triage, at the exit stage.
+    // The day it is found ended, the digest opens by asking the contract's owner for a lesson, tagged from the
+    // contract (its supplier, its triage's tags), at the exit stage.
     const [ended] = await slack.tickAt('2029-04-02T08:05:00Z');
     expect((await stored(slack)).stage).toBe('ended');
-    expect(slackText(ended!)).toContain(`contract ${contract.id} ended · what did it teach us? <@UBEN>`);
+    expect(slackText(ended!)).toContain(
+      `contract ${contract.id} with Acme Analytics Ltd ended · what did it teach us? <@${contract.owner.id}>`,
+    );
     const lesson = await slack.openModal(ended!, slackButton(ended!, 'lesson_open'), BEN);
     expect(lesson.callbackId).toBe('lesson_submit');
     expect(modalInitial(lesson, 'stage')).toBe('exit');
-    expect(modalInitial(lesson, 'link')).toBe(p.id);
+    expect(modalInitial(lesson, 'link')).toBe(contract.id);
+    expect(modalInitial(lesson, 'supplier')).toBe('Acme Analytics Ltd');
+    expect(modalInitial(lesson, 'domains')).toEqual(['benefits']);
     // Asked once: the next day's digest does not ask again.
     const next = await slack.tickAt('2029-04-03T08:05:00Z');
     expect(next.some((m) => slackText(m).includes('what did it teach us?'))).toBe(false);

@@ -155,7 +155,12 @@ describe('Teams: from triage to award', () => {
     expect((await stored(teams)).stage).toBe('ended');
     expect(cardLines(ended!.cards[0]).join('\n')).toContain('ended · what did it teach us?');
     const { posted: lesson } = await teams.executeForNewCard(ended!, cardAction(ended!.cards[0], 'lesson_open'));
-    expect(cardInputs(lesson.cards[0])).toMatchObject({ stage: 'exit', link: p.id });
+    const contractId = (await stored(teams)).contractId;
+    expect(cardInputs(lesson.cards[0])).toMatchObject({
+      stage: 'exit',
+      link: contractId,
+      supplier: 'Acme Analytics Ltd',
+    });
     for (const m of teams.connector.state()) for (const card of m.cards) expect(validateCard(card)).toEqual([]);
   });
 

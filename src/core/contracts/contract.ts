@@ -237,6 +237,8 @@ export const ContractSchema = z
     reviews: ReviewsSchema.optional(),
     /** Changes the supplier has notified (contracts registered before there was a log have none). */
     changes: z.array(SupplierChangeSchema).max(MAX_CHANGES).optional(),
+    /** The day a digest first found the contract ended: that day's digest asks its owner for a lesson. */
+    endedOn: LocalDateSchema.optional(),
     createdBy: UserRefSchema,
     createdAt: z.string().datetime(),
     updatedAt: z.string().datetime(),

@@ -43,6 +43,8 @@ import {
   changeLoggedView,
   contractsListView,
   contractView,
+  ENDED_ASK_DAYS,
+  endedBlocks,
   registeredView,
   resultRecordedView,
   reviewsScheduledView,
@@ -210,8 +212,6 @@ export class ContractService {
     kpiCommand?: string;
     /** Other items for the same digest (the channel's procurements' checklist items). */
     extra?: DigestRow[];
-    /** Blocks from other features that open the digest (a contract ended today asks for a lesson). */
-    first?: ViewBlock[];
     /** A contract's triage's open checklist items, for the pre-reads of joint reviews three days away. */
     openChecklist?: (contract: Contract) => Promise<{ id: string; text: string }[]>;
   }): Promise<{ items: DigestItem[]; view: View } | undefined> {
@@ -219,7 +219,7 @@ export class ContractService {
     const contracts = await this.deps.contracts.listByChannel(input.tenant, input.channel);
     const items = digestItems(contracts, input.date);
     const preReads = await preReadsOf(contracts, input.date, input.openChecklist ?? (async () => []));
-    const first = [...(input.first ?? []), ...preReads];
+    const first = [...endedBlocks(await this.foundEnded(input.tenant, contracts, input.date)), ...preReads];
     if (items.length === 0 && !input.extra?.length && !first.length) return undefined;
     const { date, timeZone, channelName, kpiCommand, extra } = input;
     return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads: first }) };
@@ -481,6 +481,35 @@ export class ContractService {
       title: `OCDS release: ${contract.title}`,
       content: `${JSON.stringify(releasePackage([release], { now, publisherName }), null, 2)}\n`,
     };
+  }
+
+  /**
+   * The contracts a digest finds ended on `date` (within a month of their end: a contract that ended long before
+   * this was built is not asked about): each is marked once, in its history, and asked about on that day's digest.
+   */
+  private async foundEnded(tenant: string, contracts: Contract[], date: LocalDate): Promise<Contract[]> {
+    const out: Contract[] = [];
+    for (const c of contracts) {
+      if (c.endedOn === date) out.push(c);
+      if (c.endedOn || c.end >= date || c.end < addDays(date, -ENDED_ASK_DAYS)) continue;
+      const marked = await this.mutate(tenant, c.id, async (fresh) => {
+        if (fresh.endedOn) return undefined;
+        await this.deps.history.record(
+          tenant,
+          recordIds.contract(fresh.id),
+          { system: 'scheduler' },
+          'contract.ended',
+          {
+            on: date,
+          },
+        );
+        fresh.endedOn = date;
+        await this.save(fresh);
+        return fresh;
+      });
+      if (marked) out.push(marked);
+    }
+    return out;
   }
 
   private async mutate<T>(tenant: string, id: string, work: (contract: Contract) => Promise<T>): Promise<T> {

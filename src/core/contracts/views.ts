@@ -281,3 +281,37 @@ export function changeLoggedView(contract: Contract, change: SupplierChange): Vi
   const text = `Supplier change ${change.id} logged on ${contract.title} (${formatLocalDate(change.on)}): the next joint review’s pre-read lists it.`;
   return { fallback: text, blocks: [{ type: 'text', content: [text] }] };
 }
+
+/** A contract found ended opens the digest with this, for this long after its end (not for contracts long over). */
+export const ENDED_ASK_DAYS = 30;
+
+/**
+ * Contracts found ended today: what did they teach us? The owner is asked for a lesson, tagged from the contract
+ * (its triage's tags, its supplier) at the exit stage. Five at most: the digest stays inside Slack's 50 blocks.
+ */
+export function endedBlocks(contracts: readonly Contract[]): ViewBlock[] {
+  const shown = contracts.slice(0, 5);
+  const more = contracts.length - shown.length;
+  return [
+    ...shown.flatMap((c): ViewBlock[] => [
+      {
+        type: 'text',
+        content: [
+          { strong: c.title },
+          ` · contract ${c.id} with ${c.supplier} ended · what did it teach us? `,
+          { mention: c.owner },
+          ', a lesson lets the next team find it.',
+        ],
+      },
+      { type: 'actions', actions: [recordLessonAction(c.id, 'exit')] },
+    ]),
+    ...(more > 0
+      ? [
+          {
+            type: 'context' as const,
+            content: [`and ${more} more ended: lesson C-… records a lesson about any of them.`],
+          },
+        ]
+      : []),
+  ];
+}

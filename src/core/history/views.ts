@@ -26,6 +26,7 @@ const PHRASES: Record<string, (data: Record<string, unknown>) => string> = {
     return `corrected breach ${text(breach?.replaces)}: ${text(breach?.reason)}`;
   },
   'contract.deleted': () => 'deleted the contract',
+  'contract.ended': (d) => `found it ended (${text(d.on)}) and asked for a lesson`,
   'contract.reviews': (d) => `scheduled joint reviews every ${text(d.months)} months from ${text(d.first)}`,
   'contract.change': (d) => {
     const change = d.change as { id?: unknown; note?: unknown } | undefined;

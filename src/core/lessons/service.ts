@@ -1,5 +1,6 @@
 import type { AccessService } from '../access/access.js';
 import { type Actor, person } from '../access/roles.js';
+import type { ContractRepository } from '../contracts/ports.js';
 import { BadInputError } from '../errors.js';
 import { type FieldErrors, listValue, textValue, tooLong } from '../form-values.js';
 import type { History } from '../history/recorder.js';
@@ -25,6 +26,8 @@ export interface LessonStore {
 export interface LessonDeps {
   lessons: LessonStore;
   procurements: ProcurementRepository;
+  /** A lesson about a contract is tagged from it: its supplier, and its triage's tags. */
+  contracts?: Pick<ContractRepository, 'get'>;
   dialogues: DialogueRepository;
   packs: PackRepository;
   history: History;
@@ -149,14 +152,20 @@ export class LessonService implements RelatedLessons {
     return lessonsView(found, raw.trim());
   }
 
-  /** Tags from the procurement a lesson is about: its triage's domains, technique and tier. */
+  /**
+   * Tags from the procurement or contract a lesson is about: its triage's domains, technique and tier, and a
+   * contract's supplier.
+   */
   private async prefill(tenant: string, link: string): Promise<LessonPrefill> {
-    if (!link.startsWith('P-')) return { link };
-    const p = await this.deps.procurements.get(tenant, link);
-    const dialogue = p ? await this.deps.dialogues.get(tenant, p.dialogueId) : undefined;
-    if (!p || !dialogue) return { link };
+    const contract = link.startsWith('C-') ? await this.deps.contracts?.get(tenant, link) : undefined;
+    const supplier = contract ? { supplier: contract.supplier.slice(0, TAG_MAX) } : {};
+    const dialogueId = link.startsWith('P-')
+      ? (await this.deps.procurements.get(tenant, link))?.dialogueId
+      : contract?.triage?.dialogueId;
+    const dialogue = dialogueId ? await this.deps.dialogues.get(tenant, dialogueId) : undefined;
+    if (!dialogue) return { link, ...supplier };
     const pack = await packOf(this.deps.packs, dialogue);
-    return { link, ...systemTags(dialogue.answers), tier: dialogueOutcome(pack, dialogue).tier };
+    return { link, ...supplier, ...systemTags(dialogue.answers), tier: dialogueOutcome(pack, dialogue).tier };
   }
 }
 

@@ -160,8 +160,6 @@ export const ProcurementSchema = z
     contractId: z.string().max(16).optional(),
     /** The contract's term: the procurement is live from its start and ended after its end. */
     term: z.object({ start: LocalDateSchema, end: LocalDateSchema }).strict().optional(),
-    /** The day the scheduler found the contract ended: that day's digest asks the lead for a lesson. */
-    endedOn: LocalDateSchema.optional(),
     /** Registered before every item was settled: the admin who did it, and why. */
     earlyAward: z
       .object({ by: UserRefSchema, reason: z.string().min(1).max(REASON_MAX) })

@@ -12,7 +12,7 @@ import { type Dialogue, dialogueOutcome, packOf } from '../triage/dialogue.js';
 import { outcomeLabels } from '../triage/labels.js';
 import type { Pack } from '../triage/pack-schema.js';
 import { procurementSummaryView } from '../triage/views.js';
-import type { FormValues, FormView, UserRef, View, ViewBlock } from '../view.js';
+import type { FormValues, FormView, UserRef, View } from '../view.js';
 import {
   applyChange,
   changeRefusal,
@@ -48,7 +48,6 @@ import {
   changedView,
   checklistRows,
   checklistView,
-  endedBlocks,
   evidenceForm,
   progressLine,
   publishedView,
@@ -407,17 +406,9 @@ export class ProcurementService implements AwardGate {
     return dueEntries(await this.deps.procurements.listByChannel(tenant, channel), date);
   }
 
-  /**
-   * The digest's rows for the channel's checklists; the day's stage changes are recorded first, on the same read. A
-   * contract found ended today opens that day's digest (only that day's) asking its lead for a lesson.
-   */
-  async digestParts(
-    tenant: string,
-    channel: string,
-    date: LocalDate,
-  ): Promise<{ rows: DigestRow[]; first: ViewBlock[] }> {
-    const procurements = await this.advanceStages(tenant, channel, date);
-    return { rows: checklistRows(dueEntries(procurements, date)), first: endedBlocks(procurements, date) };
+  /** The digest's rows for the channel's checklists; the day's stage changes are recorded first, on the same read. */
+  async digestRows(tenant: string, channel: string, date: LocalDate): Promise<DigestRow[]> {
+    return checklistRows(dueEntries(await this.advanceStages(tenant, channel, date), date));
   }
 
   /**
@@ -441,7 +432,6 @@ export class ProcurementService implements AwardGate {
             on: date,
           });
           fresh.stage = next;
-          if (next === 'ended') fresh.endedOn = date;
           await this.save(fresh);
           return fresh;
         }),

@@ -311,42 +311,6 @@ export function digestItemLine(
 const isReview = (item: Pick<ChecklistItem, 'id'>) => item.id.startsWith('R-');
 
 /** A procurement's due checklist items as rows of the daily digest, each with Update and Open buttons. */
-/**
- * The contracts found ended on `date` (their procurement moved to ended that day): what did they teach us? Blocks
- * that open the day's digest, so the cap on items never cuts them.
- */
-export function endedBlocks(procurements: readonly Procurement[], date: LocalDate): ViewBlock[] {
-  const ended = procurements.filter((p) => p.stage === 'ended' && p.endedOn === date);
-  const more = ended.length - ENDED_SHOWN;
-  return ended
-    .slice(0, ENDED_SHOWN)
-    .flatMap((p): ViewBlock[] => [
-      {
-        type: 'text',
-        content: [
-          { strong: p.title },
-          ` · contract ${p.contractId ?? ''} ended · what did it teach us? `,
-          { mention: p.createdBy },
-          ', a lesson lets the next team find it.',
-        ],
-      },
-      { type: 'actions', actions: [recordLessonAction(p.id, 'exit')] },
-    ])
-    .concat(
-      more > 0
-        ? [
-            {
-              type: 'context',
-              content: [`and ${more} more ended today: lesson P-… records a lesson about any of them.`],
-            },
-          ]
-        : [],
-    );
-}
-
-/** Ended contracts asked about in one digest: each is two blocks, and the digest stays inside Slack's 50. */
-const ENDED_SHOWN = 5;
-
 export function checklistRows(entries: { procurement: Procurement; due: DueChecklistItem }[]): DigestRow[] {
   return entries.map(({ procurement: p, due }) => ({
     status: due.status,
