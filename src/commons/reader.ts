@@ -5,7 +5,10 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { BadInputError } from '../core/errors.js';
 import {
@@ -87,9 +90,14 @@ export class HttpFeedReader implements FeedReader {
     private readonly options: {
       timeoutMs: number;
       fetch?: typeof fetch;
-      /** Refuse hosts that resolve to internal addresses (off only for loopback tests and local mode). */
+      /**
+       * Refuse hosts that resolve to internal addresses, and connect to the address that was checked (off only for
+       * loopback tests and local mode, where `fetch` is used).
+       */
       publicOnly: boolean;
       lookup?: (host: string) => Promise<string[]>;
+      /** Which addresses are refused (tests stand a loopback server in for a public one). */
+      internal?: (address: string) => boolean;
     },
   ) {}
 
@@ -150,10 +158,13 @@ export class HttpFeedReader implements FeedReader {
   }
 
   private async get(url: string, headers: Record<string, string>): Promise<Response> {
-    if (this.options.publicOnly) await this.refuseInternal(url);
+    const address = this.options.publicOnly ? await this.publicAddress(url) : undefined;
+    const all = { Accept: 'application/feed+json, application/json', ...headers };
     try {
+      // The checked address is the one connected to: a DNS answer that changes in between (rebinding) is not used.
+      if (address) return await pinnedGet(new URL(url), address, all, this.options.timeoutMs);
       return await (this.options.fetch ?? fetch)(url, {
-        headers: { Accept: 'application/feed+json, application/json', ...headers },
+        headers: all,
         // A feed that redirects could send the bot anywhere; a publisher gives its final address.
         redirect: 'error',
         signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -166,8 +177,8 @@ export class HttpFeedReader implements FeedReader {
     }
   }
 
-  /** A host that resolves to an internal address is refused (checked before the request; see SECURITY.md). */
-  private async refuseInternal(url: string): Promise<void> {
+  /** The address to connect to; a host with any internal address is refused. */
+  private async publicAddress(url: string): Promise<string> {
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     let addresses: string[];
     try {
@@ -175,10 +186,65 @@ export class HttpFeedReader implements FeedReader {
     } catch {
       throw new BadInputError(`${new URL(url).host} could not be found`);
     }
-    if (addresses.some(isInternalAddress)) {
+    const internal = this.options.internal ?? isInternalAddress;
+    const first = addresses[0];
+    if (!first) throw new BadInputError(`${new URL(url).host} could not be found`);
+    if (addresses.some(internal)) {
       throw new BadInputError(`${new URL(url).host} is an internal address: feeds are read from the internet only`);
     }
+    return first;
   }
+}
+
+/**
+ * A GET to `address`, for `url`'s host (its Host header, and its name for TLS, so the certificate is checked against
+ * it). No redirects; the whole exchange, body included, within `timeoutMs`.
+ */
+function pinnedGet(url: URL, address: string, headers: Record<string, string>, timeoutMs: number): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const request = (secure ? httpsRequest : httpRequest)(
+      {
+        host: address,
+        port: url.port || (secure ? 443 : 80),
+        path: `${url.pathname}${url.search}`,
+        method: 'GET',
+        headers: { ...headers, Host: url.host },
+        ...(secure && !isIP(url.hostname) ? { servername: url.hostname } : {}),
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && status !== 304) {
+          response.resume();
+          reject(new Error(`redirected (${status})`));
+          return;
+        }
+        const out = new Headers();
+        for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
+          out.append(response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '');
+        }
+        response.on('close', () => clearTimeout(timer));
+        const body = status === 304 || status === 204 ? null : (Readable.toWeb(response) as ReadableStream<Uint8Array>);
+        if (!body) response.resume();
+        try {
+          resolve(new Response(body, { status, headers: out }));
+        } catch (error) {
+          // A status no Response can carry: nothing to read.
+          response.destroy();
+          reject(error);
+        }
+      },
+    );
+    const timer = setTimeout(
+      () => request.destroy(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      timeoutMs,
+    );
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end();
+  });
 }
 
 async function defaultLookup(host: string): Promise<string[]> {
@@ -227,14 +293,20 @@ async function readCapped(response: Response, max: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // Cut off, or out of time, while the body came.
+      throw new BadInputError('the feed stopped answering part way');
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
     if (size > max) {
       await reader.cancel();
       throw new BadInputError(`the feed is larger than ${max / 1024 / 1024} MB`);
     }
-    chunks.push(value);
+    chunks.push(chunk.value);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

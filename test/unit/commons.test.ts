@@ -1,5 +1,7 @@
 /** The commons' parts: the review step's redaction, and the feed's signatures as a subscriber checks them. */
 import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { buildFeed } from '../../src/commons/feed.js';
 import { HttpFeedReader, isInternalAddress, verifiedItem } from '../../src/commons/reader.js';
@@ -142,6 +144,53 @@ describe('signed feed items', () => {
     });
     expect(pulled).toMatchObject({ kind: 'changed', refused: 2, refusedWhy: 'an id the feed repeats', etag: '"v1"' });
     expect(pulled.kind === 'changed' && pulled.lessons.map((l) => l.id)).toEqual(['L-0000A1']);
+  });
+
+  it('connects to the address it checked, with the feed host as Host, and refuses a redirect', async () => {
+    const keys = new CommonsKeys(memoryRecords(), noLock);
+    const key = await keys.get();
+    const body = JSON.stringify(await buildFeed({ org: 'Northshire', shared: [SHARED], keys }));
+    const hosts: string[] = [];
+    const server = createServer((req, res) => {
+      hosts.push(req.headers.host ?? '');
+      if (req.url === '/moved/feed.json') res.writeHead(302, { Location: 'http://169.254.169.254/' }).end();
+      else if (req.headers['if-none-match'] === '"v1"') res.writeHead(304).end();
+      else res.writeHead(200, { ETag: '"v1"', 'Content-Type': 'application/feed+json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    // DNS would say anything for this name; the reader connects only to what its lookup gave and it checked.
+    const reader = new HttpFeedReader({
+      timeoutMs: 2000,
+      publicOnly: true,
+      lookup: async () => ['127.0.0.1'],
+      internal: () => false,
+      fetch: () => Promise.reject(new Error('fetch is not used for public feeds')),
+    });
+    const subscription = {
+      v: 1 as const,
+      id: 's',
+      tenant: 't',
+      url: `http://feeds.example.org:${port}/commons/feed.json`,
+      org: 'Northshire',
+      publicKey: key.publicPem,
+      keyId: key.keyId,
+      lessons: [],
+      refused: 0,
+      addedBy: { id: 'U1' },
+      addedAt: SHARED.sharedAt,
+    };
+    try {
+      const first = await reader.pull(subscription);
+      expect(first).toMatchObject({ kind: 'changed', refused: 0, etag: '"v1"' });
+      expect(await reader.pull({ ...subscription, etag: '"v1"' })).toEqual({ kind: 'unchanged' });
+      await expect(
+        reader.pull({ ...subscription, url: `http://feeds.example.org:${port}/moved/feed.json` }),
+      ).rejects.toThrow('could not be reached');
+      expect(hosts).toEqual(Array(3).fill(`feeds.example.org:${port}`));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('knows the internal addresses a feed may not be read from', () => {
