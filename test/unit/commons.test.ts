@@ -7,7 +7,7 @@ import { buildFeed } from '../../src/commons/feed.js';
 import { HttpFeedReader, isInternalAddress, verifiedItem } from '../../src/commons/reader.js';
 import { CommonsKeys, keyIdOf } from '../../src/commons/signing.js';
 import { canonicalJson } from '../../src/core/canonical-json.js';
-import type { SharedLesson } from '../../src/core/lessons/commons.js';
+import type { SharedLesson, Subscription } from '../../src/core/lessons/commons.js';
 import { CommonsService } from '../../src/core/lessons/commons-service.js';
 import { describeRemoved, REDACT_INPUT_MAX, redact } from '../../src/core/lessons/redact.js';
 import type { Records } from '../../src/store/records.js';
@@ -78,6 +78,23 @@ const SHARED: SharedLesson = {
   sharedAt: '2026-04-01T09:00:00.000Z',
 };
 
+/** A subscription to `url` with `key` pinned, as subscribing would have stored it. */
+function subscriptionTo(url: string, key: { publicPem: string; keyId: string }): Subscription {
+  return {
+    v: 1,
+    id: 's',
+    tenant: 't',
+    url,
+    org: 'Northshire',
+    publicKey: key.publicPem,
+    keyId: key.keyId,
+    lessons: [],
+    refused: 0,
+    addedBy: { id: 'U1' },
+    addedAt: SHARED.sharedAt,
+  };
+}
+
 describe('signed feed items', () => {
   it('verifies with the pinned key, and refuses an edit, another key or another organisation', async () => {
     const keys = new CommonsKeys(memoryRecords(), noLock);
@@ -129,19 +146,7 @@ describe('signed feed items', () => {
       publicOnly: false,
       fetch: async () => new Response(JSON.stringify(doubled), { status: 200, headers: { ETag: '"v1"' } }),
     });
-    const pulled = await reader.pull({
-      v: 1,
-      id: 's',
-      tenant: 't',
-      url: 'https://feeds.example.org/commons/feed.json',
-      org: 'Northshire',
-      publicKey: key.publicPem,
-      keyId: key.keyId,
-      lessons: [],
-      refused: 0,
-      addedBy: { id: 'U1' },
-      addedAt: SHARED.sharedAt,
-    });
+    const pulled = await reader.pull(subscriptionTo('https://feeds.example.org/commons/feed.json', key));
     expect(pulled).toMatchObject({ kind: 'changed', refused: 2, refusedWhy: 'an id the feed repeats', etag: '"v1"' });
     expect(pulled.kind === 'changed' && pulled.lessons.map((l) => l.id)).toEqual(['L-0000A1']);
   });
@@ -167,19 +172,7 @@ describe('signed feed items', () => {
       internal: () => false,
       fetch: () => Promise.reject(new Error('fetch is not used for public feeds')),
     });
-    const subscription = {
-      v: 1 as const,
-      id: 's',
-      tenant: 't',
-      url: `http://feeds.example.org:${port}/commons/feed.json`,
-      org: 'Northshire',
-      publicKey: key.publicPem,
-      keyId: key.keyId,
-      lessons: [],
-      refused: 0,
-      addedBy: { id: 'U1' },
-      addedAt: SHARED.sharedAt,
-    };
+    const subscription = subscriptionTo(`http://feeds.example.org:${port}/commons/feed.json`, key);
     try {
       const first = await reader.pull(subscription);
       expect(first).toMatchObject({ kind: 'changed', refused: 0, etag: '"v1"' });
