@@ -7,7 +7,7 @@ import { createSlackChannel, type SlackChannel } from './channels/slack/app.js';
 import { SlackPeople } from './channels/slack/people.js';
 import type { TeamsAuthOverrides, TeamsChannel } from './channels/teams/app.js';
 import { splitThread } from './channels/teams/tenant.js';
-import { commonsRoutes, FEED_PATH } from './commons/feed.js';
+import { commonsRoutes, commonsUrls } from './commons/feed.js';
 import { type CommonsPuller, startCommonsPuller } from './commons/puller.js';
 import { HttpFeedReader } from './commons/reader.js';
 import { CommonsKeys } from './commons/signing.js';
@@ -241,10 +241,7 @@ export async function startService(
           publishing: {
             org: config.commons.org,
             mayPublish: (tenant: string) => mayPublish(config, tenant),
-            feedUrl: () => {
-              const base = baseUrl();
-              return base ? `${base.replace(/\/$/, '')}${FEED_PATH}` : undefined;
-            },
+            feedUrl: () => commonsUrls(baseUrl()).feedUrl,
             keyId: async () => (await commonsKeys.get()).keyId,
           },
         }

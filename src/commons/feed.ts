@@ -13,6 +13,12 @@ export const FEED_VERSION = 'https://jsonfeed.org/version/1.1';
 export const FEED_PATH = '/commons/feed.json';
 export const KEY_PATH = '/commons/key';
 
+/** The feed's and the key's public addresses under the service's base URL (none without one). */
+export function commonsUrls(base: string | undefined): { feedUrl?: string; keyUrl?: string } {
+  const root = base?.replace(/\/$/, '');
+  return root ? { feedUrl: `${root}${FEED_PATH}`, keyUrl: `${root}${KEY_PATH}` } : {};
+}
+
 /** What each item's signature covers: everything a subscriber keeps of it. */
 export function signedPart(item: {
   id: string;
@@ -91,10 +97,6 @@ export interface FeedSource {
 export function commonsRoutes(app: Application, source: FeedSource, onError: (error: unknown) => void): void {
   const off = (res: Response) =>
     res.status(404).type('application/json').send({ error: 'This deployment publishes no commons feed.' });
-  const urls = () => {
-    const base = source.baseUrl()?.replace(/\/$/, '');
-    return base ? { feedUrl: `${base}${FEED_PATH}`, keyUrl: `${base}${KEY_PATH}` } : {};
-  };
 
   app.get(KEY_PATH, async (_req, res) => {
     if (!source.org) return off(res);
@@ -115,7 +117,9 @@ export function commonsRoutes(app: Application, source: FeedSource, onError: (er
     if (!source.org) return off(res);
     try {
       const shared = await source.newest();
-      const body = JSON.stringify(await buildFeed({ org: source.org, ...urls(), shared, keys: source.keys }));
+      const body = JSON.stringify(
+        await buildFeed({ org: source.org, ...commonsUrls(source.baseUrl()), shared, keys: source.keys }),
+      );
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
       const newest = shared.reduce((max, s) => Math.max(max, Date.parse(s.sharedAt)), 0);
       // HTTP dates are whole seconds; a lesson shared within the same second still changes the ETag.

@@ -85,8 +85,7 @@ describe('building a digest', () => {
   function builder(storedZone?: string) {
     const get = vi.fn(async () => (storedZone ? { timeZone: storedZone } : {}));
     const digestFor = vi.fn(async () => undefined);
-    const preReadsFor = vi.fn(async () => []);
-    const build = digestBuilder({ get }, { digestFor, preReadsFor } as unknown as ContractService, KPI_COMMANDS);
+    const build = digestBuilder({ get }, { digestFor } as unknown as ContractService, KPI_COMMANDS);
     return { build, get, zoneUsed: () => (digestFor.mock.calls[0] as unknown as [{ timeZone: string }])[0].timeZone };
   }
 

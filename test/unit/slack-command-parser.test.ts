@@ -12,6 +12,18 @@ describe('/aiprocure text', () => {
     ['config channel <#G0123ABC>', { kind: 'config-channel', channel: 'G0123ABC' }],
     ['config channel C0123ABCD', { kind: 'config-channel', channel: 'C0123ABCD' }],
     [
+      'config commons subscribe <https://bot.example.gov/commons/feed.json?org=a&amp;v=1|bot.example.gov/commons/feed.json>',
+      {
+        kind: 'config-commons-subscribe',
+        change: 'subscribe',
+        url: 'https://bot.example.gov/commons/feed.json?org=a&v=1',
+      },
+    ],
+    [
+      'config commons unsubscribe https://bot.example.gov/commons/feed.json',
+      { kind: 'config-commons-subscribe', change: 'unsubscribe', url: 'https://bot.example.gov/commons/feed.json' },
+    ],
+    [
       'roles add <@U0123ABC|ana> procurement',
       { kind: 'roles-change', change: 'add', who: { id: 'U0123ABC', name: 'ana' }, role: 'procurement' },
     ],

@@ -5,6 +5,8 @@ import type { RunnableCommand } from '../../core/run-command.js';
 export type SlackCommand = RunnableCommand | Extract<Command, { kind: 'help' | 'usage' }>;
 
 const CHANNEL = /^<#([CG][A-Z0-9]{2,20})(?:\|[^>]{0,100})?>$|^([CG][A-Z0-9]{6,20})$/;
+/** With `should_escape`, Slack sends a link as `<https://…>` or `<https://…|label>`, its `&` as `&amp;`. */
+const LINK = /^<(https?:\/\/[^|>]{1,600})(?:\|[^>]{0,200})?>$/;
 /** With `should_escape`, Slack sends a mention as `<@U123>` or `<@U123|name>`. */
 const USER = /^<@([UW][A-Z0-9]{2,20})(?:\|([^>]{0,100}))?>$/;
 
@@ -21,6 +23,11 @@ export function parseSlackCommand(text: string): SlackCommand {
     }
     const [, id, name] = match;
     return { ...command, who: { id: id!, ...(name ? { name } : {}) } };
+  }
+  if (command.kind === 'config-commons-subscribe') {
+    const link = LINK.exec(command.url.trim())?.[1];
+    if (!link) return command;
+    return { ...command, url: link.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') };
   }
   if (command.kind !== 'config-channel') return command;
   const match = CHANNEL.exec(command.arg);

@@ -188,9 +188,11 @@ export function digestView(
     kpiCommand?: string;
     /** Checklist items of the channel's procurements, due within the week or overdue. */
     extra?: DigestRow[];
-    /** Blocks that open the digest (pre-reads of joint reviews three days away, a lesson asked for): first, so the
-     * 50-block cap never cuts them. */
-    preReads?: ViewBlock[];
+    /**
+     * Blocks that open the digest (pre-reads of joint reviews three days away, a lesson asked for): first, so the
+     * 50-block cap never cuts them.
+     */
+    first?: ViewBlock[];
   },
 ): View {
   const rows = rowsOf(items, options.extra);
@@ -203,12 +205,12 @@ export function digestView(
       ' · Record a result, or snooze an item (with a reason, at most 3 times). Overdue items mention the owner after 7 days, the SRO after 14.',
     ],
   };
-  // Each item is two blocks: pre-reads take the room of as many items, so the message stays inside Slack's 50.
-  const preReads = options.preReads ?? [];
-  const room = Math.max(5, DIGEST_MAX_ITEMS - Math.ceil(preReads.length / 2));
+  // Each item is two blocks: the opening blocks take the room of as many items, so the message stays inside 50.
+  const first = options.first ?? [];
+  const room = Math.max(5, DIGEST_MAX_ITEMS - Math.ceil(first.length / 2));
   return itemsView(
     heading,
-    [intro, ...preReads],
+    [intro, ...first],
     rows,
     options,
     (more) => [`and ${more} more: use the `, { code: options.kpiCommand ?? 'kpi' }, ' command to see them all.'],

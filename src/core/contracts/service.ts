@@ -222,7 +222,7 @@ export class ContractService {
     const first = [...endedBlocks(await this.foundEnded(input.tenant, contracts, input.date)), ...preReads];
     if (items.length === 0 && !input.extra?.length && !first.length) return undefined;
     const { date, timeZone, channelName, kpiCommand, extra } = input;
-    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, preReads: first }) };
+    return { items, view: digestView(items, { date, timeZone, channelName, kpiCommand, extra, first }) };
   }
 
   async open(tenant: string, by: Actor, id: string): Promise<View> {

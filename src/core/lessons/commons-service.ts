@@ -339,13 +339,9 @@ export class CommonsService {
   }
 
   private feedUrl(raw: string): string {
-    // Slack may send a link as <https://…> or <https://…|label>; Teams as an <a href="…"> tag.
-    const text = raw.trim().slice(0, URL_MAX + 100);
-    const href = /^<a href="([^"]{1,600})"/i.exec(text)?.[1];
-    const bare = (href ?? text).replace(/^<([^|>]{1,600})(?:\|[^>]{0,200})?>$/, '$1');
     let url: URL;
     try {
-      url = new URL(bare);
+      url = new URL(raw.trim().slice(0, URL_MAX + 100));
     } catch {
       throw new BadInputError(
         'Give the feed’s address, e.g. config commons subscribe https://bot.example.gov/commons/feed.json',
